@@ -1,0 +1,14 @@
+//! tsunagari-core: the pure domain logic of tsunagari (つながり).
+//!
+//! Sans-IO: nothing here touches the network, storage or the clock. The app
+//! (wasm) and the server (native) share every wire type defined here.
+
+pub mod directory;
+pub mod feed;
+pub mod search;
+pub mod wareki;
+
+pub use directory::{
+    CityContact, DirectorySeed, Division, Group, GroupId, GroupKind, ProgramEntry, Registration,
+};
+pub use feed::{ApiErrorBody, Cursor, CursorError, FeedPage};

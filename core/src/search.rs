@@ -1,0 +1,1 @@
+//! Japanese search: normalisation and ranking. (Being written.)
