@@ -1,1 +1,184 @@
-fn main() {}
+//! `cargo xtask <command>`: the commands a person runs.
+//!
+//! - `run`   install what is missing, build the release bundle, start the server.
+//! - `test`  install what is missing, run every test (core, server on SQLite
+//!   and PostgreSQL, browser end-to-end).
+//! - `bench` print the benchmark figures recorded in BENCHMARKS.md.
+//! - `precache` trunk's post-build hook: writes the service worker's precache list.
+
+mod bench;
+mod pg;
+mod precache;
+mod proc;
+mod sizes;
+mod tools;
+
+use anyhow::{Result, bail};
+use std::path::PathBuf;
+
+fn main() {
+    if let Err(err) = real_main() {
+        eprintln!("xtask: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn real_main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    std::env::set_current_dir(workspace_root())?;
+    match command.as_str() {
+        "run" => run(&rest),
+        "test" => test(&rest),
+        "bench" => bench::run(&rest),
+        "precache" => precache_hook(),
+        "install" => tools::ensure_all(tools::Purpose::Test),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <run [--port N] [--data-dir DIR] | test | bench | install | precache>"
+            );
+            bail!("unknown command {command:?}")
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's manifest directory.
+pub fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn precache_hook() -> Result<()> {
+    let Some(staging) = std::env::var_os("TRUNK_STAGING_DIR") else {
+        bail!("precache runs as trunk's post_build hook (TRUNK_STAGING_DIR is not set)");
+    };
+    precache::run(std::path::Path::new(&staging))
+}
+
+/// Options shared by `run`: `--port N`, `--data-dir DIR`, `--host H`.
+struct RunOptions {
+    port: u16,
+    host: String,
+    data_dir: String,
+}
+
+fn parse_run_options(args: &[String]) -> Result<RunOptions> {
+    let mut opts = RunOptions {
+        port: std::env::var("PORT")
+            .ok()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(8080),
+        host: "127.0.0.1".into(),
+        data_dir: "data/run".into(),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || {
+            it.next()
+                .cloned()
+                .ok_or_else(|| anyhow::anyhow!("{arg} needs a value"))
+        };
+        match arg.as_str() {
+            "--port" => {
+                opts.port = value()?
+                    .parse()
+                    .map_err(|_| anyhow::anyhow!("--port takes a number"))?
+            }
+            "--host" => opts.host = value()?,
+            "--data-dir" => opts.data_dir = value()?,
+            other => bail!("unknown option {other:?} (known: --port, --host, --data-dir)"),
+        }
+    }
+    Ok(opts)
+}
+
+/// Build the release bundle and the server, then serve on SQLite with the demo data.
+fn run(args: &[String]) -> Result<()> {
+    let opts = parse_run_options(args)?;
+    tools::ensure_all(tools::Purpose::Run)?;
+    build_release()?;
+    let server = proc::release_bin("tsunagari-server");
+    println!("xtask: starting the server (data in {}/)", opts.data_dir);
+    proc::exec(
+        proc::cmd(&server)
+            .args([
+                "serve",
+                "--host",
+                &opts.host,
+                "--port",
+                &opts.port.to_string(),
+            ])
+            .args([
+                "--data-dir",
+                &opts.data_dir,
+                "--dist",
+                "dist",
+                "--seed",
+                "data/groups.json",
+            ]),
+    )
+}
+
+/// `trunk build --release` and `cargo build --release -p tsunagari-server`.
+pub fn build_release() -> Result<()> {
+    proc::step(
+        "build the app bundle (trunk build --release)",
+        proc::cmd("trunk").args(["build", "--release"]),
+    )?;
+    proc::step(
+        "build the server",
+        proc::cmd("cargo").args(["build", "--release", "--package", "tsunagari-server"]),
+    )
+}
+
+/// Every test: core and server (SQLite), server again on a throwaway
+/// PostgreSQL cluster, then the browser tests against the real server.
+fn test(args: &[String]) -> Result<()> {
+    if let Some(extra) = args.first() {
+        bail!("`test` takes no options (got {extra:?})");
+    }
+    tools::ensure_all(tools::Purpose::Test)?;
+    let mut summary = proc::Summary::default();
+
+    summary.record(
+        "cargo fmt --check",
+        proc::step(
+            "check formatting",
+            proc::cmd("cargo").args(["fmt", "--all", "--", "--check"]),
+        ),
+    );
+    summary.record(
+        "core, server (SQLite), xtask",
+        proc::step(
+            "unit and server tests",
+            proc::cmd("cargo").args(["test", "--workspace", "--exclude", "tsunagari-app"]),
+        ),
+    );
+    summary.record(
+        "server (PostgreSQL)",
+        pg::with_cluster(|url| {
+            proc::step(
+                "server tests on PostgreSQL",
+                proc::cmd("cargo")
+                    .args(["test", "--package", "tsunagari-server"])
+                    .env("TEST_DATABASE_URL", url),
+            )
+        }),
+    );
+    let built = build_release();
+    let e2e = built.and_then(|()| {
+        proc::step(
+            "browser tests (headless Chromium against the real server)",
+            proc::cmd("node")
+                .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+                .env(
+                    "TSUNAGARI_SERVER_BIN",
+                    proc::release_bin("tsunagari-server"),
+                )
+                .env("CHROMIUM", tools::CHROMIUM),
+        )
+    });
+    summary.record("browser end-to-end", e2e);
+    summary.finish()
+}

@@ -1,0 +1,122 @@
+//! `cargo xtask bench`: the figures in BENCHMARKS.md.
+//!
+//! 1. native search latency (core's `bench_search` example);
+//! 2. the release build, then in headless Chromium against the real server:
+//!    search latency per keystroke over 10,000 synthetic groups and the time
+//!    to store them in IndexedDB (the app's hidden `/bench` route);
+//! 3. the app shell's size, raw, gzip and brotli.
+
+use anyhow::{Context, Result, bail};
+use std::fmt::Write as _;
+
+use crate::proc;
+
+pub fn run(args: &[String]) -> Result<()> {
+    if let Some(extra) = args.first() {
+        bail!("`bench` takes no options (got {extra:?})");
+    }
+    crate::tools::ensure_all(crate::tools::Purpose::Test)?;
+    let mut report = String::new();
+    writeln!(report, "Command: `cargo xtask bench`")?;
+    writeln!(report, "Machine: {}", machine())?;
+    writeln!(report)?;
+
+    let native = proc::cmd("cargo")
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--package",
+            "tsunagari-core",
+            "--example",
+            "bench_search",
+        ])
+        .output()
+        .context("running the native search benchmark")?;
+    if !native.status.success() {
+        bail!(
+            "native search benchmark failed: {}",
+            String::from_utf8_lossy(&native.stderr)
+        );
+    }
+    writeln!(
+        report,
+        "## Native (x86_64, release)\n\n```\n{}```\n",
+        String::from_utf8_lossy(&native.stdout)
+    )?;
+
+    crate::build_release()?;
+    let browser = proc::cmd("node")
+        .arg("tests/bench/browser-bench.mjs")
+        .env(
+            "TSUNAGARI_SERVER_BIN",
+            proc::release_bin("tsunagari-server"),
+        )
+        .env("CHROMIUM", crate::tools::CHROMIUM)
+        .output()
+        .context("running the browser benchmark")?;
+    if !browser.status.success() {
+        bail!(
+            "browser benchmark failed: {}",
+            String::from_utf8_lossy(&browser.stderr)
+        );
+    }
+    writeln!(
+        report,
+        "## Browser (headless Chromium, release bundle)\n\n```\n{}```\n",
+        String::from_utf8_lossy(&browser.stdout)
+    )?;
+
+    let sizes = crate::sizes::app_shell(std::path::Path::new("dist"))?;
+    writeln!(
+        report,
+        "## App shell size\n\n| file | raw | gzip | brotli |\n|---|---:|---:|---:|"
+    )?;
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for f in &sizes {
+        writeln!(
+            report,
+            "| {} | {} | {} | {} |",
+            f.name,
+            crate::sizes::kb(f.raw),
+            crate::sizes::kb(f.gzip),
+            crate::sizes::kb(f.brotli)
+        )?;
+        raw += f.raw;
+        gz += f.gzip;
+        br += f.brotli;
+    }
+    writeln!(
+        report,
+        "| **total** | {} | {} | **{}** |",
+        crate::sizes::kb(raw),
+        crate::sizes::kb(gz),
+        crate::sizes::kb(br)
+    )?;
+    writeln!(
+        report,
+        "\nBudget: app shell at most 200 KB brotli: {}.",
+        if br <= 200_000 { "met" } else { "NOT met" }
+    )?;
+
+    println!("\n{report}");
+    let out = crate::workspace_root().join("target/bench-report.md");
+    std::fs::write(&out, &report)?;
+    println!("xtask: report written to {}", out.display());
+    Ok(())
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    format!("{cpu}, {cores} cores")
+}
