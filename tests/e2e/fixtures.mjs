@@ -1,0 +1,135 @@
+// Fixtures for the browser tests: the real server (release binary) on a
+// fresh data directory, and headless Debian Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SERVER_BIN = process.env.TSUNAGARI_SERVER_BIN ?? join(ROOT, 'target/release/tsunagari-server');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** The demo data the server loads, so tests compare with the file, not with copied numbers. */
+export function demoGroups() {
+  return JSON.parse(readFileSync(join(ROOT, 'data/groups.json'), 'utf8')).groups;
+}
+
+/**
+ * A running tsunagari server. `stop()` kills it (the network is really gone
+ * for the page: connections are refused); `start()` brings it back on the
+ * same port with the same database.
+ */
+export class Server {
+  constructor({ dist = join(ROOT, 'dist') } = {}) {
+    this.dataDir = mkdtempSync(join(tmpdir(), 'tsunagari-e2e-'));
+    this.dist = dist;
+    this.port = 0;
+    this.proc = null;
+  }
+
+  /** Copy the built bundle so a test can change it (a "new release"). */
+  static withOwnDist() {
+    const dist = mkdtempSync(join(tmpdir(), 'tsunagari-dist-'));
+    cpSync(join(ROOT, 'dist'), dist, { recursive: true });
+    return new Server({ dist });
+  }
+
+  async start() {
+    const args = ['serve', '--host', '127.0.0.1', '--port', String(this.port),
+      '--data-dir', this.dataDir, '--dist', this.dist, '--seed', join(ROOT, 'data/groups.json')];
+    this.proc = spawn(SERVER_BIN, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    this.proc.stderr.on('data', (d) => { log += d; });
+    const url = await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`server did not start:\n${log}`)), 30_000);
+      let out = '';
+      this.proc.stdout.on('data', (d) => {
+        out += d;
+        const m = out.match(/serving (http:\/\/[^\s]+?)\/?\s/);
+        if (m) { clearTimeout(timer); ok(m[1]); }
+      });
+      this.proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}):\n${log}`)); });
+    });
+    this.url = url;
+    this.port = Number(new URL(url).port);
+    return url;
+  }
+
+  async stop() {
+    if (!this.proc) return;
+    const p = this.proc;
+    this.proc = null;
+    p.removeAllListeners('exit');
+    await new Promise((ok) => { p.on('exit', ok); p.kill('SIGKILL'); });
+  }
+
+  /** Run a server admin command against the same database. */
+  async admin(...args) {
+    const p = spawn(SERVER_BIN, [...args, '--data-dir', this.dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    const code = await new Promise((ok) => p.on('exit', ok));
+    if (code !== 0) throw new Error(`${args.join(' ')} failed (${code}): ${out}`);
+    return out;
+  }
+
+  async dispose() {
+    await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.dist !== join(ROOT, 'dist')) rmSync(this.dist, { recursive: true, force: true });
+  }
+}
+
+/** Headless Chromium with a fresh profile, at a phone's width. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+export async function phoneContext(browser) {
+  return browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+}
+
+/** The directory as a person uses it. */
+export class DirectoryPage {
+  constructor(page, baseUrl) {
+    this.page = page;
+    this.baseUrl = baseUrl;
+  }
+
+  // actions
+  async open(path = '/groups') { await this.page.goto(this.baseUrl + path); }
+  async search(text) { await this.page.locator('#group-search').fill(text); }
+  async filterKind(code) { await this.page.locator('#kind-filter').selectOption(code); }
+  async openResult(n = 0) { await this.page.locator('[data-testid=group-link]').nth(n).click(); }
+  async switchLanguage() { await this.page.locator('[data-testid=lang-switch]').click(); }
+
+  /** Wait until the directory pulled from the server is in IndexedDB. */
+  async waitStored() { await this.page.locator('html[data-directory=stored]').waitFor({ state: 'attached', timeout: 20_000 }); }
+  /** Wait until the app shows what IndexedDB holds (no server needed). */
+  async waitCached() { await this.page.locator('html[data-directory=cached], html[data-directory=stored]').waitFor({ state: 'attached', timeout: 20_000 }); }
+
+  /** Wait until a service worker controls the page and has precached the shell. */
+  async waitServiceWorker() {
+    await this.page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    if (!(await this.page.evaluate(() => !!navigator.serviceWorker.controller))) {
+      await this.page.reload();
+      await this.page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    }
+  }
+
+  // results
+  resultLinks() { return this.page.locator('[data-testid=group-link]'); }
+  async resultNames() { return this.resultLinks().allInnerTexts(); }
+  heading() { return this.page.locator('main h1'); }
+  programHistory() { return this.page.locator('[data-testid=program-history]'); }
+  netStatus() { return this.page.locator('[data-testid=net-status]'); }
+  lastUpdated() { return this.page.locator('[data-testid=last-updated]'); }
+}
