@@ -1,1 +1,163 @@
-fn main() {}
+//! tsunagari (つながり): the offline-first client.
+//!
+//! `App` provides the shared state, starts the IndexedDB read and the first
+//! pull, registers the service worker, and lays out header, status line and
+//! routes. Each route lives in its own file under `routes/`.
+
+mod api;
+mod i18n;
+mod pwa;
+mod routes;
+mod state;
+mod store;
+mod sync;
+
+use i18n::Lang;
+use leptos::prelude::*;
+use leptos_router::components::{A, Redirect, Route, Router, Routes};
+use leptos_router::path;
+use state::{AppState, SyncState};
+
+fn main() {
+    leptos::mount::mount_to_body(App);
+}
+
+#[component]
+fn App() -> impl IntoView {
+    let lang = RwSignal::new(Lang::load());
+    Effect::new(move |_| lang.get().apply());
+
+    let (update_ready, set_update_ready) = signal(false);
+    let state_slot = StoredValue::new(None::<AppState>);
+    let online = pwa::online_signal(move || {
+        if let Some(state) = state_slot.get_value() {
+            sync::pull_later(state);
+        }
+    });
+    let state = AppState {
+        lang,
+        groups: RwSignal::new(Vec::new()),
+        ready: RwSignal::new(false),
+        online,
+        sync: RwSignal::new(SyncState::Idle),
+        last_updated: RwSignal::new(None),
+        update_ready,
+        query: RwSignal::new(String::new()),
+        kind: RwSignal::new(None),
+    };
+    state_slot.set_value(Some(state));
+    provide_context(state);
+    sync::start(state);
+    pwa::register_service_worker(set_update_ready);
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main" rel="external">
+                {move || lang.get().texts().skip_link}
+            </a>
+            <Header/>
+            <UpdateBanner/>
+            <StatusLine/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <routes::not_found::NotFound/> }>
+                    <Route path=path!("/") view=|| view! { <Redirect path="/groups"/> }/>
+                    <Route path=path!("/groups") view=routes::groups::GroupsPage/>
+                    <Route path=path!("/groups/:id") view=routes::group::GroupPage/>
+                    <Route path=path!("/bench") view=routes::bench::BenchPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let lang = state::use_app().lang;
+    let t = move || lang.get().texts();
+    view! {
+        <header class="site-header">
+            <div class="container header-row">
+                <a class="brand" href="/groups">
+                    <span class="brand-name">{move || t().app_name}</span>
+                    <span class="brand-tagline">{move || t().tagline}</span>
+                </a>
+                <button
+                    type="button"
+                    class="lang-switch"
+                    data-testid="lang-switch"
+                    lang=move || lang.get().other().code()
+                    aria-label=move || t().lang_switch_label
+                    on:click=move |_| lang.update(|l| *l = l.other())
+                >
+                    {move || t().lang_switch}
+                </button>
+            </div>
+            <nav class="container" aria-label=move || t().nav_label>
+                <A href="/groups">{move || t().nav_groups}</A>
+            </nav>
+        </header>
+    }
+}
+
+/// "最終更新" line and the network state; both announced politely.
+#[component]
+fn StatusLine() -> impl IntoView {
+    let state = state::use_app();
+    let t = move || state.lang.get().texts();
+    let status = move || {
+        let t = t();
+        if !state.online.get() {
+            return t.offline;
+        }
+        match state.sync.get() {
+            SyncState::Syncing => t.syncing,
+            SyncState::Failed => t.sync_failed,
+            SyncState::StorageFailed => t.storage_failed,
+            SyncState::Idle | SyncState::Stored => t.online,
+        }
+    };
+    let offline_class = move || {
+        let trouble = !state.online.get()
+            || matches!(
+                state.sync.get(),
+                SyncState::Failed | SyncState::StorageFailed
+            );
+        if trouble { "status warn" } else { "status" }
+    };
+    let last_updated = move || match state.last_updated.get() {
+        Some(ms) => format!("{}: {}", t().last_updated, i18n::format_jst(ms)),
+        None => t().never_updated.to_string(),
+    };
+    view! {
+        <div class="status-bar">
+            <div class="container status-row">
+                <p class=offline_class data-testid="net-status" aria-live="polite">
+                    {status}
+                </p>
+                <p class="last-updated" data-testid="last-updated">
+                    {last_updated}
+                </p>
+            </div>
+        </div>
+    }
+}
+
+/// Shown when a new service worker is waiting; the button lets it take over.
+#[component]
+fn UpdateBanner() -> impl IntoView {
+    let state = state::use_app();
+    let t = move || state.lang.get().texts();
+    view! {
+        <Show when=move || state.update_ready.get()>
+            <div class="update-banner" role="status">
+                <button
+                    type="button"
+                    data-testid="update-banner"
+                    on:click=|_| pwa::activate_update()
+                >
+                    {move || format!("{} — {}", t().update_available, t().reload)}
+                </button>
+            </div>
+        </Show>
+    }
+}

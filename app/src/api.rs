@@ -1,0 +1,68 @@
+//! The server's HTTP API, through the browser's `fetch`.
+
+use tsunagari_core::{FeedPage, Group};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// Why a pull failed. The UI shows one sentence for all of them (the data
+/// on screen stays what was stored); the detail goes to the console.
+#[derive(Debug)]
+pub enum ApiError {
+    /// No answer: offline, server down, DNS, CORS.
+    Network(String),
+    /// An answer with a 4xx/5xx status.
+    Status(u16),
+    /// An answer we could not read as the expected JSON.
+    Body(String),
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApiError::Network(e) => write!(f, "network error: {e}"),
+            ApiError::Status(s) => write!(f, "the server answered with status {s}"),
+            ApiError::Body(e) => write!(f, "unreadable answer: {e}"),
+        }
+    }
+}
+
+fn js_error(e: wasm_bindgen::JsValue) -> String {
+    e.as_string()
+        .or_else(|| {
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+        })
+        .unwrap_or_else(|| "unknown error".to_string())
+}
+
+/// `GET /api/groups` (everything) or `GET /api/groups?since=<cursor>`.
+pub async fn fetch_groups(since: Option<&str>) -> Result<FeedPage<Group>, ApiError> {
+    let url = match since {
+        Some(cursor) => format!(
+            "/api/groups?since={}",
+            String::from(js_sys::encode_uri_component(cursor))
+        ),
+        None => "/api/groups".to_string(),
+    };
+    let text = get_text(&url).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Body(e.to_string()))
+}
+
+async fn get_text(url: &str) -> Result<String, ApiError> {
+    let promise = leptos::prelude::window().fetch_with_str(url);
+    let response = JsFuture::from(promise)
+        .await
+        .map_err(|e| ApiError::Network(js_error(e)))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| ApiError::Body("fetch did not return a Response".into()))?;
+    if !response.ok() {
+        return Err(ApiError::Status(response.status()));
+    }
+    let text = response.text().map_err(|e| ApiError::Body(js_error(e)))?;
+    let text = JsFuture::from(text)
+        .await
+        .map_err(|e| ApiError::Network(js_error(e)))?;
+    text.as_string()
+        .ok_or_else(|| ApiError::Body("the body is not text".into()))
+}

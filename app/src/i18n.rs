@@ -1,0 +1,296 @@
+//! Every UI string, in Japanese first and English second.
+//!
+//! A page asks for `texts(lang)` and reads fields; sentences that carry a
+//! number or a date are small functions next to the table.
+
+use leptos::prelude::*;
+use tsunagari_core::{Division, GroupKind, Registration};
+
+/// The UI language. Japanese is the default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ja,
+    En,
+}
+
+const STORAGE_KEY: &str = "tsunagari.lang";
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ja => Lang::En,
+            Lang::En => Lang::Ja,
+        }
+    }
+
+    /// The language saved in localStorage, else Japanese.
+    pub fn load() -> Lang {
+        let saved = window()
+            .local_storage()
+            .ok()
+            .flatten()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        match saved.as_deref() {
+            Some("en") => Lang::En,
+            _ => Lang::Ja,
+        }
+    }
+
+    /// Saves the choice and sets `<html lang>`. Storage may be refused
+    /// (private mode); the switch then lasts for this visit only.
+    pub fn apply(self) {
+        if let Some(storage) = window().local_storage().ok().flatten() {
+            let _ = storage.set_item(STORAGE_KEY, self.code());
+        }
+        if let Some(html) = document().document_element() {
+            let _ = html.set_attribute("lang", self.code());
+        }
+    }
+
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Ja => &JA,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// The fixed strings of one language.
+pub struct Texts {
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_link: &'static str,
+    pub nav_label: &'static str,
+    pub nav_groups: &'static str,
+    /// The label of the language switch: the *other* language's name.
+    pub lang_switch: &'static str,
+    pub lang_switch_label: &'static str,
+    pub groups_title: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub kind_label: &'static str,
+    pub kind_all: &'static str,
+    pub no_results: &'static str,
+    pub no_groups_yet: &'static str,
+    pub loading: &'static str,
+    pub online: &'static str,
+    pub offline: &'static str,
+    pub syncing: &'static str,
+    pub sync_failed: &'static str,
+    pub storage_failed: &'static str,
+    pub last_updated: &'static str,
+    pub never_updated: &'static str,
+    pub update_available: &'static str,
+    pub reload: &'static str,
+    pub back_to_list: &'static str,
+    pub reading: &'static str,
+    pub kind: &'static str,
+    pub registrations: &'static str,
+    pub about: &'static str,
+    pub activities: &'static str,
+    pub programs: &'static str,
+    pub fiscal_year: &'static str,
+    pub division: &'static str,
+    pub program_title: &'static str,
+    pub department: &'static str,
+    pub no_programs: &'static str,
+    pub group_contacts: &'static str,
+    pub city_contacts: &'static str,
+    pub phone: &'static str,
+    pub fax: &'static str,
+    pub email: &'static str,
+    pub address: &'static str,
+    pub not_found_title: &'static str,
+    pub group_not_found: &'static str,
+    pub page_not_found: &'static str,
+    pub bench_title: &'static str,
+    pub bench_running: &'static str,
+}
+
+static JA: Texts = Texts {
+    app_name: "つながり",
+    tagline: "金沢 協働のまちづくり",
+    skip_link: "本文へ移動",
+    nav_label: "メインメニュー",
+    nav_groups: "団体をさがす",
+    lang_switch: "English",
+    lang_switch_label: "Switch to English",
+    groups_title: "団体名簿",
+    search_label: "団体名・読み・活動で検索",
+    search_placeholder: "例: ぽれぽれ、子育て",
+    kind_label: "団体の種類",
+    kind_all: "すべての種類",
+    no_results: "条件に合う団体は見つかりませんでした。言葉や種類を変えてお試しください。",
+    no_groups_yet: "まだ団体のデータがありません。インターネットに接続すると読み込みます。",
+    loading: "読み込み中…",
+    online: "オンライン",
+    offline: "オフライン",
+    syncing: "最新の情報を確認しています…",
+    sync_failed: "接続できません。保存済みのデータを表示しています",
+    storage_failed: "この端末にデータを保存できませんでした。表示は最新です",
+    last_updated: "最終更新",
+    never_updated: "まだ更新していません",
+    update_available: "新しいバージョンがあります",
+    reload: "再読み込み",
+    back_to_list: "団体一覧へ戻る",
+    reading: "読み",
+    kind: "種類",
+    registrations: "登録",
+    about: "団体について",
+    activities: "主な活動",
+    programs: "協働のまちづくりチャレンジ事業",
+    fiscal_year: "年度",
+    division: "部門",
+    program_title: "事業名",
+    department: "協働課",
+    no_programs: "記録はありません",
+    group_contacts: "団体の連絡先",
+    city_contacts: "お問い合わせ",
+    phone: "電話",
+    fax: "FAX",
+    email: "メール",
+    address: "所在地",
+    not_found_title: "ページが見つかりません",
+    group_not_found: "お探しの団体は見つかりませんでした。名簿から削除されたか、アドレスが違う可能性があります。",
+    page_not_found: "お探しのページは見つかりませんでした。アドレスをご確認ください。",
+    bench_title: "ベンチマーク",
+    bench_running: "計測しています…",
+};
+
+static EN: Texts = Texts {
+    app_name: "Tsunagari",
+    tagline: "Kanazawa civic partnership",
+    skip_link: "Skip to main content",
+    nav_label: "Main menu",
+    nav_groups: "Find groups",
+    lang_switch: "日本語",
+    lang_switch_label: "日本語に切り替える",
+    groups_title: "Group directory",
+    search_label: "Search by name, reading or activity",
+    search_placeholder: "e.g. porepore, childcare",
+    kind_label: "Kind of group",
+    kind_all: "All kinds",
+    no_results: "No group matches. Try other words or another kind.",
+    no_groups_yet: "No groups yet. They load when you are online.",
+    loading: "Loading…",
+    online: "Online",
+    offline: "Offline",
+    syncing: "Checking for updates…",
+    sync_failed: "Cannot connect. Showing saved data",
+    storage_failed: "Could not save the data on this device. What you see is up to date",
+    last_updated: "Last updated",
+    never_updated: "Not updated yet",
+    update_available: "A new version is available",
+    reload: "Reload",
+    back_to_list: "Back to the list",
+    reading: "Reading",
+    kind: "Kind",
+    registrations: "Registrations",
+    about: "About",
+    activities: "Activities",
+    programs: "Civic partnership challenge program",
+    fiscal_year: "Fiscal year",
+    division: "Division",
+    program_title: "Project",
+    department: "Partner department",
+    no_programs: "No record",
+    group_contacts: "Contact the group",
+    city_contacts: "Contact the city",
+    phone: "Phone",
+    fax: "Fax",
+    email: "Email",
+    address: "Address",
+    not_found_title: "Page not found",
+    group_not_found: "We could not find this group. It may have been removed from the directory, or the address may be wrong.",
+    page_not_found: "We could not find this page. Please check the address.",
+    bench_title: "Benchmark",
+    bench_running: "Measuring…",
+};
+
+/// "12件" / "12 groups".
+pub fn count(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Ja, n) => format!("{n}件"),
+        (Lang::En, 1) => "1 group".to_string(),
+        (Lang::En, n) => format!("{n} groups"),
+    }
+}
+
+pub fn kind_label(lang: Lang, kind: GroupKind) -> &'static str {
+    match lang {
+        Lang::Ja => kind.label_ja(),
+        Lang::En => kind.label_en(),
+    }
+}
+
+pub fn division_label(lang: Lang, division: Division) -> &'static str {
+    match lang {
+        Lang::Ja => division.label_ja(),
+        Lang::En => division.label_en(),
+    }
+}
+
+pub fn registration_label(lang: Lang, registration: Registration) -> &'static str {
+    match lang {
+        Lang::Ja => registration.label_ja(),
+        Lang::En => registration.label_en(),
+    }
+}
+
+pub fn fiscal_year(lang: Lang, start_year: u16) -> String {
+    match lang {
+        Lang::Ja => tsunagari_core::wareki::fiscal_year_ja(start_year),
+        Lang::En => tsunagari_core::wareki::fiscal_year_en(start_year),
+    }
+}
+
+/// Epoch milliseconds as Japan time, `2026/11/23 10:00` (JST has no
+/// daylight saving: always UTC+9).
+pub fn format_jst(epoch_ms: f64) -> String {
+    let minutes = (epoch_ms / 60_000.0).floor() as i64 + 9 * 60;
+    let days = minutes.div_euclid(24 * 60);
+    let minute_of_day = minutes.rem_euclid(24 * 60);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y}/{m:02}/{d:02} {:02}:{:02}",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn japan_time() {
+        // 2026-11-23T01:00:00Z is 10:00 in Japan.
+        assert_eq!(format_jst(1_795_395_600_000.0), "2026/11/23 10:00");
+        // 2024-02-29T15:30:00Z is 00:30 on 1 March in Japan.
+        assert_eq!(format_jst(1_709_220_600_000.0), "2024/03/01 00:30");
+        assert_eq!(format_jst(0.0), "1970/01/01 09:00");
+    }
+}

@@ -1,0 +1,103 @@
+//! `/bench` (hidden, not linked): search latency per keystroke over 10,000
+//! synthetic groups, and one IndexedDB transaction writing all of them.
+
+use crate::state::{set_title, use_app};
+use crate::store;
+use leptos::prelude::*;
+use tsunagari_core::FeedPage;
+use tsunagari_core::search::SearchIndex;
+use tsunagari_core::synthetic;
+
+const GROUPS: usize = 10_000;
+const QUERIES: usize = 2_000;
+
+#[component]
+pub fn BenchPage() -> impl IntoView {
+    let lang = use_app().lang;
+    let t = move || lang.get().texts();
+    Effect::new(move |_| set_title(t().bench_title, lang.get()));
+    let (result, set_result) = signal(None::<String>);
+    leptos::task::spawn_local(async move {
+        let text = match run().await {
+            Ok(json) => json,
+            Err(e) => format!("{{\"error\": {:?}}}", e.to_string()),
+        };
+        set_result.set(Some(text));
+    });
+    view! {
+        <div class="container page">
+            <h1>{move || t().bench_title}</h1>
+            {move || match result.get() {
+                Some(json) => view! { <pre data-testid="bench-results">{json}</pre> }.into_any(),
+                None => view! { <p aria-live="polite">{t().bench_running}</p> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+fn now() -> f64 {
+    window().performance().map(|p| p.now()).unwrap_or_default()
+}
+
+/// The `q`-quantile of sorted timings.
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let at = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[at.min(sorted.len() - 1)]
+}
+
+fn ms(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+async fn run() -> Result<String, store::StoreError> {
+    // Let the "measuring" line paint before the synchronous part.
+    yield_to_browser().await;
+    let groups = synthetic::groups(GROUPS, 1);
+    let queries = synthetic::keystroke_queries(&groups, QUERIES, 2);
+
+    let start = now();
+    let index = SearchIndex::new(&groups);
+    let index_build = now() - start;
+
+    let mut timings = Vec::with_capacity(queries.len());
+    let mut hits = 0usize;
+    for query in &queries {
+        let start = now();
+        hits += index.search(query).len();
+        timings.push(now() - start);
+    }
+    timings.sort_by(f64::total_cmp);
+
+    let db = store::open(store::BENCH_DB).await?;
+    let page = FeedPage {
+        cursor: "bench.0".to_string(),
+        reset: true,
+        items: groups,
+        deleted: Vec::new(),
+    };
+    let start = now();
+    store::apply_page(&db, &page, js_sys::Date::now()).await?;
+    let idb_write = now() - start;
+    db.close();
+
+    leptos::logging::log!("bench: {hits} hits over {} queries", queries.len());
+    Ok(format!(
+        "{{\"search_p50_ms\": {}, \"search_p95_ms\": {}, \"search_p99_ms\": {}, \"index_build_ms\": {}, \"idb_write_10000_ms\": {}}}",
+        ms(quantile(&timings, 0.50)),
+        ms(quantile(&timings, 0.95)),
+        ms(quantile(&timings, 0.99)),
+        ms(index_build),
+        ms(idb_write),
+    ))
+}
+
+/// Yields to the browser once (a short timer).
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

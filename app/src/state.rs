@@ -1,0 +1,53 @@
+//! The app-wide state every page reads, provided once as a context.
+
+use crate::i18n::Lang;
+use leptos::prelude::*;
+use tsunagari_core::{Group, GroupKind};
+
+/// How the last pull from the server went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncState {
+    /// Nothing asked yet.
+    Idle,
+    /// A pull is under way.
+    Syncing,
+    /// The last pull was received and stored.
+    Stored,
+    /// The last pull failed; the stored data stays on screen.
+    Failed,
+    /// The last pull was received but could not be stored on this device.
+    StorageFailed,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub lang: RwSignal<Lang>,
+    /// The directory as this device has it (IndexedDB, then pulls).
+    pub groups: RwSignal<Vec<Group>>,
+    /// The start-up sequence (read IndexedDB, first pull if online) is over:
+    /// a group that is still missing now is really missing.
+    pub ready: RwSignal<bool>,
+    pub online: ReadSignal<bool>,
+    pub sync: RwSignal<SyncState>,
+    /// Epoch milliseconds of the last stored pull.
+    pub last_updated: RwSignal<Option<f64>>,
+    pub update_ready: ReadSignal<bool>,
+    /// The list's search box and kind filter, kept while visiting details.
+    pub query: RwSignal<String>,
+    pub kind: RwSignal<Option<GroupKind>>,
+}
+
+pub fn use_app() -> AppState {
+    // Provided by `App` before any page renders.
+    expect_context::<AppState>()
+}
+
+/// Sets `document.title` to "<page> | つながり".
+pub fn set_title(page: &str, lang: Lang) {
+    let app = lang.texts().app_name;
+    if page.is_empty() {
+        document().set_title(app);
+    } else {
+        document().set_title(&format!("{page} | {app}"));
+    }
+}

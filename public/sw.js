@@ -1,0 +1,87 @@
+// tsunagari's service worker: the app shell offline, the data in IndexedDB.
+//
+// The two placeholders below are filled at build time by trunk's post_build
+// hook (`cargo xtask precache`, xtask/src/precache.rs): the list of every
+// file trunk emitted and a hash of their contents. Never edit them by hand.
+const VERSION = 'dev';
+self.__PRECACHE = [];
+
+const PREFIX = 'tsunagari-';
+const CACHE = PREFIX + VERSION;
+const SHELL = '/index.html';
+const NAVIGATION_TIMEOUT_MS = 3000;
+
+self.addEventListener('install', (event) => {
+  // No skipWaiting here: a new version waits until the page asks
+  // (the "new version" banner posts SKIP_WAITING).
+  event.waitUntil(
+    caches.open(CACHE).then((cache) =>
+      cache.addAll(self.__PRECACHE.map((url) => new Request(url, { cache: 'reload' })))
+    )
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names
+            .filter((name) => name.startsWith(PREFIX) && name !== CACHE)
+            .map((name) => caches.delete(name))
+        )
+      )
+      .then(() => self.clients.claim())
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'SKIP_WAITING') {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  // The API is network only: the app keeps its data in IndexedDB.
+  if (url.pathname.startsWith('/api/')) return;
+
+  if (request.mode === 'navigate') {
+    event.respondWith(networkFirst(request));
+  } else {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+/** Pages: the network if it answers soon, else the cached shell (every route is the SPA). */
+async function networkFirst(request) {
+  try {
+    const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
+    if (response.ok) return response;
+    const shell = await caches.match(SHELL);
+    return shell || response;
+  } catch (_) {
+    const shell = await caches.match(SHELL, { cacheName: CACHE });
+    return shell || (await caches.match('/')) || Response.error();
+  }
+}
+
+/** Hashed assets and icons: never change under the same name. */
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { cacheName: CACHE });
+  return cached || fetch(request);
+}
+
+function withTimeout(promise, ms) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timeout')), ms);
+    promise.then(
+      (value) => { clearTimeout(timer); resolve(value); },
+      (error) => { clearTimeout(timer); reject(error); }
+    );
+  });
+}
