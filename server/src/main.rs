@@ -1,1 +1,21 @@
-fn main() {}
+//! `tsunagari-server serve | import-groups FILE | delete-group ID`.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let command = match cli::parse(&args) {
+        Ok(command) => command,
+        Err(e) => {
+            eprintln!("tsunagari-server: {e}\n\n{}", cli::USAGE);
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = cli::run(command) {
+        eprintln!("tsunagari-server: {e:#}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,300 @@
+//! The command line: hand-rolled parsing and the three commands.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use tsunagari_server::store::{Store, is_postgres_url};
+use tsunagari_server::{AppState, groups};
+
+pub const USAGE: &str = "\
+usage:
+  tsunagari-server serve [--port 8080] [--host 127.0.0.1] [--data-dir data/run]
+                         [--dist dist] [--seed data/groups.json]
+                         [--city-contacts data/city_contacts.json]
+  tsunagari-server import-groups FILE [--data-dir data/run]
+  tsunagari-server delete-group ID [--data-dir data/run]
+
+The database is <data-dir>/tsunagari.sqlite, or PostgreSQL when DATABASE_URL
+starts with postgres:// or postgresql://.";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServeOptions {
+    pub host: String,
+    pub port: u16,
+    pub data_dir: PathBuf,
+    pub dist: PathBuf,
+    pub seed: PathBuf,
+    pub city_contacts: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Serve(ServeOptions),
+    ImportGroups { file: PathBuf, data_dir: PathBuf },
+    DeleteGroup { id: String, data_dir: PathBuf },
+    Help,
+}
+
+/// `--name value` or `--name=value` pairs, and the positional arguments.
+fn split(args: &[String], known: &[&str]) -> Result<(Vec<(String, String)>, Vec<String>)> {
+    let mut options = Vec::new();
+    let mut positional = Vec::new();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let Some(flag) = arg.strip_prefix("--") else {
+            positional.push(arg.clone());
+            continue;
+        };
+        let (name, value) = match flag.split_once('=') {
+            Some((n, v)) => (n.to_string(), v.to_string()),
+            None => {
+                let Some(value) = it.next() else {
+                    bail!("--{flag} needs a value");
+                };
+                (flag.to_string(), value.clone())
+            }
+        };
+        if !known.contains(&name.as_str()) {
+            bail!("unknown option --{name} (known: --{})", known.join(", --"));
+        }
+        options.push((name, value));
+    }
+    Ok((options, positional))
+}
+
+fn one_positional(what: &str, positional: Vec<String>) -> Result<String> {
+    match <[String; 1]>::try_from(positional) {
+        Ok([value]) => Ok(value),
+        Err(_) => bail!("expected exactly one {what}"),
+    }
+}
+
+pub fn parse(args: &[String]) -> Result<Command> {
+    let Some((command, rest)) = args.split_first() else {
+        bail!("no command given");
+    };
+    let data_dir_default = PathBuf::from("data/run");
+    match command.as_str() {
+        "serve" => {
+            let known = ["port", "host", "data-dir", "dist", "seed", "city-contacts"];
+            let (options, positional) = split(rest, &known)?;
+            if let Some(extra) = positional.first() {
+                bail!("serve takes no argument {extra:?}");
+            }
+            let mut o = ServeOptions {
+                host: "127.0.0.1".into(),
+                port: 8080,
+                data_dir: data_dir_default,
+                dist: "dist".into(),
+                seed: "data/groups.json".into(),
+                city_contacts: "data/city_contacts.json".into(),
+            };
+            for (name, value) in options {
+                match name.as_str() {
+                    "port" => {
+                        o.port = value
+                            .parse()
+                            .with_context(|| format!("--port {value:?} is not a port number"))?
+                    }
+                    "host" => o.host = value,
+                    "data-dir" => o.data_dir = value.into(),
+                    "dist" => o.dist = value.into(),
+                    "seed" => o.seed = value.into(),
+                    _ => o.city_contacts = value.into(),
+                }
+            }
+            Ok(Command::Serve(o))
+        }
+        "import-groups" | "delete-group" => {
+            let (options, positional) = split(rest, &["data-dir"])?;
+            let data_dir = options
+                .into_iter()
+                .last()
+                .map_or(data_dir_default, |(_, v)| v.into());
+            if command == "import-groups" {
+                let file = one_positional("FILE", positional)?.into();
+                Ok(Command::ImportGroups { file, data_dir })
+            } else {
+                let id = one_positional("group ID", positional)?;
+                Ok(Command::DeleteGroup { id, data_dir })
+            }
+        }
+        "help" | "--help" | "-h" => Ok(Command::Help),
+        other => bail!("unknown command {other:?}"),
+    }
+}
+
+pub fn run(command: Command) -> Result<()> {
+    if command == Command::Help {
+        println!("{USAGE}");
+        return Ok(());
+    }
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .init();
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        match command {
+            Command::Serve(options) => serve(options).await,
+            Command::ImportGroups { file, data_dir } => {
+                let store = open_store(&data_dir).await?;
+                let summary = groups::import_file(&store, &file).await;
+                store.close().await;
+                let summary = summary.with_context(|| format!("importing {}", file.display()))?;
+                println!("tsunagari: imported {}: {summary}", file.display());
+                Ok(())
+            }
+            Command::DeleteGroup { id, data_dir } => {
+                let store = open_store(&data_dir).await?;
+                let deleted = groups::delete(&store, &id).await;
+                store.close().await;
+                if !deleted? {
+                    bail!("no group with the id {id:?} (nothing deleted)");
+                }
+                println!("tsunagari: deleted group {id}");
+                Ok(())
+            }
+            Command::Help => Ok(()),
+        }
+    })
+}
+
+async fn open_store(data_dir: &Path) -> Result<Store> {
+    let url = std::env::var("DATABASE_URL").ok();
+    let store = Store::open(url.as_deref(), data_dir).await;
+    match &url {
+        Some(url) if is_postgres_url(url) => store.context("opening the PostgreSQL database"),
+        _ => store.with_context(|| format!("opening the database in {}", data_dir.display())),
+    }
+}
+
+async fn serve(o: ServeOptions) -> Result<()> {
+    let store = open_store(&o.data_dir).await?;
+    if let Some(summary) = groups::seed_if_empty(&store, &o.seed)
+        .await
+        .with_context(|| format!("loading the demo data {}", o.seed.display()))?
+    {
+        tracing::info!("first start: loaded {} ({summary})", o.seed.display());
+    }
+    if !o.dist.join("index.html").is_file() {
+        tracing::warn!(
+            "{} has no index.html: build the app first",
+            o.dist.display()
+        );
+    }
+    let state = AppState {
+        store: store.clone(),
+        dist: o.dist,
+        city_contacts: o.city_contacts,
+    };
+    let listener = tokio::net::TcpListener::bind((o.host.as_str(), o.port))
+        .await
+        .with_context(|| format!("listening on {}:{}", o.host, o.port))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    println!("tsunagari: serving http://{addr}/");
+    std::io::stdout().flush().context("writing to stdout")?;
+    tracing::info!(
+        "database: {} (epoch {})",
+        store.backend_name(),
+        store.epoch()
+    );
+    axum::serve(listener, tsunagari_server::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// SIGINT (Ctrl-C) or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn serve_defaults_and_options() {
+        let Command::Serve(o) = parse(&args("serve")).expect("parses") else {
+            panic!("not serve");
+        };
+        assert_eq!((o.host.as_str(), o.port), ("127.0.0.1", 8080));
+        assert_eq!(o.data_dir, PathBuf::from("data/run"));
+        let Command::Serve(o) = parse(&args(
+            "serve --port 0 --host=0.0.0.0 --dist d --seed s.json",
+        ))
+        .expect("parses") else {
+            panic!("not serve");
+        };
+        assert_eq!((o.host.as_str(), o.port), ("0.0.0.0", 0));
+        assert_eq!((o.dist, o.seed), ("d".into(), "s.json".into()));
+    }
+
+    #[test]
+    fn admin_commands() {
+        assert_eq!(
+            parse(&args("import-groups g.json --data-dir x")).expect("parses"),
+            Command::ImportGroups {
+                file: "g.json".into(),
+                data_dir: "x".into()
+            }
+        );
+        assert_eq!(
+            parse(&args("delete-group porepore")).expect("parses"),
+            Command::DeleteGroup {
+                id: "porepore".into(),
+                data_dir: "data/run".into()
+            }
+        );
+    }
+
+    #[test]
+    fn mistakes() {
+        for bad in [
+            "",
+            "frobnicate",
+            "serve --port",
+            "serve --port x",
+            "serve --nope 1",
+            "serve extra",
+            "import-groups",
+            "import-groups a b",
+            "delete-group x --seed y",
+        ] {
+            assert!(parse(&args(bad)).is_err(), "{bad:?} should be refused");
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! Building a change-feed page (`FeedPage<T>`) from a cursor.
+//!
+//! - no cursor, or a cursor of another epoch (the database was replaced):
+//!   the whole collection with `reset: true`;
+//! - a cursor of this epoch: the rows changed after its `seq`, tombstones as
+//!   `deleted` ids, `reset: false`;
+//! - a cursor of this epoch but *ahead* of the server's counter (the
+//!   database was restored from a backup without changing its epoch): the
+//!   client holds changes the server never made, so it gets a full
+//!   snapshot with `reset: true` too, rather than an error it cannot fix.
+
+use serde::de::DeserializeOwned;
+use tsunagari_core::{Cursor, FeedPage};
+
+use crate::store::{Feed, Store, StoreError};
+
+fn decode<T: DeserializeOwned>(feed: Feed, id: &str, body: &str) -> Result<T, StoreError> {
+    serde_json::from_str(body).map_err(|source| StoreError::Corrupt {
+        table: feed.table(),
+        id: id.to_string(),
+        source,
+    })
+}
+
+fn cursor(store: &Store, seq: i64) -> String {
+    Cursor {
+        epoch: store.epoch().to_string(),
+        seq,
+    }
+    .to_string()
+}
+
+/// Everything live, `reset: true`.
+pub async fn full<T: DeserializeOwned>(
+    store: &Store,
+    feed: Feed,
+) -> Result<FeedPage<T>, StoreError> {
+    let snapshot = store.snapshot(feed).await?;
+    let items = snapshot
+        .rows
+        .iter()
+        .map(|(id, body)| decode(feed, id, body))
+        .collect::<Result<_, _>>()?;
+    Ok(FeedPage {
+        cursor: cursor(store, snapshot.seq),
+        reset: true,
+        items,
+        deleted: Vec::new(),
+    })
+}
+
+/// The page a client holding `since` should get.
+pub async fn page<T: DeserializeOwned>(
+    store: &Store,
+    feed: Feed,
+    since: Option<&Cursor>,
+) -> Result<FeedPage<T>, StoreError> {
+    let Some(since) = since.filter(|c| c.epoch == store.epoch()) else {
+        return full(store, feed).await;
+    };
+    let changes = store.changes_since(feed, since.seq).await?;
+    if since.seq > changes.seq {
+        return full(store, feed).await;
+    }
+    let mut items = Vec::new();
+    let mut deleted = Vec::new();
+    for row in &changes.rows {
+        if row.deleted {
+            deleted.push(row.id.clone());
+        } else {
+            items.push(decode(feed, &row.id, &row.body)?);
+        }
+    }
+    // Rows committed between reading the counter and the rows may carry a
+    // higher seq: the cursor covers them too so they are not sent twice.
+    let seq = changes
+        .rows
+        .iter()
+        .map(|r| r.seq)
+        .fold(changes.seq, i64::max);
+    Ok(FeedPage {
+        cursor: cursor(store, seq),
+        reset: false,
+        items,
+        deleted,
+    })
+}

@@ -1,0 +1,376 @@
+//! Storage: feed tables and the change counter, on SQLite or PostgreSQL.
+//!
+//! Every feed table (today `groups`; later events, proposal drafts) has the
+//! same shape: `id`, a JSON `body`, the `seq` of its last change and a
+//! `deleted` tombstone flag. One counter row in `meta` numbers every change:
+//! a write transaction first takes `seq + 1` from it (`UPDATE … RETURNING`),
+//! so the row lock orders changes by commit, also on PostgreSQL. `meta` also
+//! holds the database's `epoch`, a random id made when it was created.
+//!
+//! The backends only run SQL ([`sqlite`], [`postgres`]); what a change means
+//! (import, tombstone, reading a feed) is written once, here.
+
+mod postgres;
+mod sqlite;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// A feed table. Table names come only from here, never from a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Feed {
+    Groups,
+}
+
+impl Feed {
+    pub(crate) fn table(self) -> &'static str {
+        match self {
+            Feed::Groups => "groups",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("could not create the data directory {}: {source}", path.display())]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the stored {table} row {id:?} is not what this server reads: {source}")]
+    Corrupt {
+        table: &'static str,
+        id: String,
+        source: serde_json::Error,
+    },
+    #[error("could not encode a row as JSON: {0}")]
+    Encode(serde_json::Error),
+    #[error("could not make a random epoch: {0}")]
+    Random(getrandom::Error),
+    #[error("a PostgreSQL schema name is lower-case letters, digits and `_` (got {0:?})")]
+    SchemaName(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One stored row of a feed table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub id: String,
+    /// The JSON body as text.
+    pub body: String,
+    pub seq: i64,
+    pub deleted: bool,
+}
+
+/// What a feed table holds now: the live rows' `(id, body)` ordered by id,
+/// and the change counter read *before* them (so nothing at or below `seq`
+/// is missing from `rows`).
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub seq: i64,
+    pub rows: Vec<(String, String)>,
+}
+
+/// The rows (live and tombstones) changed after some sequence number,
+/// ordered by `seq`, and the counter read before them.
+#[derive(Debug, Clone)]
+pub struct Changes {
+    pub seq: i64,
+    pub rows: Vec<Row>,
+}
+
+/// What an import did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+impl std::fmt::Display for ImportSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} added, {} updated, {} removed, {} unchanged",
+            self.added, self.updated, self.removed, self.unchanged
+        )
+    }
+}
+
+impl ImportSummary {
+    pub fn changed(&self) -> bool {
+        self.added + self.updated + self.removed > 0
+    }
+}
+
+/// The database: a pool on one backend and the epoch read when it was opened.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Backend,
+    epoch: String,
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// An open write transaction (one per import or deletion).
+enum WriteTx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+impl WriteTx {
+    async fn rows(&mut self, feed: Feed) -> Result<Vec<Row>> {
+        match self {
+            WriteTx::Sqlite(tx) => sqlite::rows(tx, feed).await,
+            WriteTx::Postgres(tx) => postgres::rows(tx, feed).await,
+        }
+    }
+
+    async fn next_seq(&mut self) -> Result<i64> {
+        match self {
+            WriteTx::Sqlite(tx) => sqlite::next_seq(tx).await,
+            WriteTx::Postgres(tx) => postgres::next_seq(tx).await,
+        }
+    }
+
+    async fn write(&mut self, feed: Feed, row: &Row) -> Result<()> {
+        match self {
+            WriteTx::Sqlite(tx) => sqlite::write(tx, feed, row).await,
+            WriteTx::Postgres(tx) => postgres::write(tx, feed, row).await,
+        }
+    }
+
+    async fn commit(self) -> Result<()> {
+        match self {
+            WriteTx::Sqlite(tx) => tx.commit().await?,
+            WriteTx::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// 16 random hex digits.
+fn new_epoch() -> Result<String> {
+    let mut bytes = [0u8; 8];
+    getrandom::getrandom(&mut bytes).map_err(StoreError::Random)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Store {
+    /// PostgreSQL when `database_url` starts with `postgres://` or
+    /// `postgresql://`, otherwise SQLite in `<data_dir>/tsunagari.sqlite`.
+    pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Store> {
+        match database_url {
+            Some(url) if is_postgres_url(url) => Store::open_postgres(url, None).await,
+            _ => Store::open_sqlite(data_dir).await,
+        }
+    }
+
+    /// Opens (creating if missing) `<data_dir>/tsunagari.sqlite` and migrates it.
+    pub async fn open_sqlite(data_dir: &Path) -> Result<Store> {
+        let pool = sqlite::connect(data_dir).await?;
+        let epoch = sqlite::init(&pool, &new_epoch()?).await?;
+        Ok(Store {
+            backend: Backend::Sqlite(pool),
+            epoch,
+        })
+    }
+
+    /// Connects to PostgreSQL and migrates. With `schema`, everything lives
+    /// in that schema (created if missing): the tests isolate themselves so.
+    pub async fn open_postgres(url: &str, schema: Option<&str>) -> Result<Store> {
+        if let Some(name) = schema
+            && (name.is_empty()
+                || name.len() > 60
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        {
+            return Err(StoreError::SchemaName(name.to_string()));
+        }
+        let pool = postgres::connect(url, schema).await?;
+        let epoch = postgres::init(&pool, &new_epoch()?).await?;
+        Ok(Store {
+            backend: Backend::Postgres(pool),
+            epoch,
+        })
+    }
+
+    /// This database's identity, the first half of every cursor.
+    pub fn epoch(&self) -> &str {
+        &self.epoch
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(pool) => pool.close().await,
+            Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    async fn begin_write(&self) -> Result<WriteTx> {
+        Ok(match &self.backend {
+            // IMMEDIATE: take SQLite's write lock first, so a concurrent
+            // writer (an admin command next to the server) waits instead of
+            // failing when this transaction upgrades from reading.
+            Backend::Sqlite(pool) => WriteTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                postgres::lock_counter(&mut tx).await?;
+                WriteTx::Postgres(tx)
+            }
+        })
+    }
+
+    /// All live rows of a feed, and the counter.
+    pub async fn snapshot(&self, feed: Feed) -> Result<Snapshot> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::snapshot(pool, feed).await,
+            Backend::Postgres(pool) => postgres::snapshot(pool, feed).await,
+        }
+    }
+
+    /// Rows changed (or tombstoned) after `seq`, and the counter.
+    pub async fn changes_since(&self, feed: Feed, seq: i64) -> Result<Changes> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::changes_since(pool, feed, seq).await,
+            Backend::Postgres(pool) => postgres::changes_since(pool, feed, seq).await,
+        }
+    }
+
+    /// The body of one live row.
+    pub async fn get(&self, feed: Feed, id: &str) -> Result<Option<String>> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::get(pool, feed, id).await,
+            Backend::Postgres(pool) => postgres::get(pool, feed, id).await,
+        }
+    }
+
+    /// How many live rows a feed has.
+    pub async fn count_live(&self, feed: Feed) -> Result<i64> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::count(pool, feed, true).await,
+            Backend::Postgres(pool) => postgres::count(pool, feed, true).await,
+        }
+    }
+
+    /// Whether a feed table has never held anything (not even tombstones).
+    pub async fn is_empty(&self, feed: Feed) -> Result<bool> {
+        Ok(match &self.backend {
+            Backend::Sqlite(pool) => sqlite::count(pool, feed, false).await?,
+            Backend::Postgres(pool) => postgres::count(pool, feed, false).await?,
+        } == 0)
+    }
+
+    /// Makes the live rows of `feed` exactly `items`, in one transaction:
+    /// new or revived ids are added, changed bodies updated, equal bodies
+    /// left alone (same `seq`), and live ids missing from `items`
+    /// tombstoned. Each change takes its own sequence number. `items` must
+    /// not repeat an id (the last one would win).
+    pub async fn replace_all(
+        &self,
+        feed: Feed,
+        items: &[(String, Value)],
+    ) -> Result<ImportSummary> {
+        let mut tx = self.begin_write().await?;
+        let mut current: HashMap<String, (Value, bool)> = HashMap::new();
+        for row in tx.rows(feed).await? {
+            // A body this server cannot read counts as changed, so the
+            // import repairs it rather than failing.
+            let body = serde_json::from_str(&row.body).unwrap_or(Value::Null);
+            current.insert(row.id, (body, row.deleted));
+        }
+
+        let mut summary = ImportSummary::default();
+        let mut seen = HashSet::new();
+        for (id, body) in items {
+            seen.insert(id.as_str());
+            let change = match current.get(id) {
+                None | Some((_, true)) => {
+                    summary.added += 1;
+                    true
+                }
+                Some((old, false)) if old == body => {
+                    summary.unchanged += 1;
+                    false
+                }
+                Some(_) => {
+                    summary.updated += 1;
+                    true
+                }
+            };
+            if change {
+                let body = serde_json::to_string(body).map_err(StoreError::Encode)?;
+                let seq = tx.next_seq().await?;
+                let row = Row {
+                    id: id.clone(),
+                    body,
+                    seq,
+                    deleted: false,
+                };
+                tx.write(feed, &row).await?;
+            }
+        }
+
+        let mut gone: Vec<(&String, &Value)> = current
+            .iter()
+            .filter(|(id, (_, deleted))| !deleted && !seen.contains(id.as_str()))
+            .map(|(id, (body, _))| (id, body))
+            .collect();
+        gone.sort_by(|a, b| a.0.cmp(b.0));
+        for (id, body) in gone {
+            let body = serde_json::to_string(body).map_err(StoreError::Encode)?;
+            let seq = tx.next_seq().await?;
+            let row = Row {
+                id: id.clone(),
+                body,
+                seq,
+                deleted: true,
+            };
+            tx.write(feed, &row).await?;
+            summary.removed += 1;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Tombstones one live row. `false` when there is no live row `id`.
+    pub async fn tombstone(&self, feed: Feed, id: &str) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let row = match &mut tx {
+            WriteTx::Sqlite(t) => sqlite::row(t, feed, id).await?,
+            WriteTx::Postgres(t) => postgres::row(t, feed, id).await?,
+        };
+        let Some(mut row) = row.filter(|r| !r.deleted) else {
+            return Ok(false); // dropping `tx` rolls back
+        };
+        row.seq = tx.next_seq().await?;
+        row.deleted = true;
+        tx.write(feed, &row).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}

@@ -1,0 +1,270 @@
+//! The JSON API through the router: feeds, cursors, errors, contacts.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::{databases, get, group, router, send, small_seed};
+use tsunagari_core::{Cursor, DirectorySeed, FeedPage, Group};
+use tsunagari_server::groups;
+
+fn page(answer: &common::Answer) -> FeedPage<Group> {
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    serde_json::from_slice(&answer.body).expect("a FeedPage<Group>")
+}
+
+fn ids(page: &FeedPage<Group>) -> Vec<&str> {
+    let mut ids: Vec<&str> = page.items.iter().map(|g| g.id.as_str()).collect();
+    ids.sort();
+    ids
+}
+
+#[tokio::test]
+async fn full_feed_then_deltas_after_an_import() {
+    for db in databases().await {
+        let seed = small_seed();
+        groups::import(&db.store, &seed).await.expect("seed");
+        let app = router(&db);
+
+        let full = page(&get(&app, "/api/groups").await);
+        assert!(full.reset, "{}", db.name);
+        assert_eq!(ids(&full), ["hoshi", "machiya", "porepore"], "{}", db.name);
+        assert!(full.deleted.is_empty());
+        let cursor: Cursor = full.cursor.parse().expect("a cursor");
+        assert_eq!(cursor.epoch, db.store.epoch());
+        assert_eq!(cursor.seq, 3, "{}: one change per group", db.name);
+        assert_eq!(
+            full.items.iter().find(|g| g.id == "machiya"),
+            seed.groups.get(1)
+        );
+
+        let empty = page(&get(&app, &format!("/api/groups?since={}", full.cursor)).await);
+        assert!(!empty.reset);
+        assert!(
+            empty.items.is_empty() && empty.deleted.is_empty(),
+            "{}",
+            db.name
+        );
+        assert_eq!(empty.cursor, full.cursor);
+
+        // Change machiya, drop hoshi, keep porepore as it is.
+        let mut changed = group("machiya", "町家の会（新）");
+        changed.description = "新しい説明".into();
+        let next = DirectorySeed {
+            groups: vec![
+                group("porepore", "地域支援センター「ポレポレ」"),
+                changed.clone(),
+            ],
+        };
+        groups::import(&db.store, &next).await.expect("import");
+
+        let delta = page(&get(&app, &format!("/api/groups?since={}", full.cursor)).await);
+        assert!(!delta.reset, "{}", db.name);
+        assert_eq!(delta.items, vec![changed], "{}", db.name);
+        assert_eq!(delta.deleted, vec!["hoshi".to_string()], "{}", db.name);
+        let after: Cursor = delta.cursor.parse().expect("a cursor");
+        assert_eq!(after.seq, 5, "{}", db.name);
+
+        let again = page(&get(&app, &format!("/api/groups?since={}", delta.cursor)).await);
+        assert!(
+            again.items.is_empty() && again.deleted.is_empty(),
+            "{}",
+            db.name
+        );
+
+        // A full feed no longer holds the tombstoned group.
+        let full = page(&get(&app, "/api/groups").await);
+        assert_eq!(ids(&full), ["machiya", "porepore"], "{}", db.name);
+        assert!(full.deleted.is_empty());
+
+        get(&app, "/api/groups/hoshi")
+            .await
+            .api_error(StatusCode::NOT_FOUND);
+        db.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn another_epoch_or_a_cursor_ahead_gets_a_reset() {
+    for db in databases().await {
+        groups::import(&db.store, &small_seed())
+            .await
+            .expect("seed");
+        let app = router(&db);
+        for since in [
+            "0123456789abcdef.2".to_string(),
+            format!("{}.999", db.store.epoch()),
+        ] {
+            let p = page(&get(&app, &format!("/api/groups?since={since}")).await);
+            assert!(p.reset, "{}: {since}", db.name);
+            assert_eq!(p.items.len(), 3);
+            assert_eq!(p.cursor, format!("{}.3", db.store.epoch()));
+        }
+        // seq 0 of this epoch: everything, as changes.
+        let p = page(&get(&app, &format!("/api/groups?since={}.0", db.store.epoch())).await);
+        assert!(!p.reset);
+        assert_eq!(p.items.len(), 3);
+        db.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn client_mistakes_are_400_json() {
+    for db in databases().await {
+        let app = router(&db);
+        for (uri, code) in [
+            ("/api/groups?since=", "bad_cursor"),
+            ("/api/groups?since=nodot", "bad_cursor"),
+            ("/api/groups?since=abc.x", "bad_cursor"),
+            ("/api/groups?since=abc.-1", "bad_cursor"),
+            ("/api/groups?since=a%20b.1", "bad_cursor"),
+            ("/api/groups?since=abc.99999999999999999999", "bad_cursor"),
+            ("/api/groups?foo=1", "bad_query"),
+            ("/api/groups?since=abc.1&limit=3", "bad_query"),
+            ("/api/groups?since=abc.1&since=abc.2", "bad_query"),
+        ] {
+            let answer = get(&app, uri).await;
+            assert_eq!(answer.api_error(StatusCode::BAD_REQUEST), code, "{uri}");
+            assert_eq!(answer.header("cache-control"), Some("no-store"));
+        }
+        db.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn one_group_unknown_paths_and_methods() {
+    for db in databases().await {
+        groups::import(&db.store, &small_seed())
+            .await
+            .expect("seed");
+        let app = router(&db);
+
+        let answer = get(&app, "/api/groups/porepore").await;
+        assert_eq!(answer.status, StatusCode::OK);
+        let g: Group = serde_json::from_slice(&answer.body).expect("a Group");
+        assert_eq!(g, group("porepore", "地域支援センター「ポレポレ」"));
+        assert_eq!(answer.header("cache-control"), Some("no-store"));
+        assert_eq!(answer.header("content-type"), Some("application/json"));
+
+        for uri in ["/api/groups/nobody", "/api/groups/%E3%83%9D"] {
+            assert_eq!(
+                get(&app, uri).await.api_error(StatusCode::NOT_FOUND),
+                "not_found"
+            );
+        }
+        for uri in ["/api/nope", "/api/", "/api/groups/porepore/extra", "/api"] {
+            let answer = get(&app, uri).await;
+            assert_eq!(
+                answer.api_error(StatusCode::NOT_FOUND),
+                "not_found",
+                "{uri}"
+            );
+            assert_eq!(answer.header("cache-control"), Some("no-store"), "{uri}");
+        }
+        let message = get(&app, "/api/nope").await.json()["message"].clone();
+        assert!(
+            message.as_str().is_some_and(|m| m.contains("/api/nope")),
+            "{message}"
+        );
+
+        let post = Request::post("/api/groups")
+            .body(Body::empty())
+            .expect("request");
+        let answer = send(&app, post).await;
+        assert_eq!(
+            answer.api_error(StatusCode::METHOD_NOT_ALLOWED),
+            "method_not_allowed"
+        );
+        let delete = Request::delete("/api/groups/porepore")
+            .body(Body::empty())
+            .expect("request");
+        let answer = send(&app, delete).await;
+        assert_eq!(
+            answer.api_error(StatusCode::METHOD_NOT_ALLOWED),
+            "method_not_allowed"
+        );
+
+        let head = Request::head("/api/groups")
+            .body(Body::empty())
+            .expect("request");
+        let answer = send(&app, head).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert!(answer.body.is_empty());
+        db.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn health_counts_live_groups() {
+    for db in databases().await {
+        groups::import(&db.store, &small_seed())
+            .await
+            .expect("seed");
+        assert!(groups::delete(&db.store, "hoshi").await.expect("delete"));
+        let answer = get(&router(&db), "/api/health").await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(
+            answer.json(),
+            serde_json::json!({"status": "ok", "groups": 2, "epoch": db.store.epoch()}),
+            "{}",
+            db.name
+        );
+        assert_eq!(answer.header("cache-control"), Some("no-store"));
+        db.store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn city_contacts_file_or_empty_list() {
+    let db = databases().await.remove(0);
+    let app = router(&db);
+    let answer = get(&app, "/api/city-contacts").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), serde_json::json!([]));
+
+    let contacts = serde_json::json!([{
+        "id": "kyodo", "name": "市民協働推進課", "role": "協働の相談", "phone": "076-220-2026"
+    }]);
+    let path = db.dir.path().join("city_contacts.json");
+    std::fs::write(&path, contacts.to_string()).expect("write contacts");
+    let answer = get(&app, "/api/city-contacts").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), contacts);
+    assert_eq!(answer.header("cache-control"), Some("no-store"));
+
+    std::fs::write(&path, "{ not json").expect("write contacts");
+    let answer = get(&app, "/api/city-contacts").await;
+    assert_eq!(
+        answer.api_error(StatusCode::INTERNAL_SERVER_ERROR),
+        "data_file"
+    );
+}
+
+#[tokio::test]
+async fn the_demo_data_loads_when_present() {
+    let Some(path) = common::demo_data() else {
+        eprintln!("data/groups.json is not there yet: skipped");
+        return;
+    };
+    for db in databases().await {
+        let summary = groups::seed_if_empty(&db.store, &path)
+            .await
+            .expect("the demo data loads")
+            .expect("an empty database is seeded");
+        assert!(summary.added > 0);
+        assert_eq!(
+            groups::seed_if_empty(&db.store, &path)
+                .await
+                .expect("second start"),
+            None
+        );
+        let full = page(&get(&router(&db), "/api/groups").await);
+        assert_eq!(full.items.len(), summary.added, "{}", db.name);
+        db.store.close().await;
+    }
+}

@@ -1,0 +1,167 @@
+//! Shared test helpers: databases, a small directory, requests.
+//!
+//! Storage tests run on SQLite (a temp dir) always, and on PostgreSQL too
+//! when `TEST_DATABASE_URL` is set: each test then gets its own schema
+//! `t_<random>` (created, and put on every connection's `search_path`), so
+//! tests running at the same time never see each other's tables. The
+//! cluster is expected to be thrown away afterwards; schemas are not dropped.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+use tsunagari_core::{DirectorySeed, Group, GroupKind};
+use tsunagari_server::{AppState, Store, app};
+
+/// A database for one test, and what keeps it alive.
+pub struct TestDb {
+    pub name: &'static str,
+    pub store: Store,
+    pub dir: tempfile::TempDir,
+}
+
+fn random_suffix() -> String {
+    let mut bytes = [0u8; 6];
+    getrandom::getrandom(&mut bytes).expect("random bytes");
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SQLite, plus PostgreSQL when `TEST_DATABASE_URL` is set.
+pub async fn databases() -> Vec<TestDb> {
+    let mut dbs = Vec::new();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open_sqlite(dir.path()).await.expect("open sqlite");
+    dbs.push(TestDb {
+        name: "sqlite",
+        store,
+        dir,
+    });
+    if let Ok(url) = std::env::var("TEST_DATABASE_URL") {
+        let schema = format!("t_{}", random_suffix());
+        let store = Store::open_postgres(&url, Some(&schema))
+            .await
+            .expect("open postgres (TEST_DATABASE_URL)");
+        let dir = tempfile::tempdir().expect("temp dir");
+        dbs.push(TestDb {
+            name: "postgres",
+            store,
+            dir,
+        });
+    }
+    dbs
+}
+
+pub fn group(id: &str, name: &str) -> Group {
+    Group {
+        id: id.into(),
+        name: name.into(),
+        reading: None,
+        kind: GroupKind::Civic,
+        description: format!("{name}の活動"),
+        activities: vec!["清掃".into()],
+        registrations: Vec::new(),
+        programs: Vec::new(),
+        contacts: Vec::new(),
+    }
+}
+
+/// Three groups: porepore, machiya, hoshi.
+pub fn small_seed() -> DirectorySeed {
+    DirectorySeed {
+        groups: vec![
+            group("porepore", "地域支援センター「ポレポレ」"),
+            group("machiya", "町家の会"),
+            group("hoshi", "星空クラブ"),
+        ],
+    }
+}
+
+pub fn state(db: &TestDb, dist: &Path) -> AppState {
+    AppState {
+        store: db.store.clone(),
+        dist: dist.to_path_buf(),
+        city_contacts: db.dir.path().join("city_contacts.json"),
+    }
+}
+
+pub fn router(db: &TestDb) -> Router {
+    app(state(db, &db.dir.path().join("no-dist")))
+}
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// A 4xx/5xx with an `ApiErrorBody`: returns its `error` code.
+    pub fn api_error(&self, status: StatusCode) -> String {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let body: tsunagari_core::ApiErrorBody =
+            serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+                let text = String::from_utf8_lossy(&self.body);
+                panic!("not an ApiErrorBody ({e}): {text:?} {:?}", self.headers)
+            });
+        assert!(body.message.len() > 10, "a sentence: {:?}", body.message);
+        body.error
+    }
+}
+
+pub async fn send(router: &Router, req: Request<Body>) -> Answer {
+    let res: Response<Body> = router.clone().oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let body = res
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+pub async fn get(router: &Router, uri: &str) -> Answer {
+    send(
+        router,
+        Request::get(uri).body(Body::empty()).expect("request"),
+    )
+    .await
+}
+
+pub async fn get_with(router: &Router, uri: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut req = Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    send(router, req.body(Body::empty()).expect("request")).await
+}
+
+/// The real demo data, when another helper has written it.
+pub fn demo_data() -> Option<PathBuf> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/groups.json");
+    path.is_file().then_some(path)
+}
