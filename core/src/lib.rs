@@ -3,12 +3,16 @@
 //! Sans-IO: nothing here touches the network, storage or the clock. The app
 //! (wasm) and the server (native) share every wire type defined here.
 
+pub mod calendar;
 pub mod directory;
+pub mod events;
 pub mod feed;
 pub mod search;
 pub mod wareki;
 
+pub use calendar::{Date, DateError, Time, WeekStart, Weekday, YearMonth, YearStyle};
 pub use directory::{
     CityContact, DirectorySeed, Division, Group, GroupId, GroupKind, ProgramEntry, Registration,
 };
+pub use events::{Event, EventCategory, EventDate, EventError, EventId, EventSeed};
 pub use feed::{ApiErrorBody, Cursor, CursorError, FeedPage};
