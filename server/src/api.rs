@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tsunagari_core::{ApiErrorBody, Cursor, CursorError, FeedPage, Group};
+use tsunagari_core::{ApiErrorBody, CityContact, Cursor, CursorError, FeedPage, Group};
 
 use crate::AppState;
 use crate::groups;
@@ -70,10 +70,8 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        match &self {
-            ApiError::Storage(e) => tracing::error!("storage: {e}"),
-            ApiError::DataFile(path) => tracing::error!("data file {path} is not valid JSON"),
-            _ => {}
+        if let ApiError::Storage(e) = &self {
+            tracing::error!("storage: {e}");
         }
         let body = ApiErrorBody {
             error: self.code().to_string(),
@@ -152,18 +150,22 @@ async fn group(
     }
 }
 
-/// The file as it is (another tool writes it); `[]` while it does not exist.
-async fn city_contacts(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    Ok(Json(read_json_or_empty(&state.city_contacts).await?))
+/// The file (read at each request: another tool writes it), checked to be
+/// a list of `CityContact`; `[]` while it does not exist.
+async fn city_contacts(State(state): State<AppState>) -> Result<Json<Vec<CityContact>>, ApiError> {
+    Ok(Json(read_contacts(&state.city_contacts).await?))
 }
 
-async fn read_json_or_empty(path: &Path) -> Result<Value, ApiError> {
+async fn read_contacts(path: &Path) -> Result<Vec<CityContact>, ApiError> {
     let shown = || path.display().to_string();
     match tokio::fs::read(path).await {
-        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|_| ApiError::DataFile(shown())),
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+            tracing::error!("{} is not a list of city contacts: {e}", shown());
+            ApiError::DataFile(shown())
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             tracing::warn!("{} does not exist: answering an empty list", shown());
-            Ok(json!([]))
+            Ok(Vec::new())
         }
         Err(e) => {
             tracing::error!("reading {}: {e}", shown());

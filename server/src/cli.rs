@@ -1,6 +1,6 @@
 //! The command line: hand-rolled parsing and the three commands.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -36,8 +36,11 @@ pub enum Command {
     Help,
 }
 
-/// `--name value` or `--name=value` pairs, and the positional arguments.
-fn split(args: &[String], known: &[&str]) -> Result<(Vec<(String, String)>, Vec<String>)> {
+/// `(name, value)` of each `--name value` or `--name=value`.
+type Options = Vec<(String, String)>;
+
+/// The options and the positional arguments.
+fn split(args: &[String], known: &[&str]) -> Result<(Options, Vec<String>)> {
     let mut options = Vec::new();
     let mut positional = Vec::new();
     let mut it = args.iter();
@@ -132,6 +135,7 @@ pub fn run(command: Command) -> Result<()> {
     }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
