@@ -249,6 +249,9 @@ pub struct Time {
 }
 
 impl Time {
+    /// 0:00, the start of a day.
+    pub const MIDNIGHT: Time = Time { hour: 0, minute: 0 };
+
     pub fn new(hour: u8, minute: u8) -> Result<Time, DateError> {
         if hour > 23 {
             return Err(DateError::Hour);

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod directory;
 pub mod events;
 pub mod feed;
+pub mod ical;
 pub mod search;
 pub mod wareki;
 
