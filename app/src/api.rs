@@ -26,7 +26,8 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-fn js_error(e: wasm_bindgen::JsValue) -> String {
+/// A JS exception as text for the console.
+pub fn js_error(e: wasm_bindgen::JsValue) -> String {
     e.as_string()
         .or_else(|| {
             e.dyn_ref::<js_sys::Error>()
@@ -44,11 +45,13 @@ pub async fn fetch_groups(since: Option<&str>) -> Result<FeedPage<Group>, ApiErr
         ),
         None => "/api/groups".to_string(),
     };
-    let text = get_text(&url).await?;
-    serde_json::from_str(&text).map_err(|e| ApiError::Body(e.to_string()))
+    // The browser parses the JSON (`Response.json()`); serde reads the
+    // resulting JS object. No JSON parser in the wasm bundle.
+    let value = get_json(&url).await?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Body(e.to_string()))
 }
 
-async fn get_text(url: &str) -> Result<String, ApiError> {
+async fn get_json(url: &str) -> Result<wasm_bindgen::JsValue, ApiError> {
     let promise = leptos::prelude::window().fetch_with_str(url);
     let response = JsFuture::from(promise)
         .await
@@ -59,10 +62,8 @@ async fn get_text(url: &str) -> Result<String, ApiError> {
     if !response.ok() {
         return Err(ApiError::Status(response.status()));
     }
-    let text = response.text().map_err(|e| ApiError::Body(js_error(e)))?;
-    let text = JsFuture::from(text)
+    let json = response.json().map_err(|e| ApiError::Body(js_error(e)))?;
+    JsFuture::from(json)
         .await
-        .map_err(|e| ApiError::Network(js_error(e)))?;
-    text.as_string()
-        .ok_or_else(|| ApiError::Body("the body is not text".into()))
+        .map_err(|e| ApiError::Body(js_error(e)))
 }

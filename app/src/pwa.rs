@@ -41,7 +41,10 @@ pub fn register_service_worker(update_ready: WriteSignal<bool>) {
         let registration = match JsFuture::from(registered).await {
             Ok(r) => r.unchecked_into::<ServiceWorkerRegistration>(),
             Err(e) => {
-                leptos::logging::warn!("the service worker was not registered: {e:?}");
+                leptos::logging::warn!(
+                    "the service worker was not registered: {}",
+                    crate::api::js_error(e)
+                );
                 return;
             }
         };

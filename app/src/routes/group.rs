@@ -13,7 +13,11 @@ use tsunagari_core::{CityContact, Group};
 fn city_contacts() -> &'static [CityContact] {
     static CONTACTS: OnceLock<Vec<CityContact>> = OnceLock::new();
     CONTACTS.get_or_init(|| {
-        serde_json::from_str(include_str!("../../../data/city_contacts.json")).unwrap_or_else(|e| {
+        let json = include_str!("../../../data/city_contacts.json");
+        let parsed = js_sys::JSON::parse(json)
+            .map_err(crate::api::js_error)
+            .and_then(|v| serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string()));
+        parsed.unwrap_or_else(|e| {
             leptos::logging::warn!("data/city_contacts.json is unreadable: {e}");
             Vec::new()
         })
