@@ -10,6 +10,7 @@ pub mod feed;
 pub mod ical;
 pub mod opendata;
 pub mod search;
+pub mod synthetic;
 pub mod wareki;
 
 pub use calendar::{Date, DateError, Time, WeekStart, Weekday, YearMonth, YearStyle};
@@ -18,3 +19,4 @@ pub use directory::{
 };
 pub use events::{Event, EventCategory, EventDate, EventError, EventId, EventSeed};
 pub use feed::{ApiErrorBody, Cursor, CursorError, FeedPage};
+pub use search::{SearchIndex, Searchable, normalize};

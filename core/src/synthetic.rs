@@ -1,0 +1,536 @@
+//! Synthetic data (合成データ) for benchmarks and tests: plausible Kanazawa
+//! civic groups and the queries someone types while looking for them.
+//!
+//! Deterministic: the same `n` and `seed` always give the same output, on
+//! every platform (the browser benchmark reuses this module in wasm). The
+//! random numbers come from a tiny inline SplitMix64, not from `rand`.
+
+use crate::directory::{Division, Group, GroupKind, ProgramEntry, Registration};
+use unicode_normalization::UnicodeNormalization;
+
+/// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, good enough here.
+#[derive(Debug, Clone)]
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`), by multiply-shift (no modulo bias
+    /// worth speaking of at these sizes).
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+    }
+
+    /// A number in `lo..=hi`.
+    fn range(&mut self, lo: usize, hi: usize) -> usize {
+        lo + self.below(hi - lo + 1)
+    }
+
+    /// True with probability `percent`/100.
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// A name part and its reading in hiragana.
+type Part = (&'static str, &'static str);
+
+const PLACES: &[Part] = &[
+    ("金沢", "かなざわ"),
+    ("兼六", "けんろく"),
+    ("犀川", "さいがわ"),
+    ("浅野川", "あさのがわ"),
+    ("東山", "ひがしやま"),
+    ("長町", "ながまち"),
+    ("香林坊", "こうりんぼう"),
+    ("野町", "のまち"),
+    ("寺町", "てらまち"),
+    ("片町", "かたまち"),
+    ("尾張町", "おわりちょう"),
+    ("主計町", "かずえまち"),
+    ("卯辰山", "うたつやま"),
+    ("湯涌", "ゆわく"),
+    ("金石", "かないわ"),
+    ("大野", "おおの"),
+    ("森本", "もりもと"),
+    ("泉野", "いずみの"),
+    ("西念", "さいねん"),
+    ("本多町", "ほんだまち"),
+    ("小立野", "こだつの"),
+    ("近江町", "おうみちょう"),
+    ("広坂", "ひろさか"),
+    ("石引", "いしびき"),
+    ("金沢城", "かなざわじょう"),
+    ("兼六園", "けんろくえん"),
+];
+
+const THEMES: &[Part] = &[
+    ("子育て", "こそだて"),
+    ("防災", "ぼうさい"),
+    ("まちづくり", "まちづくり"),
+    ("アート", "あーと"),
+    ("環境", "かんきょう"),
+    ("多文化", "たぶんか"),
+    ("国際交流", "こくさいこうりゅう"),
+    ("福祉", "ふくし"),
+    ("食育", "しょくいく"),
+    ("伝統工芸", "でんとうこうげい"),
+    ("歴史", "れきし"),
+    ("観光", "かんこう"),
+    ("スポーツ", "すぽーつ"),
+    ("音楽", "おんがく"),
+    ("読書", "どくしょ"),
+    ("見守り", "みまもり"),
+    ("高齢者支援", "こうれいしゃしえん"),
+    ("不登校支援", "ふとうこうしえん"),
+    ("里山保全", "さとやまほぜん"),
+    ("用水", "ようすい"),
+    ("空き家活用", "あきやかつよう"),
+    ("ピアサポート", "ぴあさぽーと"),
+    ("フードバンク", "ふーどばんく"),
+    ("ボランティア", "ぼらんてぃあ"),
+    ("子ども食堂", "こどもしょくどう"),
+    ("ユニバーサルデザイン", "ゆにばーさるでざいん"),
+];
+
+const SUFFIXES: &[Part] = &[
+    ("会", "かい"),
+    ("の会", "のかい"),
+    ("研究会", "けんきゅうかい"),
+    ("協議会", "きょうぎかい"),
+    ("ネットワーク", "ねっとわーく"),
+    ("プロジェクト", "ぷろじぇくと"),
+    ("クラブ", "くらぶ"),
+    ("サークル", "さーくる"),
+    ("ラボ", "らぼ"),
+    ("実行委員会", "じっこういいんかい"),
+    ("応援団", "おうえんだん"),
+    ("センター", "せんたー"),
+];
+
+/// Nicknames printed in 「」 (katakana, hiragana or Latin).
+const NICKNAMES: &[Part] = &[
+    ("ポレポレ", "ぽれぽれ"),
+    ("ひだまり", "ひだまり"),
+    ("Tips", "てぃっぷす"),
+    ("まちcafe", "まちかふぇ"),
+    ("ハーモニー", "はーもにー"),
+    ("つむぎ", "つむぎ"),
+    ("Link", "りんく"),
+    ("かがやき", "かがやき"),
+    ("ワンダー", "わんだー"),
+    ("Smile", "すまいる"),
+    ("ぬくもり", "ぬくもり"),
+    ("ゆいまーる", "ゆいまーる"),
+    ("コンパス", "こんぱす"),
+    ("Bridge", "ぶりっじ"),
+    ("ミライ", "みらい"),
+    ("あおぞら", "あおぞら"),
+];
+
+const UNIVERSITIES: &[Part] = &[
+    ("金沢大学", "かなざわだいがく"),
+    ("金沢美術工芸大学", "かなざわびじゅつこうげいだいがく"),
+    ("金沢工業大学", "かなざわこうぎょうだいがく"),
+    ("北陸大学", "ほくりくだいがく"),
+    ("金沢星稜大学", "かなざわせいりょうだいがく"),
+];
+
+const AUDIENCES: &[&str] = &[
+    "子ども",
+    "子育て中の親",
+    "高齢者",
+    "外国人住民",
+    "大学生",
+    "地域住民",
+    "障がいのある方",
+    "観光客",
+];
+
+const ACTIVITIES: &[&str] = &[
+    "交流会",
+    "勉強会",
+    "ワークショップ",
+    "清掃活動",
+    "防災訓練",
+    "まち歩き",
+    "料理教室",
+    "相談会",
+    "展示会",
+    "演奏会",
+    "読み聞かせ",
+    "見守り活動",
+    "フリーマーケット",
+    "オンラインサロン",
+];
+
+const FREQUENCIES: &[&str] = &["毎月", "毎週土曜日に", "年に数回", "季節ごとに", "月に二回"];
+
+const GOALS: &[&str] = &[
+    "誰もが暮らしやすいまち",
+    "災害に強い地域",
+    "世代を超えたつながり",
+    "伝統文化の継承",
+    "豊かな自然の保全",
+    "多様な人が集まる居場所",
+];
+
+const DEPARTMENTS: &[&str] = &[
+    "市民協働推進課",
+    "危機管理課",
+    "環境政策課",
+    "文化政策課",
+    "子育て支援課",
+    "国際交流課",
+    "福祉政策課",
+];
+
+const DIVISIONS: &[Division] = &[
+    Division::Start,
+    Division::General,
+    Division::Collaboration,
+    Division::Student,
+    Division::HighSchool,
+    Division::StudentHighSchool,
+    Division::PreChallenge,
+    Division::Alumni,
+];
+
+/// `n` plausible groups, numbered `syn-00000`, `syn-00001`, …
+///
+/// Names combine Kanazawa place names, themes and suffixes, sometimes with
+/// a legal-form prefix (特定非営利活動法人, 一般社団法人), a university, a
+/// 中黒 `・` or a nickname in 「」; the reading is built from the same parts
+/// (without the legal form), and omitted when the name is all kana.
+pub fn groups(n: usize, seed: u64) -> Vec<Group> {
+    let mut rng = Rng::new(seed);
+    (0..n).map(|i| group(&mut rng, i)).collect()
+}
+
+fn group(rng: &mut Rng, i: usize) -> Group {
+    let kind = *rng.pick(&GroupKind::ALL);
+    let place = *rng.pick(PLACES);
+    let theme = *rng.pick(THEMES);
+    let suffix = *rng.pick(SUFFIXES);
+
+    let mut name = String::new();
+    let mut reading = String::new();
+
+    match kind {
+        GroupKind::Npo if rng.chance(70) => name.push_str("特定非営利活動法人"),
+        GroupKind::Npo => name.push_str("NPO法人"),
+        GroupKind::Association => name.push_str("一般社団法人"),
+        GroupKind::Company => name.push_str("株式会社"),
+        GroupKind::Student => add(*rng.pick(UNIVERSITIES), &mut name, &mut reading),
+        _ => {}
+    }
+
+    match rng.below(6) {
+        // 犀川子育てネットワーク
+        0 | 1 => {
+            add(place, &mut name, &mut reading);
+            add(theme, &mut name, &mut reading);
+            add(suffix, &mut name, &mut reading);
+        }
+        // 東山・主計町まちづくり協議会
+        2 => {
+            let other = *rng.pick(PLACES);
+            add(place, &mut name, &mut reading);
+            name.push('・');
+            add(other, &mut name, &mut reading);
+            add(theme, &mut name, &mut reading);
+            add(suffix, &mut name, &mut reading);
+        }
+        // 浅野川防災センター「ポレポレ」
+        3 => {
+            add(place, &mut name, &mut reading);
+            add(theme, &mut name, &mut reading);
+            add(suffix, &mut name, &mut reading);
+            name.push('「');
+            add(*rng.pick(NICKNAMES), &mut name, &mut reading);
+            name.push('」');
+        }
+        // ピアサポートセッション「Tips」-like: theme + suffix + nickname
+        4 => {
+            add(theme, &mut name, &mut reading);
+            add(suffix, &mut name, &mut reading);
+            name.push('「');
+            add(*rng.pick(NICKNAMES), &mut name, &mut reading);
+            name.push('」');
+        }
+        // ひだまりクラブ
+        _ => {
+            add(*rng.pick(NICKNAMES), &mut name, &mut reading);
+            add(suffix, &mut name, &mut reading);
+        }
+    }
+    if kind == GroupKind::HighSchool {
+        name.push_str("（高校生）");
+        reading.push_str("こうこうせい");
+    }
+    let all_kana = name.chars().all(is_kana);
+
+    let activity = *rng.pick(ACTIVITIES);
+    let mut description = format!("{}を拠点に、{}の活動をしています。", place.0, theme.0);
+    if rng.chance(70) {
+        description.push_str(&format!(
+            "{}を対象に、{}{}を開いています。",
+            rng.pick(AUDIENCES),
+            rng.pick(FREQUENCIES),
+            activity
+        ));
+    }
+    if rng.chance(50) {
+        description.push_str(&format!(
+            "地域の方々と協力し、{}を目指しています。",
+            rng.pick(GOALS)
+        ));
+    }
+
+    let activities = (0..rng.range(0, 3))
+        .map(|_| {
+            if rng.chance(50) {
+                format!("{}での{}", rng.pick(PLACES).0, rng.pick(ACTIVITIES))
+            } else {
+                (*rng.pick(ACTIVITIES)).to_owned()
+            }
+        })
+        .collect();
+
+    let mut registrations = Vec::new();
+    if rng.chance(40) {
+        registrations.push(Registration::KyodoCivicGroup);
+    }
+    if matches!(kind, GroupKind::Student | GroupKind::HighSchool) && rng.chance(60) {
+        registrations.push(Registration::StudentPlatform);
+    }
+
+    let programs = (0..rng.range(0, 2))
+        .map(|_| ProgramEntry {
+            fiscal_year: 2015 + rng.below(11) as u16,
+            division: *rng.pick(DIVISIONS),
+            title: format!("{}の{}{}事業", rng.pick(PLACES).0, theme.0, activity),
+            department: if rng.chance(70) {
+                Some((*rng.pick(DEPARTMENTS)).to_owned())
+            } else {
+                None
+            },
+        })
+        .collect();
+
+    let id = format!("syn-{i:05}");
+    let contacts = if rng.chance(30) {
+        vec![format!("https://example.jp/{id}")]
+    } else {
+        Vec::new()
+    };
+
+    Group {
+        id,
+        name,
+        reading: if all_kana { None } else { Some(reading) },
+        kind,
+        description,
+        activities,
+        registrations,
+        programs,
+        contacts,
+    }
+}
+
+/// Appends a part to the name and its reading to the reading.
+fn add(part: Part, name: &mut String, reading: &mut String) {
+    name.push_str(part.0);
+    reading.push_str(part.1);
+}
+
+fn is_kana(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{309F}' | '\u{30A0}'..='\u{30FF}')
+}
+
+/// `n` queries as someone types them into the search box: prefixes of real
+/// names, readings and descriptions, growing one character at a time (1 to
+/// 6 characters), some in katakana, some in half-width katakana (半角カナ),
+/// some with full-width Latin letters (全角英字, `ｔｉｐｓ`).
+///
+/// Empty when `groups` is empty.
+pub fn keystroke_queries(groups: &[Group], n: usize, seed: u64) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    let mut out = Vec::with_capacity(n);
+    if groups.is_empty() {
+        return out;
+    }
+    while out.len() < n {
+        let g = rng.pick(groups);
+        let reading = g.reading.as_deref().unwrap_or(&g.name);
+        let roll = rng.below(100);
+        let (source, script): (String, Script) = match roll {
+            // The name from its start, as the IME converts it.
+            0..20 => (g.name.clone(), Script::AsIs),
+            // The name from somewhere inside (`ポレ…`, `犀川…`).
+            20..40 => (skip_chars(&g.name, rng.below(count(&g.name))), Script::AsIs),
+            // The name with its Latin letters typed full width.
+            40..45 => (g.name.clone(), Script::FullWidthLatin),
+            // The reading in hiragana, from its start or from inside.
+            45..65 => (reading.to_owned(), Script::AsIs),
+            65..72 => (skip_chars(reading, rng.below(count(reading))), Script::AsIs),
+            // The reading in katakana, full or half width.
+            72..85 => (reading.to_owned(), Script::Katakana),
+            85..93 => (reading.to_owned(), Script::HalfWidthKatakana),
+            // A word of the description.
+            _ => (
+                skip_chars(&g.description, rng.below(count(&g.description))),
+                Script::AsIs,
+            ),
+        };
+        let longest = rng.range(1, 6).min(count(&source));
+        for len in 1..=longest {
+            if out.len() == n {
+                break;
+            }
+            let prefix: String = source.chars().take(len).collect();
+            out.push(script.apply(&prefix));
+        }
+        // A source with no characters adds nothing; the loop picks again.
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Script {
+    AsIs,
+    FullWidthLatin,
+    Katakana,
+    HalfWidthKatakana,
+}
+
+impl Script {
+    fn apply(self, s: &str) -> String {
+        match self {
+            Script::AsIs => s.to_owned(),
+            Script::FullWidthLatin => s.chars().map(full_width_latin).collect(),
+            Script::Katakana => s.chars().map(to_katakana).collect(),
+            Script::HalfWidthKatakana => half_width(s),
+        }
+    }
+}
+
+fn count(s: &str) -> usize {
+    s.chars().count()
+}
+
+fn skip_chars(s: &str, k: usize) -> String {
+    s.chars().skip(k).collect()
+}
+
+/// ASCII `!`..=`~` → full width `！`..=`～`.
+fn full_width_latin(c: char) -> char {
+    match c {
+        '!'..='~' => char::from_u32(c as u32 + 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// ひらがな → カタカナ (`ぁ`..=`ゖ`, `ゝゞ`).
+fn to_katakana(c: char) -> char {
+    match c {
+        '\u{3041}'..='\u{3096}' | '\u{309D}' | '\u{309E}' => {
+            char::from_u32(c as u32 + 0x60).unwrap_or(c)
+        }
+        _ => c,
+    }
+}
+
+/// Full-width katakana in the order of the half-width block U+FF66–U+FF9D.
+const HALF_WIDTH_ORDER: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
+
+/// Kana → 半角カナ (voiced kana become two characters, `ガ` → `ｶﾞ`).
+/// Characters with no half-width form are kept.
+fn half_width(s: &str) -> String {
+    let katakana: String = s.chars().map(to_katakana).collect();
+    let mut out = String::with_capacity(katakana.len());
+    for c in katakana.nfd() {
+        let half = match c {
+            '\u{3099}' => Some('\u{FF9E}'),
+            '\u{309A}' => Some('\u{FF9F}'),
+            _ => HALF_WIDTH_ORDER
+                .chars()
+                .position(|k| k == c)
+                .and_then(|p| char::from_u32(0xFF66 + p as u32)),
+        };
+        out.push(half.unwrap_or(c));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::normalize;
+
+    #[test]
+    fn deterministic() {
+        assert_eq!(groups(50, 7), groups(50, 7));
+        assert_ne!(groups(50, 7), groups(50, 8));
+        let g = groups(200, 1);
+        assert_eq!(keystroke_queries(&g, 300, 2), keystroke_queries(&g, 300, 2));
+    }
+
+    #[test]
+    fn ids_unique_and_fields_plausible() {
+        let g = groups(1000, 42);
+        let mut ids: Vec<&str> = g.iter().map(|g| g.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 1000);
+        for group in &g {
+            assert!(!group.name.is_empty());
+            assert!(group.description.ends_with('。'));
+            let sentences = group.description.matches('。').count();
+            assert!((1..=3).contains(&sentences), "{}", group.description);
+            if let Some(r) = &group.reading {
+                assert!(r.chars().all(is_kana), "{r}");
+            }
+        }
+    }
+
+    #[test]
+    fn queries_have_the_requested_count_and_length() {
+        let g = groups(100, 3);
+        let q = keystroke_queries(&g, 500, 4);
+        assert_eq!(q.len(), 500);
+        // Half-width voiced kana may take two characters per typed one.
+        assert!(q.iter().all(|q| (1..=12).contains(&q.chars().count())));
+        assert!(
+            q.iter()
+                .any(|q| q.chars().any(|c| ('\u{FF66}'..='\u{FF9F}').contains(&c)))
+        );
+        assert!(
+            q.iter()
+                .any(|q| q.chars().any(|c| ('\u{30A1}'..='\u{30F6}').contains(&c)))
+        );
+        assert!(keystroke_queries(&[], 10, 1).is_empty());
+    }
+
+    #[test]
+    fn half_width_round_trips_through_normalize() {
+        assert_eq!(half_width("ぽれぽれ"), "ﾎﾟﾚﾎﾟﾚ");
+        assert_eq!(half_width("がっこう"), "ｶﾞｯｺｳ");
+        assert_eq!(normalize(&half_width("ぴあさぽーと")), "ぴあさぽーと");
+        assert_eq!(Script::FullWidthLatin.apply("Tips"), "Ｔｉｐｓ".to_owned());
+    }
+}
