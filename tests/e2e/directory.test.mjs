@@ -2,7 +2,7 @@
 // (the server process is killed), reload, search with kana folding, detail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, phoneContext, DirectoryPage, demoGroups } from './fixtures.mjs';
+import { Server, launchBrowser, phoneContext, persistentPhoneContext, DirectoryPage, demoGroups } from './fixtures.mjs';
 
 const groups = demoGroups();
 const byName = (part) => {
@@ -141,7 +141,7 @@ test('filter by kind, and the English switch persists across reloads', async () 
 test('Chromium reports the app as installable', async () => {
   const server = new Server();
   const url = await server.start();
-  const context = await phoneContext(browser);
+  const context = await persistentPhoneContext();
   try {
     const page = await context.newPage();
     const app = new DirectoryPage(page, url);
@@ -165,7 +165,7 @@ test('Chromium reports the app as installable', async () => {
     }
     assert.ok(await page.locator('link[rel=apple-touch-icon]').count() > 0, 'apple-touch-icon link');
   } finally {
-    await context.close();
+    await context.dispose();
     await server.dispose();
   }
 });

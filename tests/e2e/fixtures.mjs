@@ -84,13 +84,29 @@ export class Server {
 }
 
 /** Headless Chromium with a fresh profile, at a phone's width. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
 export async function launchBrowser() {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * A browser with a real (non-incognito) profile in a fresh directory, as a
+ * phone's browser is: Chromium reports installability only there.
+ * `dispose()` closes it and removes the profile.
+ */
+export async function persistentPhoneContext() {
+  const profile = mkdtempSync(join(tmpdir(), 'tsunagari-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+    viewport: { width: 360, height: 800 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo',
   });
+  context.dispose = async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  };
+  return context;
 }
 
 export async function phoneContext(browser) {

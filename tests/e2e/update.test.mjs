@@ -34,7 +34,7 @@ test('a new release shows the update banner and replaces the old cache', async (
     assert.match(await banner.innerText(), /新しいバージョン/);
     await Promise.all([
       page.waitForEvent('load', { timeout: 20_000 }),
-      banner.locator('button').click(),
+      banner.click(),
     ]);
     await page.waitForFunction(async () => {
       const keys = await caches.keys();
