@@ -49,7 +49,10 @@ impl FromStr for Cursor {
         if seq < 0 {
             return Err(CursorError::Seq);
         }
-        Ok(Cursor { epoch: epoch.to_string(), seq })
+        Ok(Cursor {
+            epoch: epoch.to_string(),
+            seq,
+        })
     }
 }
 
@@ -80,7 +83,10 @@ mod tests {
 
     #[test]
     fn cursor_round_trips() {
-        let c = Cursor { epoch: "a1b2-c3".into(), seq: 42 };
+        let c = Cursor {
+            epoch: "a1b2-c3".into(),
+            seq: 42,
+        };
         assert_eq!(c.to_string(), "a1b2-c3.42");
         assert_eq!("a1b2-c3.42".parse::<Cursor>(), Ok(c));
     }
