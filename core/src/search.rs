@@ -10,6 +10,7 @@
 //! Pure: no IO, no clock; the same code runs natively and in the browser.
 
 use crate::directory::Group;
+use memchr::memmem::Finder;
 use std::cmp::Reverse;
 use unicode_normalization::{UnicodeNormalization, is_nfkc};
 
@@ -175,26 +176,31 @@ impl Field {
     }
 
     /// Calls `hit(item, at_start, whole)` once for every item containing
-    /// `word` (which must not be empty nor contain [`SEP`]): `at_start` when
+    /// `word` (not empty, no [`SEP`]; UTF-8 is self-synchronising, so a
+    /// byte match is a character match): `at_start` when
     /// the item starts with it, `whole` when the item equals it.
-    fn each_match(&self, word: &str, mut hit: impl FnMut(usize, bool, bool)) {
+    fn each_match(&self, word: &Finder<'_>, mut hit: impl FnMut(usize, bool, bool)) {
+        let text = self.text.as_bytes();
+        let len = word.needle().len();
         let mut from = 0;
-        while let Some(found) = self.text[from..].find(word) {
+        let mut item = 0;
+        while let Some(found) = text.get(from..).and_then(|rest| word.find(rest)) {
             let at = from + found;
-            // The item whose range holds `at`: the last start <= at.
-            let item = self.starts.partition_point(|&s| s <= at) - 1;
+            // The item whose range holds `at`. Matches come in order, so
+            // walk forward (O(items) per field in all, no binary search).
+            while self.starts[item + 1] <= at {
+                item += 1;
+            }
             let start = self.starts[item];
             let next = self.starts[item + 1];
             // The leftmost match in an item is found first, so a match at
             // the item's start is never skipped.
             let at_start = at == start;
-            let whole = at_start && start + word.len() + SEP.len_utf8() == next;
+            let whole = at_start && start + len + SEP.len_utf8() == next;
             hit(item, at_start, whole);
             // One hit per item is enough: go on at the next item.
             from = next;
-            if from >= self.text.len() {
-                break;
-            }
+            item += 1;
         }
     }
 }
@@ -223,8 +229,6 @@ pub struct SearchIndex {
     /// Item indexes in the base order: normalised reading (or name when
     /// there is no reading), then id, then index.
     order: Vec<usize>,
-    /// `rank[i]` is item `i`'s position in `order`.
-    rank: Vec<u32>,
 }
 
 impl SearchIndex {
@@ -266,17 +270,12 @@ impl SearchIndex {
                 .then_with(|| items[a].id().cmp(items[b].id()))
                 .then(a.cmp(&b))
         });
-        let mut rank = vec![0u32; n];
-        for (pos, &i) in order.iter().enumerate() {
-            rank[i] = u32::try_from(pos).unwrap_or(u32::MAX);
-        }
 
         SearchIndex {
             names,
             readings,
             bodies,
             order,
-            rank,
         }
     }
 
@@ -333,6 +332,9 @@ impl SearchIndex {
         let mut total = vec![0u16; n];
         let mut best = vec![0u8; n];
         for (k, word) in words.iter().enumerate() {
+            // Built once per word, reused over all three fields.
+            let word = Finder::new(word.as_bytes());
+            let word = &word;
             if k > 0 {
                 best.fill(0);
             }
@@ -374,8 +376,15 @@ impl SearchIndex {
             }
         }
 
-        let mut hits: Vec<usize> = (0..n).filter(|&i| total[i] > 0).collect();
-        hits.sort_unstable_by_key(|&i| (Reverse(total[i]), self.rank[i]));
+        // Already in base order, so a stable sort by score alone keeps ties
+        // in base order (and finds long runs: few distinct scores).
+        let mut hits: Vec<usize> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| total[i] > 0)
+            .collect();
+        hits.sort_by_key(|&i| Reverse(total[i]));
         hits
     }
 }
@@ -551,6 +560,29 @@ mod tests {
         for q in crate::synthetic::keystroke_queries(&g, 500, 12) {
             assert!(!index.search(&q).is_empty(), "{q}");
         }
+    }
+
+    #[test]
+    fn seed_data_examples() {
+        let seed: crate::directory::DirectorySeed =
+            serde_json::from_str(include_str!("../../data/groups.json")).expect("seed parses");
+        let g = seed.groups;
+        let index = SearchIndex::new(&g);
+        let top = |q: &str| {
+            let hits = index.search(q);
+            hits.first().map(|&i| g[i].name.clone()).unwrap_or_default()
+        };
+        assert_eq!(
+            top("ぽれぽれ"),
+            "特定非営利活動法人地域支援センター「ポレポレ」"
+        );
+        assert_eq!(
+            top("ﾎﾟﾚﾎﾟﾚ"),
+            "特定非営利活動法人地域支援センター「ポレポレ」"
+        );
+        assert_eq!(top("ｔｉｐｓ"), "ピアサポートセッション「Tips」");
+        assert_eq!(top("かなざわじょう"), "金沢城・兼六園研究会");
+        assert_eq!(index.search("").len(), g.len());
     }
 
     /// Strings mixing the scripts and marks that normalisation touches.
