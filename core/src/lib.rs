@@ -12,6 +12,7 @@ pub mod opendata;
 pub mod search;
 pub mod synthetic;
 pub mod wareki;
+pub mod width;
 
 pub use calendar::{Date, DateError, Time, WeekStart, Weekday, YearMonth, YearStyle};
 pub use directory::{

@@ -10,17 +10,22 @@
 //! Pure: no IO, no clock; the same code runs natively and in the browser.
 
 use crate::directory::Group;
+use crate::width::fold_width;
 use memchr::memmem::Finder;
 use std::cmp::Reverse;
-use unicode_normalization::{UnicodeNormalization, is_nfkc};
 
 /// Folds text to the form search compares.
 ///
 /// In order:
-/// 1. NFKC (Unicode compatibility composition): half-width katakana become
-///    full width (`ﾎﾟﾚ` → `ポレ`), full-width Latin letters and digits become
-///    ASCII (`ｔｉｐｓ` → `tips`), `（` → `(`, `～` → `~`, the ideographic space
-///    becomes a plain space.
+/// 1. Width folding ([`fold_width`]): NFKC restricted to the ranges
+///    Japanese text uses, so the app does not carry the full normalisation
+///    tables. Full-width ASCII becomes ASCII (`ｔｉｐｓ` → `tips`, `（` → `(`,
+///    `～` → `~`) and the ideographic space a plain space; half-width katakana
+///    become full width, with `ﾞ` `ﾟ` composed onto the kana (`ﾎﾟﾚ` → `ポレ`);
+///    a kana followed by a combining U+3099 or U+309A is composed
+///    (`か`+U+3099 → `が`); `゛` `゜` become a space and the combining mark;
+///    `①`–`⑳` become `1`–`20`; `㈱` `㈲` become `(株)` `(有)`; `￥` → `¥`.
+///    Other characters are kept as they are.
 /// 2. Lower case, one character at a time (no context-dependent rules such
 ///    as the Greek final sigma, so the result does not depend on what is
 ///    dropped next to it).
@@ -34,28 +39,33 @@ use unicode_normalization::{UnicodeNormalization, is_nfkc};
 ///    `~` `〜` `〰`; and `!` `?` `:` `;` `/` `×`. These are the characters that
 ///    printed names carry but people leave out, or type differently, when
 ///    searching. Letters, digits, `ー`, `&`, `+`, `#` and `@` are kept.
-/// 5. Steps 1–4 again until nothing changes (at most a few rounds): dropping
-///    a character can bring a combining mark next to a letter it then
-///    composes with, so a single pass would not always be idempotent.
+/// 5. Steps 1–4 again until nothing changes (at most a few rounds, and only
+///    when a combining U+3099 or U+309A is left): dropping a character can
+///    bring a combining mark next to a kana it then composes with, so a
+///    single pass would not always be idempotent.
 ///
 /// Laws: `normalize(normalize(s)) == normalize(s)`; `ぽれぽれ`, `ポレポレ` and
 /// `ﾎﾟﾚﾎﾟﾚ` normalise equal; so do `ｔｉｐｓ` and `Tips`.
 pub fn normalize(s: &str) -> String {
     let mut out = normalize_once(s);
-    // Each round is the identity on its own output unless NFKC still finds
-    // something to compose; four rounds are more than any real text needs.
+    // After one round only composition can change anything, and that needs
+    // a combining mark; four rounds are more than any real text needs.
     for _ in 0..4 {
-        if is_nfkc(&out) {
+        if !out.contains(['\u{3099}', '\u{309A}']) {
             break;
         }
-        out = normalize_once(&out);
+        let next = normalize_once(&out);
+        if next == out {
+            break;
+        }
+        out = next;
     }
     out
 }
 
 fn normalize_once(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.nfkc() {
+    for c in fold_width(s).chars() {
         for c in c.to_lowercase() {
             let c = fold_kana(c);
             if !is_dropped(c) {
@@ -77,9 +87,9 @@ fn fold_kana(c: char) -> char {
     }
 }
 
-/// The characters [`normalize`] drops (step 4), as seen after NFKC and
-/// lower-casing. Full-width forms such as `（` `，` `！` never reach here
-/// (NFKC turned them into their ASCII forms).
+/// The characters [`normalize`] drops (step 4), as seen after width folding
+/// and lower-casing. Full-width forms such as `（` `，` `！` never reach here
+/// ([`fold_width`] turned them into their ASCII forms).
 fn is_dropped(c: char) -> bool {
     c.is_whitespace()
         || c.is_control()

@@ -6,7 +6,7 @@
 //! random numbers come from a tiny inline SplitMix64, not from `rand`.
 
 use crate::directory::{Division, Group, GroupKind, ProgramEntry, Registration};
-use unicode_normalization::UnicodeNormalization;
+use crate::width::{DAKUTEN, HALF_WIDTH_BLOCK, HANDAKUTEN, decompose};
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, good enough here.
 #[derive(Debug, Clone)]
@@ -455,24 +455,32 @@ fn to_katakana(c: char) -> char {
     }
 }
 
-/// Full-width katakana in the order of the half-width block U+FF66–U+FF9D.
-const HALF_WIDTH_ORDER: &str = "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン";
-
 /// Kana → 半角カナ (voiced kana become two characters, `ガ` → `ｶﾞ`).
 /// Characters with no half-width form are kept.
 fn half_width(s: &str) -> String {
-    let katakana: String = s.chars().map(to_katakana).collect();
-    let mut out = String::with_capacity(katakana.len());
-    for c in katakana.nfd() {
-        let half = match c {
-            '\u{3099}' => Some('\u{FF9E}'),
-            '\u{309A}' => Some('\u{FF9F}'),
-            _ => HALF_WIDTH_ORDER
-                .chars()
-                .position(|k| k == c)
-                .and_then(|p| char::from_u32(0xFF66 + p as u32)),
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().map(to_katakana) {
+        let (base, mark) = match decompose(c) {
+            Some((base, mark)) => (base, Some(mark)),
+            None => (c, None),
         };
-        out.push(half.unwrap_or(c));
+        // Only kana: the block's first five entries are punctuation.
+        let half = HALF_WIDTH_BLOCK
+            .chars()
+            .skip(5)
+            .position(|k| k == base)
+            .and_then(|p| char::from_u32(0xFF66 + p as u32));
+        // No half-width base (e.g. ヽ of ヾ): keep the kana as it is.
+        let Some(half) = half else {
+            out.push(c);
+            continue;
+        };
+        out.push(half);
+        match mark {
+            Some(DAKUTEN) => out.push('\u{FF9E}'),
+            Some(HANDAKUTEN) => out.push('\u{FF9F}'),
+            _ => {}
+        }
     }
     out
 }
