@@ -2,7 +2,7 @@
 // (the server process is killed), reload, search with kana folding, detail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, phoneContext, persistentPhoneContext, DirectoryPage, demoGroups } from './fixtures.mjs';
+import { launchBrowser, phoneContext, persistentPhoneContext, withApp, demoGroups } from './fixtures.mjs';
 
 const groups = demoGroups();
 const byName = (part) => {
@@ -26,13 +26,7 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-test('after one online visit the whole directory works with the server gone', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const context = await phoneContext(browser);
-  try {
-    const page = await context.newPage();
-    const app = new DirectoryPage(page, url);
+test('after one online visit the whole directory works with the server gone', () => withApp(() => phoneContext(browser), async ({ server, context, page, app }) => {
     await app.open('/groups');
     await app.waitStored();
     await app.waitServiceWorker();
@@ -72,19 +66,9 @@ test('after one online visit the whole directory works with the server gone', as
     // Full-width letters fold to half-width and case: ｔｉｐｓ finds Tips.
     await app.search('ｔｉｐｓ');
     await eventually(async () => (await app.resultNames()).some((n) => /tips/i.test(n)), 'ｔｉｐｓ finds Tips');
-  } finally {
-    await context.close();
-    await server.dispose();
-  }
-});
+}));
 
-test('back online, the app pulls only the delta: a deleted group disappears', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const context = await phoneContext(browser);
-  try {
-    const page = await context.newPage();
-    const app = new DirectoryPage(page, url);
+test('back online, the app pulls only the delta: a deleted group disappears', () => withApp(() => phoneContext(browser), async ({ server, context, page, app }) => {
     await app.open('/groups');
     await app.waitStored();
     const gone = groups[groups.length - 1];
@@ -100,19 +84,9 @@ test('back online, the app pulls only the delta: a deleted group disappears', as
     await eventually(async () => (await app.resultLinks().count()) === groups.length - 1, 'the deleted group is gone');
     assert.ok(!(await app.resultNames()).some((n) => n.includes(gone.name)), `${gone.name} is no longer listed`);
     assert.ok(feedRequests.some((u) => new URL(u).searchParams.has('since')), `the pull asked for a delta: ${feedRequests}`);
-  } finally {
-    await context.close();
-    await server.dispose();
-  }
-});
+}));
 
-test('filter by kind, and the English switch persists across reloads', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const context = await phoneContext(browser);
-  try {
-    const page = await context.newPage();
-    const app = new DirectoryPage(page, url);
+test('filter by kind, and the English switch persists across reloads', () => withApp(() => phoneContext(browser), async ({ server, context, page, app }) => {
     await app.open('/groups');
     await app.waitStored();
 
@@ -132,19 +106,9 @@ test('filter by kind, and the English switch persists across reloads', async () 
     await app.waitCached();
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
     assert.equal(await label(), english);
-  } finally {
-    await context.close();
-    await server.dispose();
-  }
-});
+}));
 
-test('Chromium reports the app as installable', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const context = await persistentPhoneContext();
-  try {
-    const page = await context.newPage();
-    const app = new DirectoryPage(page, url);
+test('Chromium reports the app as installable', () => withApp(persistentPhoneContext, async ({ server, context, page, app }) => {
     await app.open('/groups');
     await app.waitServiceWorker();
     const cdp = await context.newCDPSession(page);
@@ -164,8 +128,4 @@ test('Chromium reports the app as installable', async () => {
       assert.equal(res.headers()['content-type'], 'image/png');
     }
     assert.ok(await page.locator('link[rel=apple-touch-icon]').count() > 0, 'apple-touch-icon link');
-  } finally {
-    await context.dispose();
-    await server.dispose();
-  }
-});
+}));

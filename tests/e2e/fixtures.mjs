@@ -149,3 +149,20 @@ export class DirectoryPage {
   netStatus() { return this.page.locator('[data-testid=net-status]'); }
   lastUpdated() { return this.page.locator('[data-testid=last-updated]'); }
 }
+
+/**
+ * A fresh server and a fresh browser context with one page at phone size:
+ * `body({ server, url, context, page, app })`, then everything is torn down.
+ */
+export async function withApp(newContext, body) {
+  const server = new Server();
+  const url = await server.start();
+  const context = await newContext();
+  try {
+    const page = await context.newPage();
+    await body({ server, url, context, page, app: new DirectoryPage(page, url) });
+  } finally {
+    await (context.dispose ? context.dispose() : context.close());
+    await server.dispose();
+  }
+}
