@@ -5,7 +5,9 @@
 //! every platform (the browser benchmark reuses this module in wasm). The
 //! random numbers come from a tiny inline SplitMix64, not from `rand`.
 
+use crate::calendar::{Date, Time};
 use crate::directory::{Division, Group, GroupKind, ProgramEntry, Registration};
+use crate::events::{Event, EventCategory, EventDate};
 use crate::width::{DAKUTEN, HALF_WIDTH_BLOCK, HANDAKUTEN, decompose};
 
 /// SplitMix64 (Steele, Lea & Flood 2014): tiny, fast, good enough here.
@@ -485,6 +487,145 @@ fn half_width(s: &str) -> String {
     out
 }
 
+/// Venues: a Kanazawa place name goes before each.
+const VENUE_KINDS: &[&str] = &[
+    "公民館",
+    "市民センター",
+    "広場",
+    "交流館",
+    "コミュニティホール",
+    "児童館",
+];
+
+const FEES: &[&str] = &[
+    "無料",
+    "500円",
+    "1,000円",
+    "資料代300円",
+    "一般800円・学生無料",
+];
+
+/// What an event of each category is called after its place and theme.
+fn event_word(category: EventCategory) -> &'static str {
+    match category {
+        EventCategory::Festival => "まつり",
+        EventCategory::Workshop => "講座",
+        EventCategory::Exchange => "交流会",
+        EventCategory::Presentation => "成果発表会",
+        EventCategory::Salon => "サロン",
+        EventCategory::Recruitment => "ボランティア募集説明会",
+        EventCategory::Other => "のつどい",
+    }
+}
+
+/// `n` plausible events, numbered `syn-ev-00000`, `syn-ev-00001`, …
+///
+/// Days are spread over fiscal years 2025 and 2026 (2025-04-01 to
+/// 2027-03-31); most events have a start time (on the hour or half hour)
+/// and often an end time, some are all-day (終日), some run over two to
+/// four days. Categories are mixed; when `groups` is not empty, about 40 %
+/// are run by one of them (`organiser` is its name, `organiser_group_id`
+/// its id). Every event passes [`Event::validate`].
+pub fn events(n: usize, seed: u64, groups: &[Group]) -> Vec<Event> {
+    let mut rng = Rng::new(seed);
+    (0..n).map(|i| event(&mut rng, i, groups)).collect()
+}
+
+fn event(rng: &mut Rng, i: usize, groups: &[Group]) -> Event {
+    // 2025-04-01 is day 20_179 after 1970-01-01; 730 days later is still in range.
+    let start_day = Date::from_epoch_days(20_179 + rng.below(730) as i64)
+        .expect("a day of fiscal 2025–2026 is a valid date");
+    let category = *rng.pick(&EventCategory::ALL);
+    let place = *rng.pick(PLACES);
+    let theme = *rng.pick(THEMES);
+    let word = event_word(category);
+
+    let mut title = String::new();
+    let mut reading = String::new();
+    add(place, &mut title, &mut reading);
+    add(theme, &mut title, &mut reading);
+    title.push_str(word);
+
+    let multi_day = rng.chance(10);
+    let all_day = multi_day && rng.chance(60) || rng.chance(15);
+    let last_day = if multi_day {
+        start_day
+            .add_days(rng.range(1, 3) as i64)
+            .unwrap_or(start_day)
+    } else {
+        start_day
+    };
+    let (start, end) = if all_day {
+        let end = (last_day != start_day).then_some(EventDate::all_day(last_day));
+        (EventDate::all_day(start_day), end)
+    } else {
+        let hour = rng.range(9, 19) as u8;
+        let minute = if rng.chance(30) { 30 } else { 0 };
+        let start_time = Time::new(hour, minute).unwrap_or(Time::MIDNIGHT);
+        let end = if multi_day || rng.chance(75) {
+            let end_hour = (hour + rng.range(1, 3) as u8).min(21);
+            let end_time = Time::new(end_hour, minute).unwrap_or(start_time);
+            Some(EventDate::at(last_day, end_time))
+        } else {
+            None
+        };
+        (EventDate::at(start_day, start_time), end)
+    };
+
+    let mut event = Event::new(format!("syn-ev-{i:05}"), title, start, category);
+    event.reading = None;
+    event.end = end;
+    event.place = format!("{}{}", place.0, rng.pick(VENUE_KINDS));
+    if rng.chance(60) {
+        event.address = format!(
+            "石川県金沢市{}{}丁目{}",
+            place.0,
+            rng.range(1, 5),
+            rng.range(1, 30)
+        );
+    }
+    if rng.chance(50) {
+        // Around the centre of Kanazawa (香林坊).
+        event.lat = Some(36.56 + (rng.below(1000) as f64 - 500.0) / 10_000.0);
+        event.lon = Some(136.65 + (rng.below(1000) as f64 - 500.0) / 10_000.0);
+    }
+    if !groups.is_empty() && rng.chance(40) {
+        let group = rng.pick(groups);
+        event.organiser = group.name.clone();
+        event.organiser_group_id = Some(group.id.clone());
+    } else if rng.chance(60) {
+        event.organiser = format!("{}{}実行委員会", place.0, theme.0);
+    }
+    event.description = format!(
+        "{}を対象に、{}の{}を開きます。",
+        rng.pick(AUDIENCES),
+        theme.0,
+        rng.pick(ACTIVITIES)
+    );
+    if rng.chance(40) {
+        event.description.push_str(&format!(
+            "{}を目指して、地域のみなさんと考えます。",
+            rng.pick(GOALS)
+        ));
+    }
+    event.fee = (*rng.pick(FEES)).to_owned();
+    if rng.chance(40) {
+        event.capacity = Some(rng.range(10, 200) as u32);
+        event.application_deadline = start_day.add_days(-(rng.range(1, 14) as i64));
+        event.application_method = "電話またはメールでお申し込みください。".to_owned();
+    }
+    if rng.chance(50) {
+        event.contact = format!(
+            "076-220-{:04} / syn-ev-{i:05}@example.jp",
+            rng.below(10_000)
+        );
+    }
+    if rng.chance(30) {
+        event.url = format!("https://example.jp/events/syn-ev-{i:05}");
+    }
+    event
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -540,5 +681,39 @@ mod tests {
         assert_eq!(half_width("がっこう"), "ｶﾞｯｺｳ");
         assert_eq!(normalize(&half_width("ぴあさぽーと")), "ぴあさぽーと");
         assert_eq!(Script::FullWidthLatin.apply("Tips"), "Ｔｉｐｓ".to_owned());
+    }
+
+    #[test]
+    fn events_are_valid_deterministic_and_varied() {
+        let g = groups(20, 5);
+        let e = events(2000, 9, &g);
+        assert_eq!(e, events(2000, 9, &g));
+        assert_ne!(e, events(2000, 10, &g));
+        assert_eq!(e.len(), 2000);
+        let first = Date::new(2025, 4, 1).expect("date");
+        let last = Date::new(2027, 3, 31).expect("date");
+        let mut ids: Vec<&str> = e.iter().map(|e| e.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), 2000);
+        for event in &e {
+            assert_eq!(event.validate(), Ok(()), "{event:?}");
+            assert!(first <= event.first_day() && event.first_day() <= last);
+            if let Some(id) = &event.organiser_group_id {
+                assert!(g.iter().any(|g| &g.id == id && g.name == event.organiser));
+            }
+        }
+        assert!(e.iter().any(Event::is_all_day));
+        assert!(e.iter().any(|e| !e.is_all_day()));
+        assert!(e.iter().any(Event::is_multi_day));
+        assert!(e.iter().any(|e| e.organiser_group_id.is_some()));
+        for category in EventCategory::ALL {
+            assert!(e.iter().any(|e| e.category == category), "{category:?}");
+        }
+        assert!(
+            events(50, 1, &[])
+                .iter()
+                .all(|e| e.organiser_group_id.is_none())
+        );
     }
 }
