@@ -5,6 +5,7 @@
 //! Every answer carries `Cache-Control: no-store`.
 
 use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{OriginalUri, Path as UrlPath, Query, State};
@@ -15,9 +16,13 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tsunagari_core::{ApiErrorBody, CityContact, Cursor, CursorError, FeedPage, Group};
+use tsunagari_core::ical::DateTimeUtc;
+use tsunagari_core::{
+    ApiErrorBody, CityContact, Cursor, CursorError, Event, EventCategory, FeedPage, Group,
+};
 
 use crate::AppState;
+use crate::events::{self, CalendarFilter, Window};
 use crate::groups;
 use crate::store::StoreError;
 
@@ -31,6 +36,8 @@ pub enum ApiError {
     BadPath(String),
     #[error("There is no group with the id {0:?} (it may have been deleted).")]
     GroupNotFound(String),
+    #[error("There is no event with the id {0:?} (it may have been deleted).")]
+    EventNotFound(String),
     #[error("There is no API endpoint at {0}.")]
     NoSuchEndpoint(String),
     #[error("This API endpoint does not accept that method (use GET).")]
@@ -39,6 +46,8 @@ pub enum ApiError {
     Storage(#[from] StoreError),
     #[error("The server's data file {0} is damaged; please tell the maintainers.")]
     DataFile(String),
+    #[error("The server's clock is not set to a usable date; please tell the maintainers.")]
+    Clock,
 }
 
 impl ApiError {
@@ -47,9 +56,13 @@ impl ApiError {
             ApiError::BadCursor(_) | ApiError::BadQuery(_) | ApiError::BadPath(_) => {
                 StatusCode::BAD_REQUEST
             }
-            ApiError::GroupNotFound(_) | ApiError::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
+            ApiError::GroupNotFound(_)
+            | ApiError::EventNotFound(_)
+            | ApiError::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Storage(_) | ApiError::DataFile(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Storage(_) | ApiError::DataFile(_) | ApiError::Clock => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 
@@ -59,10 +72,13 @@ impl ApiError {
             ApiError::BadCursor(_) => "bad_cursor",
             ApiError::BadQuery(_) => "bad_query",
             ApiError::BadPath(_) => "bad_path",
-            ApiError::GroupNotFound(_) | ApiError::NoSuchEndpoint(_) => "not_found",
+            ApiError::GroupNotFound(_)
+            | ApiError::EventNotFound(_)
+            | ApiError::NoSuchEndpoint(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Storage(_) => "storage",
             ApiError::DataFile(_) => "data_file",
+            ApiError::Clock => "clock",
         }
     }
 }
@@ -94,6 +110,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health))
         .route("/groups", get(group_feed))
         .route("/groups/{id}", get(group))
+        .route("/events", get(event_feed))
+        .route("/events/{id}", get(event))
         .route("/city-contacts", get(city_contacts))
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
@@ -106,9 +124,11 @@ pub fn router(state: AppState) -> Router {
 
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let groups = groups::count(&state.store).await?;
+    let events = events::count(&state.store).await?;
     Ok(Json(json!({
         "status": "ok",
         "groups": groups,
+        "events": events,
         "epoch": state.store.epoch(),
     })))
 }
@@ -120,8 +140,13 @@ struct FeedQuery {
 }
 
 fn bad_query(rejection: QueryRejection) -> ApiError {
+    bad_query_for(rejection, "the only parameter is `since`")
+}
+
+/// `known` says which parameters there are, e.g. "the only parameter is `since`".
+fn bad_query_for(rejection: QueryRejection, known: &str) -> ApiError {
     ApiError::BadQuery(format!(
-        "The query string is not valid ({}); the only parameter is `since`.",
+        "The query string is not valid ({}); {known}.",
         rejection.body_text()
     ))
 }
@@ -148,6 +173,118 @@ async fn group(
         Some(group) => Ok(Json(group)),
         None => Err(ApiError::GroupNotFound(id)),
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventsQuery {
+    since: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// The change feed (`since`), or the events of a date window (`from`/`to`).
+async fn event_feed(
+    State(state): State<AppState>,
+    query: Result<Query<EventsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|r| {
+        bad_query_for(
+            r,
+            "the parameters are `since` (a feed cursor), or `from` and `to` (dates)",
+        )
+    })?;
+    if query.from.is_none() && query.to.is_none() {
+        let since = query
+            .since
+            .as_deref()
+            .map(str::parse::<Cursor>)
+            .transpose()?;
+        return Ok(Json(events::feed(&state.store, since.as_ref()).await?).into_response());
+    }
+    if query.since.is_some() {
+        return Err(ApiError::BadQuery(
+            "Use either `since` (the change feed) or `from`/`to` (a date window), not both.".into(),
+        ));
+    }
+    let window =
+        Window::parse(query.from.as_deref(), query.to.as_deref()).map_err(ApiError::BadQuery)?;
+    Ok(Json(events::in_window(&state.store, window).await?).into_response())
+}
+
+async fn event(
+    State(state): State<AppState>,
+    id: Result<UrlPath<String>, PathRejection>,
+) -> Result<Json<Event>, ApiError> {
+    let UrlPath(id) = id.map_err(|e| ApiError::BadPath(e.body_text()))?;
+    match events::get(&state.store, &id).await? {
+        Some(event) => Ok(Json(event)),
+        None => Err(ApiError::EventNotFound(id)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CalendarQuery {
+    group: Option<String>,
+    category: Option<String>,
+}
+
+/// `/calendar.ics` (outside `/api`: calendar apps subscribe to it).
+pub fn calendar_router(state: AppState) -> Router {
+    Router::new()
+        .route("/calendar.ics", get(calendar))
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}
+
+/// The events as an iCalendar file, optionally one group's or one kind's.
+async fn calendar(
+    State(state): State<AppState>,
+    query: Result<Query<CalendarQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|r| {
+        bad_query_for(
+            r,
+            "the parameters are `group` (a group id) and `category` (an event category code)",
+        )
+    })?;
+    let category = query
+        .category
+        .as_deref()
+        .map(|code| {
+            EventCategory::from_code(code).ok_or_else(|| {
+                let known: Vec<&str> = EventCategory::ALL.iter().map(|c| c.code()).collect();
+                ApiError::BadQuery(format!(
+                    "There is no event category {code:?}; use one of {}.",
+                    known.join(", ")
+                ))
+            })
+        })
+        .transpose()?;
+    let filter = CalendarFilter {
+        group: query.group,
+        category,
+    };
+    let seconds = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .ok_or(ApiError::Clock)?;
+    let now = DateTimeUtc::from_unix_seconds(seconds).ok_or(ApiError::Clock)?;
+    let body = events::calendar(&state.store, &filter, now).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"tsunagari.ics\"",
+            ),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        body,
+    )
+        .into_response())
 }
 
 /// The file (read at each request: another tool writes it), checked to be

@@ -1,19 +1,23 @@
-//! The command line: hand-rolled parsing and the three commands.
+//! The command line: hand-rolled parsing and the commands.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use tsunagari_server::store::{Store, is_postgres_url};
-use tsunagari_server::{AppState, groups};
+use tsunagari_server::{AppState, events, groups};
 
 pub const USAGE: &str = "\
 usage:
   tsunagari-server serve [--port 8080] [--host 127.0.0.1] [--data-dir data/run]
                          [--dist dist] [--seed data/groups.json]
                          [--city-contacts data/city_contacts.json]
+                         [--events-seed data/events.json]
   tsunagari-server import-groups FILE [--data-dir data/run]
   tsunagari-server delete-group ID [--data-dir data/run]
+  tsunagari-server import-events FILE [--data-dir data/run]
+  tsunagari-server export-events [--out FILE] [--data-dir data/run]
+  tsunagari-server fill-synthetic-events N [--data-dir data/run]
 
 The database is <data-dir>/tsunagari.sqlite, or PostgreSQL when DATABASE_URL
 starts with postgres:// or postgresql://.";
@@ -26,13 +30,32 @@ pub struct ServeOptions {
     pub dist: PathBuf,
     pub seed: PathBuf,
     pub city_contacts: PathBuf,
+    pub events_seed: PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve(ServeOptions),
-    ImportGroups { file: PathBuf, data_dir: PathBuf },
-    DeleteGroup { id: String, data_dir: PathBuf },
+    ImportGroups {
+        file: PathBuf,
+        data_dir: PathBuf,
+    },
+    DeleteGroup {
+        id: String,
+        data_dir: PathBuf,
+    },
+    ImportEvents {
+        file: PathBuf,
+        data_dir: PathBuf,
+    },
+    ExportEvents {
+        out: Option<PathBuf>,
+        data_dir: PathBuf,
+    },
+    FillSyntheticEvents {
+        n: usize,
+        data_dir: PathBuf,
+    },
     Help,
 }
 
@@ -80,7 +103,15 @@ pub fn parse(args: &[String]) -> Result<Command> {
     let data_dir_default = PathBuf::from("data/run");
     match command.as_str() {
         "serve" => {
-            let known = ["port", "host", "data-dir", "dist", "seed", "city-contacts"];
+            let known = [
+                "port",
+                "host",
+                "data-dir",
+                "dist",
+                "seed",
+                "city-contacts",
+                "events-seed",
+            ];
             let (options, positional) = split(rest, &known)?;
             if let Some(extra) = positional.first() {
                 bail!("serve takes no argument {extra:?}");
@@ -92,6 +123,7 @@ pub fn parse(args: &[String]) -> Result<Command> {
                 dist: "dist".into(),
                 seed: "data/groups.json".into(),
                 city_contacts: "data/city_contacts.json".into(),
+                events_seed: "data/events.json".into(),
             };
             for (name, value) in options {
                 match name.as_str() {
@@ -104,6 +136,7 @@ pub fn parse(args: &[String]) -> Result<Command> {
                     "data-dir" => o.data_dir = value.into(),
                     "dist" => o.dist = value.into(),
                     "seed" => o.seed = value.into(),
+                    "events-seed" => o.events_seed = value.into(),
                     _ => o.city_contacts = value.into(),
                 }
             }
@@ -122,6 +155,38 @@ pub fn parse(args: &[String]) -> Result<Command> {
                 let id = one_positional("group ID", positional)?;
                 Ok(Command::DeleteGroup { id, data_dir })
             }
+        }
+        "import-events" | "fill-synthetic-events" => {
+            let (options, positional) = split(rest, &["data-dir"])?;
+            let data_dir = options
+                .into_iter()
+                .last()
+                .map_or(data_dir_default, |(_, v)| v.into());
+            if command == "import-events" {
+                let file = one_positional("FILE", positional)?.into();
+                Ok(Command::ImportEvents { file, data_dir })
+            } else {
+                let n = one_positional("number of events", positional)?;
+                let n = n
+                    .parse()
+                    .with_context(|| format!("{n:?} is not a number of events"))?;
+                Ok(Command::FillSyntheticEvents { n, data_dir })
+            }
+        }
+        "export-events" => {
+            let (options, positional) = split(rest, &["data-dir", "out"])?;
+            if let Some(extra) = positional.first() {
+                bail!("export-events takes no argument {extra:?} (use --out FILE)");
+            }
+            let mut out = None;
+            let mut data_dir = data_dir_default;
+            for (name, value) in options {
+                match name.as_str() {
+                    "out" => out = Some(value.into()),
+                    _ => data_dir = value.into(),
+                }
+            }
+            Ok(Command::ExportEvents { out, data_dir })
         }
         "help" | "--help" | "-h" => Ok(Command::Help),
         other => bail!("unknown command {other:?}"),
@@ -163,9 +228,67 @@ pub fn run(command: Command) -> Result<()> {
                 println!("tsunagari: deleted group {id}");
                 Ok(())
             }
+            Command::ImportEvents { file, data_dir } => import_events(&file, &data_dir).await,
+            Command::ExportEvents { out, data_dir } => {
+                let store = open_store(&data_dir).await?;
+                let csv = events::export_csv(&store).await;
+                store.close().await;
+                let csv = csv.context("reading the events")?;
+                match out {
+                    Some(path) => std::fs::write(&path, csv)
+                        .with_context(|| format!("writing {}", path.display()))?,
+                    None => {
+                        let mut stdout = std::io::stdout().lock();
+                        stdout
+                            .write_all(csv.as_bytes())
+                            .and_then(|()| stdout.flush())
+                            .context("writing to stdout")?;
+                    }
+                }
+                Ok(())
+            }
+            Command::FillSyntheticEvents { n, data_dir } => {
+                let store = open_store(&data_dir).await?;
+                let summary = events::fill_synthetic(&store, n).await;
+                store.close().await;
+                let summary = summary.context("writing the synthetic events")?;
+                println!("tsunagari: synthetic events: {summary}");
+                Ok(())
+            }
             Command::Help => Ok(()),
         }
     })
+}
+
+/// Reads the file (exit 1 if it cannot be read or has no header), reports
+/// each bad row on stderr, upserts the good ones in one transaction.
+async fn import_events(file: &Path, data_dir: &Path) -> Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let store = open_store(data_dir).await?;
+    let outcome = events::import_csv(&store, &bytes).await;
+    store.close().await;
+    let outcome = outcome.with_context(|| format!("importing {}", file.display()))?;
+    for error in &outcome.report.errors {
+        eprintln!("line {}: {}", error.line, error.reason);
+    }
+    if outcome.summary.is_none() {
+        bail!(
+            "{} has no event-list header row: nothing imported",
+            file.display()
+        );
+    }
+    if outcome.linked > 0 {
+        eprintln!(
+            "tsunagari: linked {} organisers to directory groups",
+            outcome.linked
+        );
+    }
+    println!(
+        "tsunagari: imported {}: {}",
+        file.display(),
+        outcome.summary_line()
+    );
+    Ok(())
 }
 
 async fn open_store(data_dir: &Path) -> Result<Store> {
@@ -184,6 +307,15 @@ async fn serve(o: ServeOptions) -> Result<()> {
         .with_context(|| format!("loading the demo data {}", o.seed.display()))?
     {
         tracing::info!("first start: loaded {} ({summary})", o.seed.display());
+    }
+    if let Some(summary) = events::seed_if_empty(&store, &o.events_seed)
+        .await
+        .with_context(|| format!("loading the demo events {}", o.events_seed.display()))?
+    {
+        tracing::info!(
+            "first start: loaded {} ({summary})",
+            o.events_seed.display()
+        );
     }
     if !o.dist.join("index.html").is_file() {
         tracing::warn!(
@@ -286,6 +418,35 @@ mod tests {
     }
 
     #[test]
+    fn event_commands() {
+        assert_eq!(
+            parse(&args("import-events e.csv --data-dir x")).expect("parses"),
+            Command::ImportEvents {
+                file: "e.csv".into(),
+                data_dir: "x".into()
+            }
+        );
+        assert_eq!(
+            parse(&args("export-events --out e.csv")).expect("parses"),
+            Command::ExportEvents {
+                out: Some("e.csv".into()),
+                data_dir: "data/run".into()
+            }
+        );
+        assert_eq!(
+            parse(&args("fill-synthetic-events 1000")).expect("parses"),
+            Command::FillSyntheticEvents {
+                n: 1000,
+                data_dir: "data/run".into()
+            }
+        );
+        let Command::Serve(o) = parse(&args("serve --events-seed e.json")).expect("parses") else {
+            panic!("not serve");
+        };
+        assert_eq!(o.events_seed, PathBuf::from("e.json"));
+    }
+
+    #[test]
     fn mistakes() {
         for bad in [
             "",
@@ -297,6 +458,12 @@ mod tests {
             "import-groups",
             "import-groups a b",
             "delete-group x --seed y",
+            "import-events",
+            "fill-synthetic-events",
+            "fill-synthetic-events -3",
+            "fill-synthetic-events many",
+            "export-events extra",
+            "export-events --out",
         ] {
             assert!(parse(&args(bad)).is_err(), "{bad:?} should be refused");
         }

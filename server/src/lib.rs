@@ -1,10 +1,11 @@
 //! tsunagari-server: the built app, the reference data feeds and the sync API.
 //!
-//! [`app`] builds the whole router: `/api/...` ([`api`]) and, for every
-//! other path, the app's static files ([`static_files`]), all compressed
+//! [`app`] builds the whole router: `/api/...` ([`api`]), `/calendar.ics`
+//! and, for every other path, the app's static files ([`static_files`]), all compressed
 //! with gzip or brotli as the client asks.
 
 pub mod api;
+pub mod events;
 pub mod feed;
 pub mod groups;
 pub mod seed;
@@ -19,7 +20,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 pub use api::ApiError;
-pub use store::{Feed, ImportSummary, Store, StoreError};
+pub use store::{Feed, ImportSummary, Store, StoreError, UpsertSummary};
 
 /// What the handlers share.
 #[derive(Debug, Clone)]
@@ -39,6 +40,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api", any(api::not_found))
         .route("/api/", any(api::not_found))
         .nest("/api", api)
+        .merge(api::calendar_router(state.clone()))
         .fallback_service(static_files::service(state.dist.clone()))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

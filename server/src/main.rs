@@ -1,4 +1,5 @@
-//! `tsunagari-server serve | import-groups FILE | delete-group ID`.
+//! `tsunagari-server serve | import-groups FILE | delete-group ID |
+//! import-events FILE | export-events | fill-synthetic-events N`.
 
 mod cli;
 

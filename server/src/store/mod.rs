@@ -22,12 +22,14 @@ use serde_json::Value;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Feed {
     Groups,
+    Events,
 }
 
 impl Feed {
     pub(crate) fn table(self) -> &'static str {
         match self {
             Feed::Groups => "groups",
+            Feed::Events => "events",
         }
     }
 }
@@ -101,6 +103,24 @@ impl std::fmt::Display for ImportSummary {
             f,
             "{} added, {} updated, {} removed, {} unchanged",
             self.added, self.updated, self.removed, self.unchanged
+        )
+    }
+}
+
+/// What an [`Store::upsert`] did (it never removes anything).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+impl std::fmt::Display for UpsertSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} added, {} updated, {} unchanged",
+            self.added, self.updated, self.unchanged
         )
     }
 }
@@ -348,6 +368,40 @@ impl Store {
             };
             tx.write(feed, &row).await?;
             summary.removed += 1;
+        }
+        tx.commit().await?;
+        Ok(summary)
+    }
+
+    /// Adds or updates every row of `items` in one transaction (all or
+    /// nothing): new or revived ids are added, changed bodies updated, equal
+    /// bodies left alone (same `seq`). Rows not in `items` are not touched.
+    /// `items` must not repeat an id (the last one would win).
+    pub async fn upsert(&self, feed: Feed, items: &[(String, Value)]) -> Result<UpsertSummary> {
+        let mut tx = self.begin_write().await?;
+        let mut current: HashMap<String, (Value, bool)> = HashMap::new();
+        for row in tx.rows(feed).await? {
+            let body = serde_json::from_str(&row.body).unwrap_or(Value::Null);
+            current.insert(row.id, (body, row.deleted));
+        }
+        let mut summary = UpsertSummary::default();
+        for (id, body) in items {
+            match current.get(id) {
+                Some((old, false)) if old == body => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                Some((_, false)) => summary.updated += 1,
+                None | Some((_, true)) => summary.added += 1,
+            }
+            let row = Row {
+                id: id.clone(),
+                body: serde_json::to_string(body).map_err(StoreError::Encode)?,
+                seq: tx.next_seq().await?,
+                deleted: false,
+            };
+            tx.write(feed, &row).await?;
+            current.insert(id.clone(), (body.clone(), false));
         }
         tx.commit().await?;
         Ok(summary)
