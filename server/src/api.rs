@@ -124,11 +124,9 @@ pub fn router(state: AppState) -> Router {
 
 async fn health(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
     let groups = groups::count(&state.store).await?;
-    let events = events::count(&state.store).await?;
     Ok(Json(json!({
         "status": "ok",
         "groups": groups,
-        "events": events,
         "epoch": state.store.epoch(),
     })))
 }

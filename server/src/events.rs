@@ -267,6 +267,29 @@ pub fn link_organisers(events: &mut [Event], groups: &[Group]) -> usize {
     linked
 }
 
+/// A CSV has no group ids: an imported event whose stored version is
+/// linked to a group, with the same organiser name, stays linked (so an
+/// export imported back changes nothing).
+async fn keep_links(store: &Store, imported: &mut [Event]) -> Result<(), StoreError> {
+    let stored: HashMap<String, Event> = all(store)
+        .await?
+        .into_iter()
+        .filter(|e| e.organiser_group_id.is_some())
+        .map(|e| (e.id.clone(), e))
+        .collect();
+    for event in imported.iter_mut() {
+        if event.organiser_group_id.is_some() {
+            continue;
+        }
+        if let Some(old) = stored.get(&event.id)
+            && old.organiser == event.organiser
+        {
+            event.organiser_group_id = old.organiser_group_id.clone();
+        }
+    }
+    Ok(())
+}
+
 /// Every live group (for linking organisers).
 pub async fn live_groups(store: &Store) -> Result<Vec<Group>, StoreError> {
     Ok(feed::full::<Group>(store, Feed::Groups).await?.items)
@@ -292,7 +315,8 @@ impl CsvImport {
 }
 
 /// Reads an event-list CSV (see [`opendata::import_events`]), links
-/// organisers to groups, and upserts every good row in one transaction.
+/// organisers to groups (keeping the links already stored, then by name;
+/// see [`link_organisers`]), and upserts every good row in one transaction.
 pub async fn import_csv(store: &Store, bytes: &[u8]) -> Result<CsvImport, EventsError> {
     let mut report = opendata::import_events(bytes);
     if report.schema == Schema::Unknown {
@@ -302,6 +326,7 @@ pub async fn import_csv(store: &Store, bytes: &[u8]) -> Result<CsvImport, Events
             linked: 0,
         });
     }
+    keep_links(store, &mut report.events).await?;
     let groups = live_groups(store).await?;
     let linked = link_organisers(&mut report.events, &groups);
     let summary = upsert(store, &report.events).await?;
