@@ -1,6 +1,7 @@
 //! The server's HTTP API, through the browser's `fetch`.
 
-use tsunagari_core::{FeedPage, Group};
+use serde::de::DeserializeOwned;
+use tsunagari_core::{Event, FeedPage, Group};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -38,12 +39,24 @@ pub fn js_error(e: wasm_bindgen::JsValue) -> String {
 
 /// `GET /api/groups` (everything) or `GET /api/groups?since=<cursor>`.
 pub async fn fetch_groups(since: Option<&str>) -> Result<FeedPage<Group>, ApiError> {
+    fetch_feed("/api/groups", since).await
+}
+
+/// `GET /api/events` (everything) or `GET /api/events?since=<cursor>`.
+pub async fn fetch_events(since: Option<&str>) -> Result<FeedPage<Event>, ApiError> {
+    fetch_feed("/api/events", since).await
+}
+
+async fn fetch_feed<T: DeserializeOwned>(
+    path: &str,
+    since: Option<&str>,
+) -> Result<FeedPage<T>, ApiError> {
     let url = match since {
         Some(cursor) => format!(
-            "/api/groups?since={}",
+            "{path}?since={}",
             String::from(js_sys::encode_uri_component(cursor))
         ),
-        None => "/api/groups".to_string(),
+        None => path.to_string(),
     };
     // The browser parses the JSON (`Response.json()`); serde reads the
     // resulting JS object. No JSON parser in the wasm bundle.

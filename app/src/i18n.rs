@@ -4,7 +4,10 @@
 //! number or a date are small functions next to the table.
 
 use leptos::prelude::*;
-use tsunagari_core::{Division, GroupKind, Registration};
+use tsunagari_core::calendar::{format_date_en_with, format_date_ja_with};
+use tsunagari_core::{
+    Date, Division, EventCategory, GroupKind, Registration, YearMonth, YearStyle,
+};
 
 /// The UI language. Japanese is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -113,6 +116,50 @@ pub struct Texts {
     pub page_not_found: &'static str,
     pub bench_title: &'static str,
     pub bench_running: &'static str,
+    pub nav_calendar: &'static str,
+    pub nav_events: &'static str,
+    pub prev_month: &'static str,
+    pub next_month: &'static str,
+    pub today: &'static str,
+    pub empty_month: &'static str,
+    pub nearest_month: &'static str,
+    pub no_events_yet: &'static str,
+    pub pick_day: &'static str,
+    pub day_no_events: &'static str,
+    pub agenda_title: &'static str,
+    pub show_past: &'static str,
+    pub hide_past: &'static str,
+    pub past_events: &'static str,
+    pub no_upcoming: &'static str,
+    pub no_past: &'static str,
+    pub event_search_label: &'static str,
+    pub event_search_placeholder: &'static str,
+    pub category_label: &'static str,
+    pub category_all: &'static str,
+    pub organiser_label: &'static str,
+    pub organiser_all: &'static str,
+    pub ics_list: &'static str,
+    pub ics_event: &'static str,
+    pub calendar_name: &'static str,
+    pub when: &'static str,
+    pub place: &'static str,
+    pub map_app: &'static str,
+    pub map_osm: &'static str,
+    pub map_search: &'static str,
+    pub organiser: &'static str,
+    pub fee: &'static str,
+    pub capacity: &'static str,
+    pub deadline: &'static str,
+    pub method: &'static str,
+    pub contact: &'static str,
+    pub website: &'static str,
+    pub category: &'static str,
+    pub details: &'static str,
+    pub back_to_calendar: &'static str,
+    pub back_to_agenda: &'static str,
+    pub event_not_found: &'static str,
+    pub group_events: &'static str,
+    pub more_shown: &'static str,
 }
 
 static JA: Texts = Texts {
@@ -120,7 +167,7 @@ static JA: Texts = Texts {
     tagline: "金沢 協働のまちづくり",
     skip_link: "本文へ移動",
     nav_label: "メインメニュー",
-    nav_groups: "団体をさがす",
+    nav_groups: "団体",
     lang_switch: "English",
     lang_switch_label: "Switch to English",
     groups_title: "団体名簿",
@@ -163,6 +210,50 @@ static JA: Texts = Texts {
     page_not_found: "お探しのページは見つかりませんでした。アドレスをご確認ください。",
     bench_title: "ベンチマーク",
     bench_running: "計測しています…",
+    nav_calendar: "カレンダー",
+    nav_events: "予定",
+    prev_month: "前の月",
+    next_month: "次の月",
+    today: "今日",
+    empty_month: "この月の予定はありません。",
+    nearest_month: "予定のある一番近い月",
+    no_events_yet: "まだイベントのデータがありません。インターネットに接続すると読み込みます。",
+    pick_day: "日付を選ぶと、その日の予定が下に表示されます。",
+    day_no_events: "この日の予定はありません。",
+    agenda_title: "これからの予定",
+    show_past: "終了したイベントも表示",
+    hide_past: "終了したイベントを隠す",
+    past_events: "終了したイベント",
+    no_upcoming: "条件に合うこれからの予定はありません。",
+    no_past: "条件に合う終了したイベントはありません。",
+    event_search_label: "イベント名・会場・主催者で検索",
+    event_search_placeholder: "例: まつり、ワークショップ",
+    category_label: "イベントの種類",
+    category_all: "すべての種類",
+    organiser_label: "主催者",
+    organiser_all: "すべての主催者",
+    ics_list: "この一覧を .ics で保存",
+    ics_event: "カレンダーに追加 (.ics)",
+    calendar_name: "つながり イベント",
+    when: "日時",
+    place: "会場",
+    map_app: "地図アプリで開く",
+    map_osm: "OpenStreetMap で見る",
+    map_search: "OpenStreetMap で場所を探す",
+    organiser: "主催",
+    fee: "参加費",
+    capacity: "定員",
+    deadline: "申込締切",
+    method: "申込方法",
+    contact: "問い合わせ",
+    website: "ウェブサイト",
+    category: "種類",
+    details: "詳細",
+    back_to_calendar: "カレンダーへ戻る",
+    back_to_agenda: "予定一覧へ戻る",
+    event_not_found: "お探しのイベントは見つかりませんでした。終了して削除されたか、アドレスが違う可能性があります。",
+    group_events: "この団体のイベント",
+    more_shown: "件数が多いため先頭のみ表示しています。検索や種類で絞り込んでください。",
 };
 
 static EN: Texts = Texts {
@@ -170,7 +261,7 @@ static EN: Texts = Texts {
     tagline: "Kanazawa civic partnership",
     skip_link: "Skip to main content",
     nav_label: "Main menu",
-    nav_groups: "Find groups",
+    nav_groups: "Groups",
     lang_switch: "日本語",
     lang_switch_label: "日本語に切り替える",
     groups_title: "Group directory",
@@ -213,6 +304,50 @@ static EN: Texts = Texts {
     page_not_found: "We could not find this page. Please check the address.",
     bench_title: "Benchmark",
     bench_running: "Measuring…",
+    nav_calendar: "Calendar",
+    nav_events: "Agenda",
+    prev_month: "Previous month",
+    next_month: "Next month",
+    today: "Today",
+    empty_month: "Nothing is on this month.",
+    nearest_month: "Nearest month with events",
+    no_events_yet: "No events yet. They load when you are online.",
+    pick_day: "Pick a day to see what is on.",
+    day_no_events: "Nothing is on this day.",
+    agenda_title: "Upcoming events",
+    show_past: "Show past events",
+    hide_past: "Hide past events",
+    past_events: "Past events",
+    no_upcoming: "No upcoming event matches.",
+    no_past: "No past event matches.",
+    event_search_label: "Search by title, place or organiser",
+    event_search_placeholder: "e.g. matsuri, workshop",
+    category_label: "Category",
+    category_all: "All categories",
+    organiser_label: "Organiser",
+    organiser_all: "All organisers",
+    ics_list: "Save this list as .ics",
+    ics_event: "Add to calendar (.ics)",
+    calendar_name: "Tsunagari events",
+    when: "When",
+    place: "Place",
+    map_app: "Open in a map app",
+    map_osm: "View on OpenStreetMap",
+    map_search: "Find it on OpenStreetMap",
+    organiser: "Organiser",
+    fee: "Fee",
+    capacity: "Capacity",
+    deadline: "Apply by",
+    method: "How to apply",
+    contact: "Contact",
+    website: "Website",
+    category: "Category",
+    details: "Details",
+    back_to_calendar: "Back to the calendar",
+    back_to_agenda: "Back to the agenda",
+    event_not_found: "We could not find this event. It may have been removed, or the address may be wrong.",
+    group_events: "Events by this group",
+    more_shown: "Only the first ones are shown. Narrow the list with the search or filters.",
 };
 
 /// "12件" / "12 groups".
@@ -221,6 +356,70 @@ pub fn count(lang: Lang, n: usize) -> String {
         (Lang::Ja, n) => format!("{n}件"),
         (Lang::En, 1) => "1 group".to_string(),
         (Lang::En, n) => format!("{n} groups"),
+    }
+}
+
+/// "3件" / "3 events".
+pub fn event_count(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::Ja, n) => format!("{n}件"),
+        (Lang::En, 1) => "1 event".to_string(),
+        (Lang::En, n) => format!("{n} events"),
+    }
+}
+
+/// A day cell's name: "10月23日(土) イベント1件" / "Sat 23 Oct, 1 event".
+pub fn day_label(lang: Lang, date: Date, n: usize) -> String {
+    match lang {
+        Lang::Ja if n == 0 => format_date_ja_with(date, YearStyle::Omit),
+        Lang::Ja => format!(
+            "{} イベント{n}件",
+            format_date_ja_with(date, YearStyle::Omit)
+        ),
+        Lang::En if n == 0 => format_date_en_with(date, YearStyle::Omit),
+        Lang::En => format!(
+            "{}, {}",
+            format_date_en_with(date, YearStyle::Omit),
+            event_count(lang, n)
+        ),
+    }
+}
+
+/// "2021年10月23日(土)" / "Sat 23 Oct 2021".
+pub fn long_date(lang: Lang, date: Date) -> String {
+    match lang {
+        Lang::Ja => format_date_ja_with(date, YearStyle::Gregorian),
+        Lang::En => format_date_en_with(date, YearStyle::Gregorian),
+    }
+}
+
+/// "2021年10月" / "October 2021".
+pub fn month_title(lang: Lang, month: YearMonth) -> String {
+    match lang {
+        Lang::Ja => month.format_ja(),
+        Lang::En => month.format_en(),
+    }
+}
+
+/// "30人" / "30 people".
+pub fn capacity(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::Ja => format!("{n}人"),
+        Lang::En => format!("{n} people"),
+    }
+}
+
+pub fn category_label(lang: Lang, category: EventCategory) -> &'static str {
+    match lang {
+        Lang::Ja => category.label_ja(),
+        Lang::En => category.label_en(),
+    }
+}
+
+pub fn weekday_label(lang: Lang, day: tsunagari_core::Weekday) -> &'static str {
+    match lang {
+        Lang::Ja => day.label_ja(),
+        Lang::En => day.label_en(),
     }
 }
 

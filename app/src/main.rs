@@ -5,6 +5,7 @@
 //! routes. Each route lives in its own file under `routes/`.
 
 mod api;
+mod event_ui;
 mod i18n;
 mod pwa;
 mod routes;
@@ -44,6 +45,10 @@ fn App() -> impl IntoView {
         update_ready,
         query: RwSignal::new(String::new()),
         kind: RwSignal::new(None),
+        events: RwSignal::new(Vec::new()),
+        event_query: RwSignal::new(String::new()),
+        event_category: RwSignal::new(None),
+        event_organiser: RwSignal::new(None),
     };
     state_slot.set_value(Some(state));
     provide_context(state);
@@ -63,7 +68,11 @@ fn App() -> impl IntoView {
                     <Route path=path!("/") view=|| view! { <Redirect path="/groups"/> }/>
                     <Route path=path!("/groups") view=routes::groups::GroupsPage/>
                     <Route path=path!("/groups/:id") view=routes::group::GroupPage/>
+                    <Route path=path!("/calendar") view=routes::calendar::CalendarPage/>
+                    <Route path=path!("/events") view=routes::agenda::AgendaPage/>
+                    <Route path=path!("/events/:id") view=routes::event::EventPage/>
                     <Route path=path!("/bench") view=routes::bench::BenchPage/>
+                    <Route path=path!("/bench/calendar") view=routes::bench_calendar::BenchCalendarPage/>
                 </Routes>
             </main>
         </Router>
@@ -94,6 +103,8 @@ fn Header() -> impl IntoView {
             </div>
             <nav class="container" aria-label=move || t().nav_label>
                 <A href="/groups">{move || t().nav_groups}</A>
+                <A href="/calendar">{move || t().nav_calendar}</A>
+                <A href="/events">{move || t().nav_events}</A>
             </nav>
         </header>
     }

@@ -24,11 +24,20 @@ pub fn online_signal(on_online: impl Fn() + 'static) -> ReadSignal<bool> {
 /// `<html data-directory>`: `cached` (read from IndexedDB only) or
 /// `stored` (a pull from the server was stored).
 pub fn mark_directory(state: &str) {
+    mark("directory", state);
+}
+
+/// The same for the events: `<html data-events="cached|stored">`.
+pub fn mark_events(state: &str) {
+    mark("events", state);
+}
+
+fn mark(key: &str, state: &str) {
     if let Some(html) = document()
         .document_element()
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
-        let _ = html.dataset().set("directory", state);
+        let _ = html.dataset().set(key, state);
     }
 }
 

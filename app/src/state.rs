@@ -2,7 +2,7 @@
 
 use crate::i18n::Lang;
 use leptos::prelude::*;
-use tsunagari_core::{Group, GroupKind};
+use tsunagari_core::{Event, EventCategory, Group, GroupKind};
 
 /// How the last pull from the server went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +35,13 @@ pub struct AppState {
     /// The list's search box and kind filter, kept while visiting details.
     pub query: RwSignal<String>,
     pub kind: RwSignal<Option<GroupKind>>,
+    /// The events as this device has them (IndexedDB, then pulls).
+    pub events: RwSignal<Vec<Event>>,
+    /// The event filters, shared by the month view and the agenda.
+    pub event_query: RwSignal<String>,
+    pub event_category: RwSignal<Option<EventCategory>>,
+    /// An organiser's name, as written on its events.
+    pub event_organiser: RwSignal<Option<String>>,
 }
 
 pub fn use_app() -> AppState {

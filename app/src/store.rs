@@ -1,10 +1,13 @@
 //! IndexedDB: the groups this device has, and where it stands in the feed.
 //!
-//! Database `tsunagari`, version 1:
+//! Database `tsunagari`, version 2:
 //! - `groups`: one record per group, key path `id`, index `kind` on the
 //!   kind's snake_case code (how serde writes [`GroupKind`]).
-//! - `meta`: out-of-line keys `cursor` (the feed cursor string) and
-//!   `last_updated` (epoch milliseconds of the last stored pull).
+//! - `events` (since version 2): one record per event, key path `id`,
+//!   index `start` on the start date string (`start.date`, `YYYY-MM-DD`).
+//! - `meta`: out-of-line keys `cursor` (the groups feed cursor string),
+//!   `events_cursor` (the events feed cursor) and `last_updated` (epoch
+//!   milliseconds of the last stored pull).
 //!
 //! Every write happens in one readwrite transaction that is committed
 //! explicitly; nothing but IndexedDB requests is awaited inside it.
@@ -14,15 +17,20 @@
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
-use tsunagari_core::{FeedPage, Group};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tsunagari_core::{Event, FeedPage, Group};
 
 pub const MAIN_DB: &str = "tsunagari";
 pub const BENCH_DB: &str = "tsunagari-bench";
 
 const GROUPS: &str = "groups";
 const META: &str = "meta";
+const EVENTS: &str = "events";
 const KIND_INDEX: &str = "kind";
+const START_INDEX: &str = "start";
 const CURSOR_KEY: &str = "cursor";
+const EVENTS_CURSOR_KEY: &str = "events_cursor";
 const LAST_UPDATED_KEY: &str = "last_updated";
 
 /// A storage failure, kept as text for the console; the UI says a sentence.
@@ -50,9 +58,9 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
 /// Opens (creating or upgrading) a database with tsunagari's schema.
 pub async fn open(name: &str) -> Result<Database, StoreError> {
     let db = Database::open(name)
-        .with_version(1u8)
+        .with_version(2u8)
         .with_on_upgrade_needed(|event, db| {
-            // Version 1 is the only schema so far: create everything once.
+            // Version 1: the directory.
             if event.old_version() < 1.0 {
                 let groups = db
                     .create_object_store(GROUPS)
@@ -60,6 +68,17 @@ pub async fn open(name: &str) -> Result<Database, StoreError> {
                     .build()?;
                 groups.create_index(KIND_INDEX, "kind".into()).build()?;
                 db.create_object_store(META).build()?;
+            }
+            // Version 2: events. A new store with its index; existing
+            // stores are left as they are.
+            if !db.object_store_names().any(|name| name == EVENTS) {
+                let events = db
+                    .create_object_store(EVENTS)
+                    .with_key_path("id".into())
+                    .build()?;
+                events
+                    .create_index(START_INDEX, "start.date".into())
+                    .build()?;
             }
             Ok(())
         })
@@ -69,27 +88,45 @@ pub async fn open(name: &str) -> Result<Database, StoreError> {
 
 /// Every stored group, in key (id) order.
 pub async fn load_groups(db: &Database) -> Result<Vec<Group>, StoreError> {
-    let tx = db.transaction(GROUPS).build()?;
-    let store = tx.object_store(GROUPS)?;
-    let records = store.get_all::<Group>().serde()?.await?;
-    let mut groups = Vec::new();
-    for record in records {
-        match record {
-            Ok(group) => groups.push(group),
-            // A record this version cannot read (written by a newer one):
-            // skip it rather than hide the whole directory.
-            Err(e) => leptos::logging::warn!("skipping an unreadable stored group: {e}"),
-        }
-    }
-    Ok(groups)
+    load_all(db, GROUPS).await
 }
 
-/// The feed cursor of the last stored pull, if any.
+/// Every stored event, in key (id) order.
+pub async fn load_events(db: &Database) -> Result<Vec<Event>, StoreError> {
+    load_all(db, EVENTS).await
+}
+
+async fn load_all<T: DeserializeOwned>(db: &Database, name: &str) -> Result<Vec<T>, StoreError> {
+    let tx = db.transaction(name).build()?;
+    let store = tx.object_store(name)?;
+    let records = store.get_all::<T>().serde()?.await?;
+    let mut items = Vec::new();
+    for record in records {
+        match record {
+            Ok(item) => items.push(item),
+            // A record this version cannot read (written by a newer one):
+            // skip it rather than hide everything.
+            Err(e) => leptos::logging::warn!("skipping an unreadable stored {name} record: {e}"),
+        }
+    }
+    Ok(items)
+}
+
+/// The groups feed cursor of the last stored pull, if any.
 pub async fn read_cursor(db: &Database) -> Result<Option<String>, StoreError> {
+    read_meta_string(db, CURSOR_KEY).await
+}
+
+/// The events feed cursor of the last stored pull, if any.
+pub async fn read_events_cursor(db: &Database) -> Result<Option<String>, StoreError> {
+    read_meta_string(db, EVENTS_CURSOR_KEY).await
+}
+
+async fn read_meta_string(db: &Database, key: &str) -> Result<Option<String>, StoreError> {
     let tx = db.transaction(META).build()?;
     let store = tx.object_store(META)?;
-    let cursor: Option<String> = store.get(CURSOR_KEY).primitive()?.await?;
-    Ok(cursor)
+    let value: Option<String> = store.get(key).primitive()?.await?;
+    Ok(value)
 }
 
 /// When the last pull was stored (epoch milliseconds), if ever.
@@ -100,37 +137,57 @@ pub async fn read_last_updated(db: &Database) -> Result<Option<f64>, StoreError>
     Ok(at)
 }
 
-/// Applies one feed answer: on `reset` replaces every group, else puts the
-/// changed groups and deletes the tombstoned ids; stores the new cursor and
-/// `now_ms` as the last-updated time. All in ONE transaction, so the cursor
-/// never runs ahead of (or behind) the groups.
+/// Applies one groups feed answer: on `reset` replaces every group, else
+/// puts the changed groups and deletes the tombstoned ids; stores the new
+/// cursor and `now_ms` as the last-updated time. All in ONE transaction, so
+/// the cursor never runs ahead of (or behind) the groups.
 pub async fn apply_page(
     db: &Database,
     page: &FeedPage<Group>,
     now_ms: f64,
 ) -> Result<(), StoreError> {
+    apply_feed(db, GROUPS, CURSOR_KEY, page, now_ms).await
+}
+
+/// [`apply_page`] for the events feed (store `events`, cursor
+/// `events_cursor`).
+pub async fn apply_events_page(
+    db: &Database,
+    page: &FeedPage<Event>,
+    now_ms: f64,
+) -> Result<(), StoreError> {
+    apply_feed(db, EVENTS, EVENTS_CURSOR_KEY, page, now_ms).await
+}
+
+async fn apply_feed<T: Serialize>(
+    db: &Database,
+    name: &str,
+    cursor_key: &str,
+    page: &FeedPage<T>,
+    now_ms: f64,
+) -> Result<(), StoreError> {
     let tx = db
-        .transaction([GROUPS, META])
+        .transaction([name, META])
         .with_mode(TransactionMode::Readwrite)
         .build()?;
-    let groups = tx.object_store(GROUPS)?;
+    let items = tx.object_store(name)?;
     let meta = tx.object_store(META)?;
     // Requests go out when built; the commit waits for all of them and
     // fails (rolling everything back) if any of them failed.
     if page.reset {
-        drop(groups.clear()?);
+        drop(items.clear()?);
     }
-    for group in &page.items {
-        drop(groups.put(group).serde()?);
+    for item in &page.items {
+        drop(items.put(item).serde()?);
     }
     if !page.reset {
         for id in &page.deleted {
-            drop(groups.delete(id.as_str()).primitive()?);
+            drop(items.delete(id.as_str()).primitive()?);
         }
     }
     drop(
         meta.put(page.cursor.as_str())
-            .with_key(CURSOR_KEY)
+            .with_key(cursor_key)
             .primitive()?,
     );
     drop(meta.put(now_ms).with_key(LAST_UPDATED_KEY).primitive()?);

@@ -6,7 +6,7 @@ use crate::{api, pwa, store};
 use indexed_db_futures::database::Database;
 use leptos::logging::warn;
 use leptos::prelude::*;
-use tsunagari_core::{FeedPage, Group};
+use tsunagari_core::{Event, FeedPage};
 
 /// Reads the stored directory, then pulls once if online. Sets
 /// `state.ready` when both are done.
@@ -38,6 +38,15 @@ pub fn pull_later(state: AppState) {
 }
 
 async fn load_stored(state: AppState, db: &Database) {
+    match store::load_events(db).await {
+        Ok(events) => {
+            if !events.is_empty() {
+                pwa::mark_events("cached");
+            }
+            state.events.set(events);
+        }
+        Err(e) => warn!("{e}"),
+    }
     match store::load_groups(db).await {
         Ok(groups) => {
             if !groups.is_empty() {
@@ -58,6 +67,21 @@ async fn pull(state: AppState, db: Option<&Database>) {
         return;
     }
     state.sync.set(SyncState::Syncing);
+    let groups = pull_groups(state, db).await;
+    let events = pull_events(state, db).await;
+    // The worse of the two feeds is what the status line says.
+    let worst = [groups, events]
+        .into_iter()
+        .max_by_key(|s| match s {
+            SyncState::Failed => 2,
+            SyncState::StorageFailed => 1,
+            _ => 0,
+        })
+        .unwrap_or(SyncState::Stored);
+    state.sync.set(worst);
+}
+
+async fn pull_groups(state: AppState, db: Option<&Database>) -> SyncState {
     let cursor = match db {
         Some(db) => store::read_cursor(db).await.unwrap_or_else(|e| {
             warn!("{e}; pulling everything");
@@ -71,8 +95,7 @@ async fn pull(state: AppState, db: Option<&Database>) {
         Ok(page) => page,
         Err(e) => {
             warn!("pulling /api/groups failed: {e}");
-            state.sync.set(SyncState::Failed);
-            return;
+            return SyncState::Failed;
         }
     };
     let now = js_sys::Date::now();
@@ -80,31 +103,71 @@ async fn pull(state: AppState, db: Option<&Database>) {
         Some(db) => store::apply_page(db, &page, now).await,
         None => Err(store::StoreError("no database".into())),
     };
-    state.groups.update(|groups| merge(groups, page));
+    state.groups.update(|groups| merge(groups, page, |g| &g.id));
     state.last_updated.set(Some(now));
     match stored {
         Ok(()) => {
             pwa::mark_directory("stored");
-            state.sync.set(SyncState::Stored);
+            SyncState::Stored
         }
         Err(e) => {
             warn!("{e}");
-            state.sync.set(SyncState::StorageFailed);
+            SyncState::StorageFailed
+        }
+    }
+}
+
+async fn pull_events(state: AppState, db: Option<&Database>) -> SyncState {
+    let cursor = match db {
+        Some(db) => store::read_events_cursor(db).await.unwrap_or_else(|e| {
+            warn!("{e}; pulling every event");
+            None
+        }),
+        None => None,
+    };
+    let cursor = cursor.filter(|_| !state.events.with_untracked(Vec::is_empty));
+    let page = match api::fetch_events(cursor.as_deref()).await {
+        Ok(page) => page,
+        Err(e) => {
+            warn!("pulling /api/events failed: {e}");
+            return SyncState::Failed;
+        }
+    };
+    let now = js_sys::Date::now();
+    let stored = match db {
+        Some(db) => store::apply_events_page(db, &page, now).await,
+        None => Err(store::StoreError("no database".into())),
+    };
+    let changed = page.reset || !page.items.is_empty() || !page.deleted.is_empty();
+    if changed {
+        state
+            .events
+            .update(|events| merge(events, page, |e: &Event| &e.id));
+    }
+    state.last_updated.set(Some(now));
+    match stored {
+        Ok(()) => {
+            pwa::mark_events("stored");
+            SyncState::Stored
+        }
+        Err(e) => {
+            warn!("{e}");
+            SyncState::StorageFailed
         }
     }
 }
 
 /// The in-memory twin of [`store::apply_page`].
-fn merge(groups: &mut Vec<Group>, page: FeedPage<Group>) {
+fn merge<T>(items: &mut Vec<T>, page: FeedPage<T>, id: impl Fn(&T) -> &String) {
     if page.reset {
-        *groups = page.items;
+        *items = page.items;
         return;
     }
-    groups.retain(|g| !page.deleted.contains(&g.id));
-    for item in page.items {
-        match groups.iter_mut().find(|g| g.id == item.id) {
-            Some(old) => *old = item,
-            None => groups.push(item),
+    items.retain(|item| !page.deleted.contains(id(item)));
+    for new in page.items {
+        match items.iter_mut().find(|old| id(old) == id(&new)) {
+            Some(old) => *old = new,
+            None => items.push(new),
         }
     }
 }

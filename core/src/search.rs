@@ -151,6 +151,30 @@ impl Searchable for Group {
     }
 }
 
+impl Searchable for crate::events::Event {
+    fn name(&self) -> &str {
+        &self.title
+    }
+    fn reading(&self) -> Option<&str> {
+        self.reading.as_deref()
+    }
+    /// The description, place, organiser and the category's Japanese
+    /// label (e.g. `ワークショップ`), one per line.
+    fn body(&self) -> String {
+        let mut body = self.description.clone();
+        for part in [&self.place, &self.organiser] {
+            body.push('\n');
+            body.push_str(part);
+        }
+        body.push('\n');
+        body.push_str(self.category.label_ja());
+        body
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// Separates items (and lines of a body) inside a [`Field`]'s text.
 /// [`normalize`] drops it, so neither a query word nor a match can span it.
 const SEP: char = '\n';

@@ -38,12 +38,12 @@ pub fn BenchPage() -> impl IntoView {
     }
 }
 
-fn now() -> f64 {
+pub fn now() -> f64 {
     window().performance().map(|p| p.now()).unwrap_or_default()
 }
 
 /// The `q`-quantile of sorted timings.
-fn quantile(sorted: &[f64], q: f64) -> f64 {
+pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -53,7 +53,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 
 /// Milliseconds with three decimals, formatted without float formatting
 /// code (which would cost ~10 KB of wasm).
-fn ms(x: f64) -> String {
+pub fn ms(x: f64) -> String {
     let micros = (x * 1000.0).round().max(0.0) as u64;
     format!("{}.{:03}", micros / 1000, micros % 1000)
 }
@@ -101,7 +101,7 @@ async fn run() -> Result<String, store::StoreError> {
 }
 
 /// Yields to the browser once (a short timer).
-async fn yield_to_browser() {
+pub async fn yield_to_browser() {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
     });

@@ -6,7 +6,7 @@ use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::sync::OnceLock;
-use tsunagari_core::{CityContact, Group};
+use tsunagari_core::{CityContact, Event, Group, YearStyle};
 
 /// The city's contact points, compiled in: they change with the printed
 /// newsletters, not with the directory.
@@ -73,11 +73,46 @@ fn GroupDetail(group: Group) -> impl IntoView {
                         {g.description.lines().filter(|l| !l.trim().is_empty()).map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}
                         {(!g.activities.is_empty()).then(|| activities(g, t))}
                     </section>
+                    <GroupEvents id=g.id.clone()/>
                     {programs(g, lang)}
                     {(!g.contacts.is_empty()).then(|| group_contacts(g, t))}
                     {city_contact_list(lang)}
                 </article>
             }
+        })
+    }
+}
+
+/// The group's events, soonest first; nothing at all when it has none.
+#[component]
+fn GroupEvents(id: String) -> impl IntoView {
+    let state = use_app();
+    let found = Memo::new(move |_| {
+        state.events.with(|events| {
+            let mut mine: Vec<Event> = events
+                .iter()
+                .filter(|e| e.organiser_group_id.as_deref() == Some(id.as_str()))
+                .cloned()
+                .collect();
+            mine.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.title.cmp(&b.title)));
+            mine
+        })
+    });
+    move || {
+        let lang = state.lang.get();
+        found.with(|events| {
+            (!events.is_empty()).then(|| {
+                let items = events
+                    .iter()
+                    .map(|e| crate::event_ui::event_item(e, lang, YearStyle::Gregorian))
+                    .collect_view();
+                view! {
+                    <section aria-labelledby="group-events" data-testid="group-events">
+                        <h2 id="group-events">{lang.texts().group_events}</h2>
+                        <ul class="event-list">{items}</ul>
+                    </section>
+                }
+            })
         })
     }
 }
