@@ -9,6 +9,7 @@ pub mod events;
 pub mod feed;
 pub mod ical;
 pub mod opendata;
+pub mod proposal;
 pub mod search;
 pub mod synthetic;
 pub mod wareki;

@@ -1,0 +1,432 @@
+//! The proposal form (提案書) of the 協働のまちづくりチャレンジ事業, its
+//! per-部門 rules as data, and its validation.
+//!
+//! A [`Proposal`] is what a group writes; [`validate`] returns every problem
+//! at once, each attached to a [`Field`] so the app can show the message next
+//! to it. Lists (schedule, budget) carry client-made ids so two devices can
+//! edit them offline and [`crate::merge`] can merge them item by item.
+
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Date;
+use crate::directory::{Division, GroupId};
+use crate::wareki::{fiscal_year_en, fiscal_year_ja};
+
+/// One proposal for one fiscal year (the form's content, without sync state).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    /// 年度 — the fiscal year's Gregorian start year (2025 = 令和7年度,
+    /// April 2025–March 2026).
+    pub fiscal_year: u16,
+    pub division: Division,
+    pub group_id: GroupId,
+    /// 事業名.
+    pub title: String,
+    /// 事業の概要.
+    pub summary: String,
+    /// 事業の目的.
+    pub purpose: String,
+    /// 解決したい地域の課題.
+    pub local_issue: String,
+    /// 活動内容.
+    pub activities: String,
+    /// 実施スケジュール — dated milestones, in date order.
+    #[serde(default)]
+    pub schedule: Vec<Milestone>,
+    /// 実施場所.
+    pub place: String,
+    /// 期待される成果.
+    pub outcomes: String,
+    /// 役割分担 — what the group does and what the city does.
+    pub role_division: String,
+    /// 協働課 — the partner department the group hopes for, one of [`DEPARTMENTS`].
+    pub department: String,
+    /// 収支予算 — income and expense lines.
+    #[serde(default)]
+    pub budget: Vec<BudgetLine>,
+    /// 担当者 — the member the city contacts about this proposal.
+    pub contact_person: String,
+}
+
+/// One dated step of the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Milestone {
+    /// Made by the client that added the milestone (e.g. a UUID); never reused.
+    pub id: String,
+    pub date: Date,
+    pub what: String,
+}
+
+/// One line of the budget.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetLine {
+    /// Made by the client that added the line (e.g. a UUID); never reused.
+    pub id: String,
+    pub kind: BudgetKind,
+    /// 費目 — what the money is for or comes from (e.g. 補助金, 会場使用料).
+    pub item: String,
+    pub amount_yen: u64,
+}
+
+/// 収入 or 支出.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BudgetKind {
+    Income,
+    Expense,
+}
+
+impl BudgetKind {
+    /// The wire form: `income`, `expense`.
+    pub fn code(self) -> &'static str {
+        match self {
+            BudgetKind::Income => "income",
+            BudgetKind::Expense => "expense",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            BudgetKind::Income => "収入",
+            BudgetKind::Expense => "支出",
+        }
+    }
+    pub fn label_en(self) -> &'static str {
+        match self {
+            BudgetKind::Income => "Income",
+            BudgetKind::Expense => "Expense",
+        }
+    }
+}
+
+/// The budget's totals (合計). Sums saturate at `u64::MAX` rather than wrap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetTotals {
+    pub income_yen: u64,
+    pub expense_yen: u64,
+}
+
+impl Proposal {
+    /// An empty draft: what the app starts a new proposal from.
+    pub fn new_draft(fiscal_year: u16, division: Division, group_id: GroupId) -> Proposal {
+        Proposal {
+            fiscal_year,
+            division,
+            group_id,
+            title: String::new(),
+            summary: String::new(),
+            purpose: String::new(),
+            local_issue: String::new(),
+            activities: String::new(),
+            schedule: Vec::new(),
+            place: String::new(),
+            outcomes: String::new(),
+            role_division: String::new(),
+            department: String::new(),
+            budget: Vec::new(),
+            contact_person: String::new(),
+        }
+    }
+
+    /// Income and expense totals.
+    pub fn totals(&self) -> BudgetTotals {
+        let sum = |kind: BudgetKind| {
+            self.budget
+                .iter()
+                .filter(|l| l.kind == kind)
+                .fold(0u64, |acc, l| acc.saturating_add(l.amount_yen))
+        };
+        BudgetTotals {
+            income_yen: sum(BudgetKind::Income),
+            expense_yen: sum(BudgetKind::Expense),
+        }
+    }
+
+    /// `令和7年度`.
+    pub fn fiscal_year_ja(&self) -> String {
+        fiscal_year_ja(self.fiscal_year)
+    }
+
+    /// `FY2025`.
+    pub fn fiscal_year_en(&self) -> String {
+        fiscal_year_en(self.fiscal_year)
+    }
+}
+
+/// 部門ごとの要件 — what one division allows. Kept as data so the city can
+/// change a cap or a limit in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DivisionRules {
+    pub division: Division,
+    pub label_ja: &'static str,
+    pub label_en: &'static str,
+    /// The most a proposal may spend (total expenses), in yen; `None`: no cap.
+    pub budget_cap_yen: Option<u64>,
+    /// Character limits (counted in Unicode scalar values, so a kanji is one).
+    pub title_max: usize,
+    pub summary_max: usize,
+    /// The limit for each long text: purpose, local issue, activities,
+    /// outcomes, role division.
+    pub text_max: usize,
+    pub milestones_max: usize,
+    pub budget_lines_max: usize,
+}
+
+/// The divisions offered for new proposals and their rules.
+///
+/// **Placeholders the city must confirm:** the seeds name the divisions but
+/// not their caps or limits. The caps (スタート 100,000円, 一般 500,000円,
+/// 団体連携 1,000,000円, 学生・高校生 100,000円) and the character limits
+/// below are plausible values chosen for the prototype, not the city's rules.
+pub const DIVISION_RULES: &[DivisionRules] = &[
+    DivisionRules {
+        division: Division::Start,
+        label_ja: "スタート部門",
+        label_en: "Start",
+        budget_cap_yen: Some(100_000),
+        title_max: 40,
+        summary_max: 200,
+        text_max: 800,
+        milestones_max: 30,
+        budget_lines_max: 40,
+    },
+    DivisionRules {
+        division: Division::General,
+        label_ja: "一般部門",
+        label_en: "General",
+        budget_cap_yen: Some(500_000),
+        title_max: 40,
+        summary_max: 200,
+        text_max: 1200,
+        milestones_max: 30,
+        budget_lines_max: 60,
+    },
+    DivisionRules {
+        division: Division::Collaboration,
+        label_ja: "団体連携部門",
+        label_en: "Group collaboration",
+        budget_cap_yen: Some(1_000_000),
+        title_max: 40,
+        summary_max: 200,
+        text_max: 1200,
+        milestones_max: 30,
+        budget_lines_max: 60,
+    },
+    DivisionRules {
+        division: Division::StudentHighSchool,
+        label_ja: "学生・高校生部門",
+        label_en: "Students & high-school students",
+        budget_cap_yen: Some(100_000),
+        title_max: 40,
+        summary_max: 200,
+        text_max: 800,
+        milestones_max: 30,
+        budget_lines_max: 40,
+    },
+];
+
+/// The rules of `division`, or `None` when it takes no new proposals.
+pub fn rules_for(division: Division) -> Option<&'static DivisionRules> {
+    DIVISION_RULES.iter().find(|r| r.division == division)
+}
+
+/// Limits of the short fields, the same in every division.
+pub const PLACE_MAX: usize = 100;
+pub const CONTACT_PERSON_MAX: usize = 50;
+pub const MILESTONE_WHAT_MAX: usize = 100;
+pub const BUDGET_ITEM_MAX: usize = 60;
+/// One budget line above this (100,000,000円) is surely a typo.
+pub const BUDGET_LINE_MAX_YEN: u64 = 100_000_000;
+/// The fiscal years a proposal may name (令和元年度 onwards).
+pub const FISCAL_YEAR_MIN: u16 = 2019;
+pub const FISCAL_YEAR_MAX: u16 = 2100;
+
+/// A city department a group can ask to partner with (協働課).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Department {
+    pub name_ja: &'static str,
+    pub name_en: &'static str,
+}
+
+const fn dept(name_ja: &'static str, name_en: &'static str) -> Department {
+    Department { name_ja, name_en }
+}
+
+/// The departments offered as 協働課: every one the seeds name
+/// (`data/groups.json`), then other usual city departments. A proposal
+/// stores the Japanese name.
+pub const DEPARTMENTS: &[Department] = &[
+    dept("市民協働推進課", "Citizen Collaboration Promotion Division"),
+    dept("生涯学習課", "Lifelong Learning Division"),
+    dept("森林再生課", "Forest Regeneration Division"),
+    dept("子育て支援課", "Childcare Support Division"),
+    dept("健康政策課", "Health Policy Division"),
+    dept("危機管理課", "Crisis Management Division"),
+    dept("障害福祉課", "Disability Welfare Division"),
+    dept(
+        "福祉健康センター総務課",
+        "Welfare and Health Centre General Affairs",
+    ),
+    dept("文化政策課", "Cultural Policy Division"),
+    dept(
+        "ダイバーシティ人権政策課",
+        "Diversity and Human Rights Policy Division",
+    ),
+    dept("商工業振興課", "Commerce and Industry Promotion Division"),
+    dept("緑と花の課", "Parks and Greenery Division"),
+    dept(
+        "農業水産振興課",
+        "Agriculture and Fisheries Promotion Division",
+    ),
+    dept("環境政策課", "Environmental Policy Division"),
+    dept("交通政策課", "Transport Policy Division"),
+    dept("観光政策課", "Tourism Policy Division"),
+    dept("国際交流課", "International Exchange Division"),
+    dept("長寿福祉課", "Elderly Welfare Division"),
+    dept("学校指導課", "School Guidance Division"),
+    dept("スポーツ振興課", "Sports Promotion Division"),
+];
+
+/// The department named `name_ja`, if it is in [`DEPARTMENTS`].
+pub fn department(name_ja: &str) -> Option<&'static Department> {
+    DEPARTMENTS.iter().find(|d| d.name_ja == name_ja)
+}
+
+/// A place on the form a message or a conflict belongs to. List entries are
+/// named by their item id. Ordered as the form is, so sorted lists of errors
+/// or conflicts read top to bottom.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    FiscalYear,
+    Division,
+    GroupId,
+    Title,
+    Summary,
+    Purpose,
+    LocalIssue,
+    Activities,
+    /// The schedule as a whole.
+    Schedule,
+    MilestoneDate(String),
+    MilestoneWhat(String),
+    Place,
+    Outcomes,
+    RoleDivision,
+    Department,
+    /// The budget as a whole (balance, cap).
+    Budget,
+    BudgetKind(String),
+    BudgetItem(String),
+    BudgetAmount(String),
+    ContactPerson,
+}
+
+impl Field {
+    /// The form's label for this field.
+    pub fn label_ja(&self) -> &'static str {
+        match self {
+            Field::FiscalYear => "年度",
+            Field::Division => "部門",
+            Field::GroupId => "団体",
+            Field::Title => "事業名",
+            Field::Summary => "事業の概要",
+            Field::Purpose => "事業の目的",
+            Field::LocalIssue => "解決したい地域の課題",
+            Field::Activities => "活動内容",
+            Field::Schedule => "実施スケジュール",
+            Field::MilestoneDate(_) => "予定の日付",
+            Field::MilestoneWhat(_) => "予定の内容",
+            Field::Place => "実施場所",
+            Field::Outcomes => "期待される成果",
+            Field::RoleDivision => "団体と市の役割分担",
+            Field::Department => "希望する協働課",
+            Field::Budget => "収支予算",
+            Field::BudgetKind(_) => "収入・支出の区分",
+            Field::BudgetItem(_) => "費目",
+            Field::BudgetAmount(_) => "金額",
+            Field::ContactPerson => "担当者",
+        }
+    }
+
+    pub fn label_en(&self) -> &'static str {
+        match self {
+            Field::FiscalYear => "fiscal year",
+            Field::Division => "division",
+            Field::GroupId => "group",
+            Field::Title => "project title",
+            Field::Summary => "summary",
+            Field::Purpose => "purpose",
+            Field::LocalIssue => "local issue",
+            Field::Activities => "activities",
+            Field::Schedule => "schedule",
+            Field::MilestoneDate(_) => "milestone date",
+            Field::MilestoneWhat(_) => "milestone description",
+            Field::Place => "place",
+            Field::Outcomes => "expected outcomes",
+            Field::RoleDivision => "role division between the group and the city",
+            Field::Department => "partner department",
+            Field::Budget => "budget",
+            Field::BudgetKind(_) => "income or expense",
+            Field::BudgetItem(_) => "budget item",
+            Field::BudgetAmount(_) => "amount",
+            Field::ContactPerson => "contact person",
+        }
+    }
+}
+
+/// One problem with a proposal, shown next to its field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: Field,
+    pub message_ja: String,
+    pub message_en: String,
+}
+
+impl FieldError {
+    fn new(field: Field, message_ja: String, message_en: String) -> FieldError {
+        FieldError {
+            field,
+            message_ja,
+            message_en,
+        }
+    }
+}
+
+mod validate;
+pub use validate::validate;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_offered_division_has_rules_and_a_cap() {
+        for d in [
+            Division::Start,
+            Division::General,
+            Division::Collaboration,
+            Division::StudentHighSchool,
+        ] {
+            let r = rules_for(d).expect("offered division");
+            assert!(r.budget_cap_yen.is_some());
+            assert_eq!(r.label_ja, d.label_ja());
+        }
+        assert!(rules_for(Division::Alumni).is_none());
+    }
+
+    #[test]
+    fn seed_departments_are_offered() {
+        let groups = include_str!("../../data/groups.json");
+        let seed: crate::DirectorySeed = serde_json::from_str(groups).expect("seed parses");
+        for g in seed.groups {
+            for p in g.programs {
+                for name in p.department.iter().flat_map(|d| d.split('、')) {
+                    assert!(
+                        department(name).is_some(),
+                        "{name} missing from DEPARTMENTS"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! The proposal form's validation: every rule, each message in Japanese and
+//! English, attached to its field.
+
+use super::{
+    BUDGET_ITEM_MAX, BUDGET_LINE_MAX_YEN, BudgetKind, CONTACT_PERSON_MAX, DIVISION_RULES,
+    DivisionRules, FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Field, FieldError, MILESTONE_WHAT_MAX,
+    PLACE_MAX, Proposal, department, rules_for,
+};
+use crate::calendar::{Date, YearStyle, format_date_ja_with};
+use crate::wareki::{fiscal_year_en, fiscal_year_ja};
+
+fn yen(amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn date_ja(d: Date) -> String {
+    format_date_ja_with(d, YearStyle::Gregorian)
+}
+
+/// Required and not longer than `max` characters.
+fn check_text(errors: &mut Vec<FieldError>, field: Field, value: &str, max: usize) {
+    let (ja, en) = (field.label_ja(), field.label_en());
+    let len = value.chars().count();
+    if value.trim().is_empty() {
+        errors.push(FieldError::new(
+            field,
+            format!("{ja}を入力してください。"),
+            format!("Enter the {en}."),
+        ));
+    } else if len > max {
+        errors.push(FieldError::new(
+            field,
+            format!("{ja}は{max}文字以内にしてください（今は{len}文字です）。"),
+            format!("Shorten the {en} to {max} characters or fewer (it has {len} now)."),
+        ));
+    }
+}
+
+/// Every problem with `p`, in form order. Empty: the proposal can be submitted.
+pub fn validate(p: &Proposal) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    let fy_ok = (FISCAL_YEAR_MIN..=FISCAL_YEAR_MAX).contains(&p.fiscal_year);
+    if !fy_ok {
+        errors.push(FieldError::new(
+            Field::FiscalYear,
+            format!(
+                "年度は{}から{}の間で選んでください。",
+                fiscal_year_ja(FISCAL_YEAR_MIN),
+                fiscal_year_ja(FISCAL_YEAR_MAX)
+            ),
+            format!(
+                "Choose a fiscal year from {} to {}.",
+                fiscal_year_en(FISCAL_YEAR_MIN),
+                fiscal_year_en(FISCAL_YEAR_MAX)
+            ),
+        ));
+    }
+    let rules = rules_for(p.division);
+    if rules.is_none() {
+        let offered_ja: Vec<&str> = DIVISION_RULES.iter().map(|r| r.label_ja).collect();
+        let offered_en: Vec<&str> = DIVISION_RULES.iter().map(|r| r.label_en).collect();
+        errors.push(FieldError::new(
+            Field::Division,
+            format!(
+                "{}は新しい提案を受け付けていません。{}から選んでください。",
+                p.division.label_ja(),
+                offered_ja.join("・")
+            ),
+            format!(
+                "The {} division takes no new proposals. Choose one of: {}.",
+                p.division.label_en(),
+                offered_en.join(", ")
+            ),
+        ));
+    }
+    // Without a known division, check lengths against the most generous rules
+    // so the other messages still help.
+    let limits = rules.copied().unwrap_or(DivisionRules {
+        division: p.division,
+        label_ja: "",
+        label_en: "",
+        budget_cap_yen: None,
+        title_max: DIVISION_RULES
+            .iter()
+            .map(|r| r.title_max)
+            .max()
+            .unwrap_or(40),
+        summary_max: DIVISION_RULES
+            .iter()
+            .map(|r| r.summary_max)
+            .max()
+            .unwrap_or(200),
+        text_max: DIVISION_RULES
+            .iter()
+            .map(|r| r.text_max)
+            .max()
+            .unwrap_or(1200),
+        milestones_max: DIVISION_RULES
+            .iter()
+            .map(|r| r.milestones_max)
+            .max()
+            .unwrap_or(30),
+        budget_lines_max: DIVISION_RULES
+            .iter()
+            .map(|r| r.budget_lines_max)
+            .max()
+            .unwrap_or(60),
+    });
+    if p.group_id.trim().is_empty() {
+        errors.push(FieldError::new(
+            Field::GroupId,
+            "提案する団体を選んでください。".into(),
+            "Choose the group making this proposal.".into(),
+        ));
+    }
+    check_text(&mut errors, Field::Title, &p.title, limits.title_max);
+    check_text(&mut errors, Field::Summary, &p.summary, limits.summary_max);
+    check_text(&mut errors, Field::Purpose, &p.purpose, limits.text_max);
+    check_text(
+        &mut errors,
+        Field::LocalIssue,
+        &p.local_issue,
+        limits.text_max,
+    );
+    check_text(
+        &mut errors,
+        Field::Activities,
+        &p.activities,
+        limits.text_max,
+    );
+    validate_schedule(&mut errors, p, fy_ok, limits.milestones_max);
+    check_text(&mut errors, Field::Place, &p.place, PLACE_MAX);
+    check_text(&mut errors, Field::Outcomes, &p.outcomes, limits.text_max);
+    check_text(
+        &mut errors,
+        Field::RoleDivision,
+        &p.role_division,
+        limits.text_max,
+    );
+    if p.department.trim().is_empty() {
+        errors.push(FieldError::new(
+            Field::Department,
+            "希望する協働課を一覧から選んでください。".into(),
+            "Choose a partner department from the list.".into(),
+        ));
+    } else if department(p.department.trim()).is_none() {
+        errors.push(FieldError::new(
+            Field::Department,
+            format!(
+                "「{}」は協働課の一覧にありません。一覧から選んでください。",
+                p.department
+            ),
+            format!(
+                "“{}” is not in the list of departments. Choose one from the list.",
+                p.department
+            ),
+        ));
+    }
+    validate_budget(&mut errors, p, &limits);
+    check_text(
+        &mut errors,
+        Field::ContactPerson,
+        &p.contact_person,
+        CONTACT_PERSON_MAX,
+    );
+    errors
+}
+
+fn validate_schedule(errors: &mut Vec<FieldError>, p: &Proposal, fy_ok: bool, max: usize) {
+    if p.schedule.is_empty() {
+        errors.push(FieldError::new(
+            Field::Schedule,
+            "実施スケジュールに予定を1つ以上追加してください。".into(),
+            "Add at least one milestone to the schedule.".into(),
+        ));
+        return;
+    }
+    if p.schedule.len() > max {
+        errors.push(FieldError::new(
+            Field::Schedule,
+            format!("予定は{max}件以内にまとめてください。"),
+            format!("Combine the schedule into {max} milestones or fewer."),
+        ));
+    }
+    let year = fy_ok
+        .then(|| {
+            let first = Date::new(p.fiscal_year, 4, 1).ok()?;
+            let last = Date::new(p.fiscal_year.checked_add(1)?, 3, 31).ok()?;
+            Some((first, last))
+        })
+        .flatten();
+    let mut previous: Option<Date> = None;
+    for m in &p.schedule {
+        let date_field = Field::MilestoneDate(m.id.clone());
+        check_text(
+            errors,
+            Field::MilestoneWhat(m.id.clone()),
+            &m.what,
+            MILESTONE_WHAT_MAX,
+        );
+        if let Some((first, last)) = year
+            && (m.date < first || m.date > last)
+        {
+            errors.push(FieldError::new(
+                date_field.clone(),
+                format!(
+                    "日付を{}（{}から{}）の中にしてください。",
+                    fiscal_year_ja(p.fiscal_year),
+                    date_ja(first),
+                    date_ja(last)
+                ),
+                format!(
+                    "Choose a date within {} ({} to {}).",
+                    fiscal_year_en(p.fiscal_year),
+                    first,
+                    last
+                ),
+            ));
+        }
+        if let Some(prev) = previous
+            && m.date < prev
+        {
+            errors.push(FieldError::new(
+                date_field,
+                format!(
+                    "この予定は前の予定（{}）より早い日付です。日付順に並べ替えるか、日付を直してください。",
+                    date_ja(prev)
+                ),
+                format!(
+                    "This milestone is dated before the one above it ({prev}). Put the milestones in date order or correct the date."
+                ),
+            ));
+        }
+        previous = Some(m.date);
+    }
+}
+
+fn validate_budget(errors: &mut Vec<FieldError>, p: &Proposal, rules: &DivisionRules) {
+    if !p.budget.iter().any(|l| l.kind == BudgetKind::Expense) {
+        errors.push(FieldError::new(
+            Field::Budget,
+            "支出の項目を1つ以上追加してください。".into(),
+            "Add at least one expense line to the budget.".into(),
+        ));
+    }
+    if p.budget.len() > rules.budget_lines_max {
+        let max = rules.budget_lines_max;
+        errors.push(FieldError::new(
+            Field::Budget,
+            format!("収支予算は{max}行以内にまとめてください。"),
+            format!("Combine the budget into {max} lines or fewer."),
+        ));
+    }
+    for line in &p.budget {
+        check_text(
+            errors,
+            Field::BudgetItem(line.id.clone()),
+            &line.item,
+            BUDGET_ITEM_MAX,
+        );
+        let field = Field::BudgetAmount(line.id.clone());
+        if line.amount_yen == 0 {
+            errors.push(FieldError::new(
+                field,
+                "金額を1円以上で入力してください。不要な行は削除してください。".into(),
+                "Enter an amount of at least 1 yen, or delete the line if it is not needed.".into(),
+            ));
+        } else if line.amount_yen > BUDGET_LINE_MAX_YEN {
+            errors.push(FieldError::new(
+                field,
+                format!(
+                    "1行の金額は{}円以下にしてください。桁を確かめてください。",
+                    yen(BUDGET_LINE_MAX_YEN)
+                ),
+                format!(
+                    "Enter at most {} yen on one line; check the number of digits.",
+                    yen(BUDGET_LINE_MAX_YEN)
+                ),
+            ));
+        }
+    }
+    let totals = p.totals();
+    if let Some(cap) = rules.budget_cap_yen
+        && totals.expense_yen > cap
+    {
+        errors.push(FieldError::new(
+            Field::Budget,
+            format!(
+                "{}の支出合計は{}円以内です（今は{}円です）。支出を見直してください。",
+                rules.label_ja,
+                yen(cap),
+                yen(totals.expense_yen)
+            ),
+            format!(
+                "Total expenses in the {} division may be at most {} yen (they are {} yen now). Reduce the expenses.",
+                rules.label_en,
+                yen(cap),
+                yen(totals.expense_yen)
+            ),
+        ));
+    }
+    if totals.income_yen != totals.expense_yen {
+        errors.push(FieldError::new(
+            Field::Budget,
+            format!(
+                "収入合計（{}円）と支出合計（{}円）を同じ金額にしてください。",
+                yen(totals.income_yen),
+                yen(totals.expense_yen)
+            ),
+            format!(
+                "Make total income ({} yen) equal total expenses ({} yen).",
+                yen(totals.income_yen),
+                yen(totals.expense_yen)
+            ),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yen_groups_thousands() {
+        assert_eq!(yen(0), "0");
+        assert_eq!(yen(999), "999");
+        assert_eq!(yen(1000), "1,000");
+        assert_eq!(yen(1_000_000), "1,000,000");
+    }
+}

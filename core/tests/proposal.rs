@@ -1,0 +1,344 @@
+//! The proposal form's validation: one test per rule, checking the field and
+//! the message a person sees.
+
+use tsunagari_core::Division;
+use tsunagari_core::calendar::Date;
+use tsunagari_core::proposal::{
+    BudgetKind, BudgetLine, DEPARTMENTS, DIVISION_RULES, Field, FieldError, Milestone, Proposal,
+    rules_for, validate,
+};
+
+fn d(y: u16, m: u8, day: u8) -> Date {
+    Date::new(y, m, day).expect("valid test date")
+}
+
+fn line(id: &str, kind: BudgetKind, item: &str, amount_yen: u64) -> BudgetLine {
+    BudgetLine {
+        id: id.into(),
+        kind,
+        item: item.into(),
+        amount_yen,
+    }
+}
+
+fn valid() -> Proposal {
+    Proposal {
+        fiscal_year: 2025,
+        division: Division::General,
+        group_id: "porepore".into(),
+        title: "雪かきボランティアの輪".into(),
+        summary: "高齢者世帯の雪かきを学生と町会で行う。".into(),
+        purpose: "冬の暮らしを地域で支える。".into(),
+        local_issue: "高齢化で雪かきができない世帯が増えている。".into(),
+        activities: "説明会、雪かき、振り返りの会。".into(),
+        schedule: vec![
+            Milestone {
+                id: "m1".into(),
+                date: d(2025, 11, 1),
+                what: "説明会".into(),
+            },
+            Milestone {
+                id: "m2".into(),
+                date: d(2026, 1, 15),
+                what: "雪かき".into(),
+            },
+        ],
+        place: "金沢市内の町会".into(),
+        outcomes: "30世帯の雪かき".into(),
+        role_division: "団体は運営、市は広報。".into(),
+        department: "市民協働推進課".into(),
+        budget: vec![
+            line("b1", BudgetKind::Income, "補助金", 200_000),
+            line("b2", BudgetKind::Expense, "スコップ", 120_000),
+            line("b3", BudgetKind::Expense, "保険料", 80_000),
+        ],
+        contact_person: "金沢 花子".into(),
+    }
+}
+
+/// The errors for `field`, failing if there are none.
+fn errors_for(p: &Proposal, field: Field) -> Vec<FieldError> {
+    let errors: Vec<FieldError> = validate(p)
+        .into_iter()
+        .filter(|e| e.field == field)
+        .collect();
+    assert!(
+        !errors.is_empty(),
+        "expected an error on {field:?}, got {:?}",
+        validate(p)
+    );
+    errors
+}
+
+fn only_error(p: &Proposal) -> FieldError {
+    let mut errors = validate(p);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    errors.remove(0)
+}
+
+#[test]
+fn the_example_is_valid_and_totals_are_computed() {
+    let p = valid();
+    assert_eq!(validate(&p), vec![]);
+    let t = p.totals();
+    assert_eq!((t.income_yen, t.expense_yen), (200_000, 200_000));
+    assert_eq!(p.fiscal_year_ja(), "令和7年度");
+    assert_eq!(p.fiscal_year_en(), "FY2025");
+}
+
+#[test]
+fn proposals_round_trip_through_json_in_snake_case() {
+    let p = valid();
+    let json = serde_json::to_string(&p).expect("serialises");
+    assert!(json.contains("\"division\":\"general\""));
+    assert!(json.contains("\"kind\":\"income\""));
+    assert!(json.contains("\"date\":\"2025-11-01\""));
+    let back: Proposal = serde_json::from_str(&json).expect("parses");
+    assert_eq!(back, p);
+}
+
+#[test]
+fn required_fields_say_what_to_enter() {
+    let mut p = valid();
+    p.title = "  ".into();
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::Title);
+    assert_eq!(e.message_ja, "事業名を入力してください。");
+    assert_eq!(e.message_en, "Enter the project title.");
+
+    let mut p = Proposal::new_draft(2025, Division::Start, "porepore".into());
+    p.schedule.clear();
+    let fields: Vec<Field> = validate(&p).into_iter().map(|e| e.field).collect();
+    for f in [
+        Field::Title,
+        Field::Summary,
+        Field::Purpose,
+        Field::LocalIssue,
+        Field::Activities,
+        Field::Schedule,
+        Field::Place,
+        Field::Outcomes,
+        Field::RoleDivision,
+        Field::Department,
+        Field::Budget,
+        Field::ContactPerson,
+    ] {
+        assert!(fields.contains(&f), "{f:?} not reported for an empty draft");
+    }
+    // Errors come in form order.
+    let mut sorted = fields.clone();
+    sorted.sort();
+    assert_eq!(fields, sorted);
+
+    let mut p = valid();
+    p.group_id = String::new();
+    assert_eq!(
+        only_error(&p).message_en,
+        "Choose the group making this proposal."
+    );
+}
+
+#[test]
+fn length_limits_count_characters_and_give_the_count() {
+    let max = rules_for(Division::General).expect("offered").title_max;
+    let mut p = valid();
+    p.title = "あ".repeat(max);
+    assert_eq!(validate(&p), vec![]);
+    p.title = "あ".repeat(max + 3);
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::Title);
+    assert_eq!(
+        e.message_ja,
+        format!(
+            "事業名は{max}文字以内にしてください（今は{}文字です）。",
+            max + 3
+        )
+    );
+    assert_eq!(
+        e.message_en,
+        format!(
+            "Shorten the project title to {max} characters or fewer (it has {} now).",
+            max + 3
+        )
+    );
+
+    let mut p = valid();
+    p.purpose = "目".repeat(5000);
+    assert_eq!(only_error(&p).field, Field::Purpose);
+}
+
+#[test]
+fn fiscal_year_and_division_must_be_offered() {
+    let mut p = valid();
+    p.fiscal_year = 2010;
+    let e = errors_for(&p, Field::FiscalYear).remove(0);
+    assert_eq!(
+        e.message_ja,
+        "年度は令和元年度から令和82年度の間で選んでください。"
+    );
+
+    let mut p = valid();
+    p.division = Division::Alumni;
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::Division);
+    assert!(
+        e.message_ja
+            .starts_with("採択実績団体部門は新しい提案を受け付けていません。")
+    );
+    assert!(
+        e.message_ja
+            .contains("スタート部門・一般部門・団体連携部門・学生・高校生部門")
+    );
+    assert!(
+        e.message_en
+            .starts_with("The Past awardees division takes no new proposals.")
+    );
+}
+
+#[test]
+fn department_must_come_from_the_list() {
+    let mut p = valid();
+    p.department = "宇宙開発課".into();
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::Department);
+    assert_eq!(
+        e.message_ja,
+        "「宇宙開発課」は協働課の一覧にありません。一覧から選んでください。"
+    );
+    p.department = String::new();
+    assert_eq!(
+        only_error(&p).message_en,
+        "Choose a partner department from the list."
+    );
+    for dept in DEPARTMENTS {
+        p.department = dept.name_ja.into();
+        assert_eq!(validate(&p), vec![], "{}", dept.name_ja);
+    }
+}
+
+#[test]
+fn milestones_stay_inside_the_fiscal_year() {
+    let mut p = valid();
+    p.schedule[1].date = d(2026, 4, 1);
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::MilestoneDate("m2".into()));
+    assert_eq!(
+        e.message_ja,
+        "日付を令和7年度（2025年4月1日(火)から2026年3月31日(火)）の中にしてください。"
+    );
+    assert_eq!(
+        e.message_en,
+        "Choose a date within FY2025 (2025-04-01 to 2026-03-31)."
+    );
+
+    p.schedule[1].date = d(2026, 3, 31);
+    p.schedule[0].date = d(2025, 4, 1);
+    assert_eq!(validate(&p), vec![]);
+    p.schedule[0].date = d(2025, 3, 31);
+    assert_eq!(only_error(&p).field, Field::MilestoneDate("m1".into()));
+}
+
+#[test]
+fn milestones_are_in_date_order_and_described() {
+    let mut p = valid();
+    p.schedule.swap(0, 1);
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::MilestoneDate("m1".into()));
+    assert!(
+        e.message_ja
+            .contains("前の予定（2026年1月15日(木)）より早い日付です")
+    );
+    assert_eq!(
+        e.message_en,
+        "This milestone is dated before the one above it (2026-01-15). Put the milestones in date order or correct the date."
+    );
+
+    let mut p = valid();
+    p.schedule[0].what = String::new();
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::MilestoneWhat("m1".into()));
+    assert_eq!(e.message_ja, "予定の内容を入力してください。");
+
+    let mut p = valid();
+    p.schedule.clear();
+    assert_eq!(
+        only_error(&p).message_ja,
+        "実施スケジュールに予定を1つ以上追加してください。"
+    );
+}
+
+#[test]
+fn budget_must_balance() {
+    let mut p = valid();
+    p.budget[0].amount_yen = 150_000;
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::Budget);
+    assert_eq!(
+        e.message_ja,
+        "収入合計（150,000円）と支出合計（200,000円）を同じ金額にしてください。"
+    );
+    assert_eq!(
+        e.message_en,
+        "Make total income (150,000 yen) equal total expenses (200,000 yen)."
+    );
+}
+
+#[test]
+fn expenses_stay_within_the_division_cap() {
+    let mut p = valid();
+    p.division = Division::Start;
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::Budget);
+    assert_eq!(
+        e.message_ja,
+        "スタート部門の支出合計は100,000円以内です（今は200,000円です）。支出を見直してください。"
+    );
+    for rules in DIVISION_RULES {
+        let cap = rules
+            .budget_cap_yen
+            .expect("every offered division has a cap");
+        let mut p = valid();
+        p.division = rules.division;
+        p.budget = vec![
+            line("i", BudgetKind::Income, "補助金", cap),
+            line("e", BudgetKind::Expense, "会場費", cap),
+        ];
+        assert_eq!(validate(&p), vec![], "{}", rules.label_en);
+        p.budget[0].amount_yen += 1;
+        p.budget[1].amount_yen += 1;
+        assert_eq!(only_error(&p).field, Field::Budget, "{}", rules.label_en);
+    }
+}
+
+#[test]
+fn budget_lines_need_an_item_and_a_positive_amount() {
+    let mut p = valid();
+    p.budget.push(line("z", BudgetKind::Expense, "予備費", 0));
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::BudgetAmount("z".into()));
+    assert_eq!(
+        e.message_ja,
+        "金額を1円以上で入力してください。不要な行は削除してください。"
+    );
+
+    let mut p = valid();
+    p.budget[1].item = String::new();
+    assert_eq!(only_error(&p).field, Field::BudgetItem("b2".into()));
+
+    let mut p = valid();
+    p.budget.retain(|l| l.kind == BudgetKind::Income);
+    let errors = errors_for(&p, Field::Budget);
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.message_en == "Add at least one expense line to the budget.")
+    );
+
+    // Absurd amounts are refused and never overflow the totals.
+    let mut p = valid();
+    p.budget[0].amount_yen = u64::MAX;
+    p.budget
+        .push(line("x", BudgetKind::Income, "寄付", u64::MAX));
+    assert_eq!(p.totals().income_yen, u64::MAX);
+    assert!(!errors_for(&p, Field::BudgetAmount("x".into())).is_empty());
+}
