@@ -8,6 +8,7 @@ pub mod directory;
 pub mod events;
 pub mod feed;
 pub mod ical;
+pub mod merge;
 pub mod opendata;
 pub mod proposal;
 pub mod search;
