@@ -12,6 +12,11 @@ use tsunagari_core::search::SearchIndex;
 use tsunagari_core::{Date, Event, EventCategory, YearStyle};
 use wasm_bindgen::JsCast;
 
+/// A day before any event: `upcoming(epoch(), …)` lists all, soonest first.
+pub fn epoch() -> Date {
+    Date::new(1, 1, 1).unwrap_or_else(|_| today_jst())
+}
+
 /// Today in Japan (UTC+9, no daylight saving), whatever the phone's zone.
 pub fn today_jst() -> Date {
     let days = ((js_sys::Date::now() + 9.0 * 3_600_000.0) / 86_400_000.0).floor() as i64;
@@ -34,7 +39,8 @@ pub fn filter_mask(state: AppState) -> Memo<Option<Vec<bool>>> {
                     .with(|events| Arc::new(SearchIndex::new(events))),
             )
         },
-        |old, new| !(old.is_none() && new.is_none()),
+        // Changed unless it stays "no query".
+        |old, new| !matches!((old, new), (Some(None), Some(None))),
     );
     Memo::new(move |_| {
         let category = state.event_category.get();

@@ -6,7 +6,7 @@ use crate::i18n;
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use tsunagari_core::YearStyle;
-use tsunagari_core::calendar::{past, upcoming};
+use tsunagari_core::calendar::upcoming;
 
 /// More events than this are counted but not drawn: filters narrow them.
 const MAX_SHOWN: usize = 200;
@@ -37,9 +37,12 @@ pub fn AgendaPage() -> impl IntoView {
         }
         mask.with(|mask| {
             state.events.with(|events| {
-                past(today, events)
+                // Every event soonest first, reversed: core's `past` order,
+                // without a second sort in the bundle.
+                upcoming(event_ui::epoch(), events)
                     .into_iter()
-                    .filter(|&i| passes(mask, i))
+                    .rev()
+                    .filter(|&i| events[i].last_day() < today && passes(mask, i))
                     .collect::<Vec<usize>>()
             })
         })

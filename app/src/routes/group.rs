@@ -6,6 +6,7 @@ use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use std::sync::OnceLock;
+use tsunagari_core::calendar::upcoming;
 use tsunagari_core::{CityContact, Event, Group, YearStyle};
 
 /// The city's contact points, compiled in: they change with the printed
@@ -89,13 +90,16 @@ fn GroupEvents(id: String) -> impl IntoView {
     let state = use_app();
     let found = Memo::new(move |_| {
         state.events.with(|events| {
-            let mut mine: Vec<Event> = events
+            let mine: Vec<Event> = events
                 .iter()
                 .filter(|e| e.organiser_group_id.as_deref() == Some(id.as_str()))
                 .cloned()
                 .collect();
-            mine.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.title.cmp(&b.title)));
-            mine
+            // Soonest first (core's agenda order; no extra sort in the bundle).
+            upcoming(crate::event_ui::epoch(), &mine)
+                .into_iter()
+                .map(|i| mine[i].clone())
+                .collect::<Vec<Event>>()
         })
     });
     move || {
