@@ -114,7 +114,9 @@ pub struct Texts {
     pub not_found_title: &'static str,
     pub group_not_found: &'static str,
     pub page_not_found: &'static str,
+    #[cfg_attr(not(feature = "bench"), allow(dead_code))]
     pub bench_title: &'static str,
+    #[cfg_attr(not(feature = "bench"), allow(dead_code))]
     pub bench_running: &'static str,
     pub nav_calendar: &'static str,
     pub nav_events: &'static str,

@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 use tsunagari_core::{Event, FeedPage, Group};
 
 pub const MAIN_DB: &str = "tsunagari";
+#[cfg(feature = "bench")]
 pub const BENCH_DB: &str = "tsunagari-bench";
 
 const GROUPS: &str = "groups";

@@ -1,8 +1,31 @@
 //! One route, one file.
 
 pub mod agenda;
+// The hidden benchmark pages (`/bench`, `/bench/calendar`) are built only
+// with the `bench` feature (`cargo xtask bench`); the shipped bundle answers
+// those paths with the not-found page and carries none of their code.
+#[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "bench")]
 pub mod bench_calendar;
+#[cfg(not(feature = "bench"))]
+pub mod bench {
+    use leptos::prelude::*;
+
+    #[component]
+    pub fn BenchPage() -> impl IntoView {
+        view! { <super::not_found::NotFound/> }
+    }
+}
+#[cfg(not(feature = "bench"))]
+pub mod bench_calendar {
+    use leptos::prelude::*;
+
+    #[component]
+    pub fn BenchCalendarPage() -> impl IntoView {
+        view! { <super::not_found::NotFound/> }
+    }
+}
 pub mod calendar;
 pub mod event;
 pub mod group;
