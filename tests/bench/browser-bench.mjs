@@ -1,32 +1,44 @@
-// Browser benchmark: the app's hidden /bench route, in headless Chromium at
+// Browser benchmarks: the app's hidden /bench routes, in headless Chromium at
 // phone width, against the real release server. Prints the figures.
+//   /bench           10,000 synthetic groups: search per keystroke, IndexedDB write
+//   /bench/calendar  20,000 synthetic events on the server: pull, store, month view, filter
 import { Server, launchBrowser, phoneContext } from '../e2e/fixtures.mjs';
 
-const server = new Server();
-const url = await server.start();
+const RUNS = 3;
+
+async function bench(browser, path, prepare) {
+  const server = new Server();
+  try {
+    if (prepare) await prepare(server);
+    const url = await server.start();
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${url}${path}`);
+      await page.waitForFunction(() => {
+        const t = document.querySelector('[data-testid=bench-results]')?.textContent ?? '';
+        try { JSON.parse(t); return true; } catch { return false; }
+      }, null, { timeout: 300_000 });
+      runs.push(JSON.parse(await page.locator('[data-testid=bench-results]').innerText()));
+    }
+    await context.close();
+    console.log(`\n${path} (${RUNS} runs: median, then every run)`);
+    for (const k of Object.keys(runs[0])) {
+      const vals = runs.map((r) => r[k]);
+      const median = [...vals].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
+      console.log(`${k.padEnd(24)} ${String(median).padStart(10)}   runs: ${vals.join(', ')}`);
+    }
+  } finally {
+    await server.dispose();
+  }
+}
+
 const browser = await launchBrowser();
 try {
-  const context = await phoneContext(browser);
-  const page = await context.newPage();
-  const runs = [];
-  for (let i = 0; i < 3; i++) {
-    await page.goto(`${url}/bench`);
-    const pre = page.locator('[data-testid=bench-results]');
-    await pre.waitFor({ timeout: 120_000 });
-    await page.waitForFunction(() => {
-      const t = document.querySelector('[data-testid=bench-results]')?.textContent ?? '';
-      try { JSON.parse(t); return true; } catch { return false; }
-    }, null, { timeout: 120_000 });
-    runs.push(JSON.parse(await pre.innerText()));
-  }
-  const keys = Object.keys(runs[0]);
-  console.log(`chromium ${browser.version()}, viewport 360x800, 3 runs (median shown, then all runs)`);
-  for (const k of keys) {
-    const vals = runs.map((r) => r[k]);
-    const sorted = [...vals].sort((a, b) => a - b);
-    console.log(`${k.padEnd(24)} ${String(sorted[1]).padStart(10)}   runs: ${vals.join(', ')}`);
-  }
+  console.log(`chromium ${browser.version()}, viewport 360x800`);
+  await bench(browser, '/bench');
+  await bench(browser, '/bench/calendar', (server) => server.admin('fill-synthetic-events', '20000'));
 } finally {
   await browser.close();
-  await server.dispose();
 }

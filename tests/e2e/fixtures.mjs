@@ -22,7 +22,7 @@ export function demoGroups() {
  * same port with the same database.
  */
 export class Server {
-  constructor({ dist = join(ROOT, 'dist') } = {}) {
+  constructor({ dist = process.env.TSUNAGARI_DIST ?? join(ROOT, 'dist') } = {}) {
     this.dataDir = mkdtempSync(join(tmpdir(), 'tsunagari-e2e-'));
     this.dist = dist;
     this.port = 0;
@@ -33,7 +33,9 @@ export class Server {
   static withOwnDist() {
     const dist = mkdtempSync(join(tmpdir(), 'tsunagari-dist-'));
     cpSync(join(ROOT, 'dist'), dist, { recursive: true });
-    return new Server({ dist });
+    const server = new Server({ dist });
+    server.ownDist = true;
+    return server;
   }
 
   async start() {
@@ -79,7 +81,7 @@ export class Server {
   async dispose() {
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
-    if (this.dist !== join(ROOT, 'dist')) rmSync(this.dist, { recursive: true, force: true });
+    if (this.ownDist) rmSync(this.dist, { recursive: true, force: true });
   }
 }
 
