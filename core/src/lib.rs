@@ -12,6 +12,7 @@ pub mod merge;
 pub mod opendata;
 pub mod proposal;
 pub mod search;
+pub mod sync;
 pub mod synthetic;
 pub mod wareki;
 pub mod width;
