@@ -372,8 +372,15 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str) -> Result<String, TextCo
         match chunk {
             Chunk::Clean(parts) => out.extend(parts),
             Chunk::Conflict { base, ours, theirs } => {
+                // Characters are merged only inside one sentence edited on
+                // both sides: across sentences a character diff can weave two
+                // rewrites into words neither side wrote.
+                let one_sentence = base.len() == 1 && ours.len() == 1 && theirs.len() == 1;
                 let (base, ours, theirs) = (base.concat(), ours.concat(), theirs.concat());
-                match merge_chars(&base, &ours, &theirs) {
+                match one_sentence
+                    .then(|| merge_chars(&base, &ours, &theirs))
+                    .flatten()
+                {
                     Some(merged) => out.push_str(&merged),
                     None => regions.push(TextRegion { base, ours, theirs }),
                 }
