@@ -3,6 +3,7 @@
 //! Sans-IO: nothing here touches the network, storage or the clock. The app
 //! (wasm) and the server (native) share every wire type defined here.
 
+pub mod account;
 pub mod calendar;
 pub mod directory;
 pub mod events;
