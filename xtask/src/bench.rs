@@ -6,7 +6,12 @@
 //!    to store them in IndexedDB (the app's hidden `/bench` route);
 //!    and, with 20,000 synthetic events on the server, the time to pull and
 //!    store them, to render a month view and to filter by text;
-//! 3. the shipped app shell's size, raw, gzip and brotli.
+//! 3. the shipped app shell's size, raw, gzip and brotli;
+//! 4. draft sync against the real server on SQLite and on a throwaway
+//!    PostgreSQL cluster: one device syncing 500 drafts, and a load generator
+//!    on loopback (push and pull throughput, p50/p99).
+//!
+//! `cargo xtask bench --only sync` runs part 4 alone.
 
 use anyhow::{Context, Result, bail};
 use std::fmt::Write as _;
@@ -14,15 +19,37 @@ use std::fmt::Write as _;
 use crate::proc;
 
 pub fn run(args: &[String]) -> Result<()> {
-    if let Some(extra) = args.first() {
-        bail!("`bench` takes no options (got {extra:?})");
-    }
+    let only_sync = match args {
+        [] => false,
+        [flag, what] if flag == "--only" && what == "sync" => true,
+        _ => bail!("`bench` takes no options but `--only sync` (got {args:?})"),
+    };
     crate::tools::ensure_all(crate::tools::Purpose::Test)?;
     let mut report = String::new();
-    writeln!(report, "Command: `cargo xtask bench`")?;
+    let command = if only_sync {
+        "cargo xtask bench --only sync"
+    } else {
+        "cargo xtask bench"
+    };
+    writeln!(report, "Command: `{command}`")?;
     writeln!(report, "Machine: {}", machine())?;
     writeln!(report)?;
+    if !only_sync {
+        app_figures(&mut report)?;
+    } else {
+        crate::build_release()?;
+    }
+    sync_figures(&mut report)?;
 
+    println!("\n{report}");
+    let out = crate::workspace_root().join("target/bench-report.md");
+    std::fs::write(&out, &report)?;
+    println!("xtask: report written to {}", out.display());
+    Ok(())
+}
+
+/// Parts 1–3: search, IndexedDB, calendar and the shell's size.
+fn app_figures(report: &mut String) -> Result<()> {
     let native = proc::cmd("cargo")
         .args([
             "run",
@@ -117,11 +144,41 @@ pub fn run(args: &[String]) -> Result<()> {
         "\nBudget: app shell at most 200 KB brotli: {}.",
         if br <= 200_000 { "met" } else { "NOT met" }
     )?;
+    Ok(())
+}
 
-    println!("\n{report}");
-    let out = crate::workspace_root().join("target/bench-report.md");
-    std::fs::write(&out, &report)?;
-    println!("xtask: report written to {}", out.display());
+/// Part 4: `tests/bench/sync-bench.mjs` on SQLite, then on PostgreSQL.
+fn sync_figures(report: &mut String) -> Result<()> {
+    let sync_bench = |database_url: Option<&str>| -> Result<String> {
+        let mut cmd = proc::cmd("node");
+        cmd.arg("tests/bench/sync-bench.mjs").env(
+            "TSUNAGARI_SERVER_BIN",
+            proc::release_bin("tsunagari-server"),
+        );
+        match database_url {
+            Some(url) => cmd.env("DATABASE_URL", url),
+            None => cmd.env_remove("DATABASE_URL"),
+        };
+        let out = cmd.output().context("running the sync benchmark")?;
+        if !out.status.success() {
+            bail!(
+                "sync benchmark failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let sqlite = sync_bench(None)?;
+    let mut postgres = String::new();
+    crate::pg::with_cluster(|url| {
+        postgres = sync_bench(Some(url))?;
+        Ok(())
+    })?;
+    writeln!(
+        report,
+        "## Draft sync (release server, load generator `tests/bench/sync-bench.mjs` on loopback)\n\n```\n{sqlite}\n{postgres}```\n"
+    )?;
     Ok(())
 }
 

@@ -13,7 +13,7 @@ mod proc;
 mod sizes;
 mod tools;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
 
 fn main() {
@@ -93,31 +93,72 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions> {
     Ok(opts)
 }
 
-/// Build the release bundle and the server, then serve on SQLite with the demo data.
+/// The demo group account the run command prints an invitation code for
+/// (四十万きずな町会; the server creates the account with the demo data).
+const DEMO_ACCOUNT_GROUP: &str = "shijima-kizuna-chokai";
+
+/// Build the release bundle and the server, then serve on SQLite with the
+/// demo data, and print an invitation code for the demo group account.
 fn run(args: &[String]) -> Result<()> {
     let opts = parse_run_options(args)?;
     tools::ensure_all(tools::Purpose::Run)?;
     build_release()?;
     let server = proc::release_bin("tsunagari-server");
     println!("xtask: starting the server (data in {}/)", opts.data_dir);
-    proc::exec(
-        proc::cmd(&server)
-            .args([
-                "serve",
-                "--host",
-                &opts.host,
-                "--port",
-                &opts.port.to_string(),
-            ])
-            .args([
-                "--data-dir",
-                &opts.data_dir,
-                "--dist",
-                "dist",
-                "--seed",
-                "data/groups.json",
-            ]),
-    )
+    let mut child = proc::cmd(&server)
+        .args([
+            "serve",
+            "--host",
+            &opts.host,
+            "--port",
+            &opts.port.to_string(),
+        ])
+        .args([
+            "--data-dir",
+            &opts.data_dir,
+            "--dist",
+            "dist",
+            "--seed",
+            "data/groups.json",
+        ])
+        .spawn()
+        .with_context(|| format!("starting {}", server.display()))?;
+    let addr = format!("{}:{}", opts.host, opts.port);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::net::TcpStream::connect(&addr).is_err() {
+        if let Some(status) = child.try_wait()? {
+            bail!("the server stopped before it was ready ({status})");
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            bail!("the server did not listen on {addr} within 60 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let invite = proc::cmd(&server)
+        .args(["invite", "--group", DEMO_ACCOUNT_GROUP])
+        .args(["--data-dir", &opts.data_dir])
+        .output()
+        .context("issuing an invitation code for the demo group")?;
+    if invite.status.success() {
+        let code = String::from_utf8_lossy(&invite.stdout).trim().to_string();
+        println!(
+            "\nxtask: open http://{addr}/\n\
+             xtask: to write proposals, sign up at http://{addr}/signin with the invitation code\n\
+             \n        {code}\n\n\
+             xtask: (group account of 四十万きずな町会; single use, valid 14 days; a new one is printed at every start)\n"
+        );
+    } else {
+        eprintln!(
+            "xtask: could not issue an invitation code: {}",
+            String::from_utf8_lossy(&invite.stderr)
+        );
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("the server stopped: {status}");
+    }
+    Ok(())
 }
 
 /// `trunk build --release` and `cargo build --release -p tsunagari-server`.

@@ -23,18 +23,6 @@ pub fn step(what: &str, command: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Replace this process by the command (the server keeps the terminal).
-pub fn exec(command: &mut Command) -> Result<()> {
-    println!("  $ {}", show(command));
-    let status = command
-        .status()
-        .with_context(|| format!("could not start {}", show(command)))?;
-    if !status.success() {
-        bail!("{} exited with {status}", show(command));
-    }
-    Ok(())
-}
-
 pub fn show(command: &Command) -> String {
     let mut s = command.get_program().to_string_lossy().into_owned();
     for a in command.get_args() {
