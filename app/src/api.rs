@@ -1,7 +1,10 @@
 //! The server's HTTP API, through the browser's `fetch`.
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use tsunagari_core::{Event, FeedPage, Group};
+use tsunagari_core::account::{RedeemRequest, Session, SignInRequest};
+use tsunagari_core::sync::{PullResponse, PushRequest, PushResponse};
+use tsunagari_core::{ApiErrorBody, Event, FeedPage, Group};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -15,6 +18,26 @@ pub enum ApiError {
     Status(u16),
     /// An answer we could not read as the expected JSON.
     Body(String),
+    /// A 4xx/5xx with the server's JSON error (`{error, message}`).
+    Refused { status: u16, code: String },
+}
+
+impl ApiError {
+    /// The server's error code (`bad_credentials`, `unauthorized`, …).
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Refused { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The token was refused: the member must sign in again.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Refused { status: 401, .. } | ApiError::Status(401)
+        )
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -23,6 +46,7 @@ impl std::fmt::Display for ApiError {
             ApiError::Network(e) => write!(f, "network error: {e}"),
             ApiError::Status(s) => write!(f, "the server answered with status {s}"),
             ApiError::Body(e) => write!(f, "unreadable answer: {e}"),
+            ApiError::Refused { status, code } => write!(f, "status {status}: {code}"),
         }
     }
 }
@@ -79,4 +103,103 @@ async fn get_json(url: &str) -> Result<wasm_bindgen::JsValue, ApiError> {
     JsFuture::from(json)
         .await
         .map_err(|e| ApiError::Body(js_error(e)))
+}
+
+// ------------------------------------------------- accounts and drafts ----
+
+/// `POST /api/auth/redeem`: a new member with an invitation code.
+pub async fn redeem(request: &RedeemRequest) -> Result<Session, ApiError> {
+    send("POST", "/api/auth/redeem", None, Some(request)).await
+}
+
+/// `POST /api/auth/signin`.
+pub async fn sign_in(request: &SignInRequest) -> Result<Session, ApiError> {
+    send("POST", "/api/auth/signin", None, Some(request)).await
+}
+
+/// `POST /api/auth/signout`: the server forgets the token (204).
+pub async fn sign_out(token: &str) -> Result<(), ApiError> {
+    request("POST", "/api/auth/signout", Some(token), None::<&()>)
+        .await
+        .map(drop)
+}
+
+/// `GET /api/drafts?since=<cursor>`: the group's drafts changed since.
+pub async fn fetch_drafts(token: &str, since: Option<&str>) -> Result<PullResponse, ApiError> {
+    let url = match since {
+        Some(cursor) => format!(
+            "/api/drafts?since={}",
+            String::from(js_sys::encode_uri_component(cursor))
+        ),
+        None => "/api/drafts".to_string(),
+    };
+    send("GET", &url, Some(token), None::<&()>).await
+}
+
+/// `POST /api/drafts/push`.
+pub async fn push_drafts(token: &str, push: &PushRequest) -> Result<PushResponse, ApiError> {
+    send("POST", "/api/drafts/push", Some(token), Some(push)).await
+}
+
+async fn send<B: Serialize, T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&B>,
+) -> Result<T, ApiError> {
+    let response = request(method, url, token, body).await?;
+    let json = response.json().map_err(|e| ApiError::Body(js_error(e)))?;
+    let value = JsFuture::from(json)
+        .await
+        .map_err(|e| ApiError::Body(js_error(e)))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Body(e.to_string()))
+}
+
+/// One request with an optional bearer token and JSON body; a 4xx/5xx
+/// becomes [`ApiError::Refused`] with the server's error code.
+async fn request<B: Serialize>(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Option<&B>,
+) -> Result<web_sys::Response, ApiError> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    let headers = web_sys::Headers::new().map_err(|e| ApiError::Body(js_error(e)))?;
+    if let Some(token) = token {
+        let _ = headers.set("Authorization", &format!("Bearer {token}"));
+    }
+    if let Some(body) = body {
+        let _ = headers.set("Content-Type", "application/json");
+        // serde writes a JS object, the browser writes the JSON text.
+        let value = body
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .map_err(|e| ApiError::Body(e.to_string()))?;
+        let text = js_sys::JSON::stringify(&value).map_err(|e| ApiError::Body(js_error(e)))?;
+        init.set_body(&text);
+    }
+    init.set_headers(&headers);
+    let promise = leptos::prelude::window().fetch_with_str_and_init(url, &init);
+    let response = JsFuture::from(promise)
+        .await
+        .map_err(|e| ApiError::Network(js_error(e)))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| ApiError::Body("fetch did not return a Response".into()))?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let code = match response.json() {
+        Ok(json) => JsFuture::from(json)
+            .await
+            .ok()
+            .and_then(|v| serde_wasm_bindgen::from_value::<ApiErrorBody>(v).ok())
+            .map(|b| b.error),
+        Err(_) => None,
+    };
+    Err(ApiError::Refused {
+        status,
+        code: code.unwrap_or_default(),
+    })
 }

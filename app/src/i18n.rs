@@ -3,6 +3,9 @@
 //! A page asks for `texts(lang)` and reads fields; sentences that carry a
 //! number or a date are small functions next to the table.
 
+mod drafts;
+pub use drafts::{DraftTexts, api_error, conflict_count, draft_state, field_label, waiting_count};
+
 use leptos::prelude::*;
 use tsunagari_core::calendar::{format_date_en_with, format_date_ja_with};
 use tsunagari_core::{
@@ -62,6 +65,14 @@ impl Lang {
         match self {
             Lang::Ja => &JA,
             Lang::En => &EN,
+        }
+    }
+
+    /// The strings of sign-in and proposal drafts.
+    pub fn drafts(self) -> &'static DraftTexts {
+        match self {
+            Lang::Ja => &drafts::JA,
+            Lang::En => &drafts::EN,
         }
     }
 }

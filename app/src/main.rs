@@ -5,6 +5,7 @@
 //! routes. Each route lives in its own file under `routes/`.
 
 mod api;
+mod drafts;
 mod event_ui;
 mod i18n;
 mod pwa;
@@ -30,9 +31,13 @@ fn App() -> impl IntoView {
 
     let (update_ready, set_update_ready) = signal(false);
     let state_slot = StoredValue::new(None::<AppState>);
+    let drafts_slot = StoredValue::new(None::<drafts::Drafts>);
     let online = pwa::online_signal(move || {
         if let Some(state) = state_slot.get_value() {
             sync::pull_later(state);
+        }
+        if let Some(d) = drafts_slot.get_value() {
+            drafts::sync::request(d);
         }
     });
     let state = AppState {
@@ -53,6 +58,9 @@ fn App() -> impl IntoView {
     state_slot.set_value(Some(state));
     provide_context(state);
     sync::start(state);
+    let d = drafts::Drafts::start();
+    drafts_slot.set_value(Some(d));
+    provide_context(d);
     pwa::register_service_worker(set_update_ready);
 
     view! {
@@ -71,6 +79,10 @@ fn App() -> impl IntoView {
                     <Route path=path!("/calendar") view=routes::calendar::CalendarPage/>
                     <Route path=path!("/events") view=routes::agenda::AgendaPage/>
                     <Route path=path!("/events/:id") view=routes::event::EventPage/>
+                    <Route path=path!("/signin") view=routes::signin::SignInPage/>
+                    <Route path=path!("/drafts") view=routes::drafts::DraftsPage/>
+                    <Route path=path!("/drafts/:id") view=routes::draft::DraftPage/>
+                    <Route path=path!("/drafts/:id/print") view=routes::draft_view::DraftPrintPage/>
                     <Route path=path!("/bench") view=routes::bench::BenchPage/>
                     <Route path=path!("/bench/calendar") view=routes::bench_calendar::BenchCalendarPage/>
                 </Routes>
@@ -105,6 +117,7 @@ fn Header() -> impl IntoView {
                 <A href="/groups">{move || t().nav_groups}</A>
                 <A href="/calendar">{move || t().nav_calendar}</A>
                 <A href="/events">{move || t().nav_events}</A>
+                <A href="/drafts">{move || lang.get().drafts().nav_drafts}</A>
             </nav>
         </header>
     }

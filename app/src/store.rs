@@ -1,18 +1,23 @@
 //! IndexedDB: the groups this device has, and where it stands in the feed.
 //!
-//! Database `tsunagari`, version 2:
+//! Database `tsunagari`, version 3:
 //! - `groups`: one record per group, key path `id`, index `kind` on the
 //!   kind's snake_case code (how serde writes [`GroupKind`]).
 //! - `events` (since version 2): one record per event, key path `id`,
 //!   index `start` on the start date string (`start.date`, `YYYY-MM-DD`).
 //! - `meta`: out-of-line keys `cursor` (the groups feed cursor string),
 //!   `events_cursor` (the events feed cursor) and `last_updated` (epoch
-//!   milliseconds of the last stored pull).
+//!   milliseconds of the last stored pull); since version 3 also the
+//!   member's session, the drafts outbox, the drafts cursor per group and
+//!   the time of the last draft sync (see `drafts::store`).
+//! - `drafts` (since version 3): one [`LocalDraft`] per draft, key path
+//!   `draft.id`.
 //!
 //! Every write happens in one readwrite transaction that is committed
 //! explicitly; nothing but IndexedDB requests is awaited inside it.
 //!
 //! [`GroupKind`]: tsunagari_core::GroupKind
+//! [`LocalDraft`]: tsunagari_core::sync::LocalDraft
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -26,7 +31,8 @@ pub const MAIN_DB: &str = "tsunagari";
 pub const BENCH_DB: &str = "tsunagari-bench";
 
 const GROUPS: &str = "groups";
-const META: &str = "meta";
+pub const META: &str = "meta";
+pub const DRAFTS: &str = "drafts";
 const EVENTS: &str = "events";
 const KIND_INDEX: &str = "kind";
 const START_INDEX: &str = "start";
@@ -59,7 +65,7 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
 /// Opens (creating or upgrading) a database with tsunagari's schema.
 pub async fn open(name: &str) -> Result<Database, StoreError> {
     let db = Database::open(name)
-        .with_version(2u8)
+        .with_version(3u8)
         .with_on_upgrade_needed(|event, db| {
             // Version 1: the directory.
             if event.old_version() < 1.0 {
@@ -81,6 +87,12 @@ pub async fn open(name: &str) -> Result<Database, StoreError> {
                     .create_index(START_INDEX, "start.date".into())
                     .build()?;
             }
+            // Version 3: proposal drafts (the session and outbox live in `meta`).
+            if !db.object_store_names().any(|name| name == DRAFTS) {
+                db.create_object_store(DRAFTS)
+                    .with_key_path("draft.id".into())
+                    .build()?;
+            }
             Ok(())
         })
         .await?;
@@ -97,7 +109,10 @@ pub async fn load_events(db: &Database) -> Result<Vec<Event>, StoreError> {
     load_all(db, EVENTS).await
 }
 
-async fn load_all<T: DeserializeOwned>(db: &Database, name: &str) -> Result<Vec<T>, StoreError> {
+pub async fn load_all<T: DeserializeOwned>(
+    db: &Database,
+    name: &str,
+) -> Result<Vec<T>, StoreError> {
     let tx = db.transaction(name).build()?;
     let store = tx.object_store(name)?;
     let records = store.get_all::<T>().serde()?.await?;

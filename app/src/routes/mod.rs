@@ -27,7 +27,13 @@ pub mod bench_calendar {
     }
 }
 pub mod calendar;
+pub mod conflict;
+pub mod draft;
+pub mod draft_form;
+pub mod draft_view;
+pub mod drafts;
 pub mod event;
 pub mod group;
 pub mod groups;
 pub mod not_found;
+pub mod signin;

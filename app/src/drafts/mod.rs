@@ -1,0 +1,332 @@
+//! Proposal drafts on this device: the signed-in member, the drafts and the
+//! outbox in memory (the pages read these signals), and the actions that
+//! change them. Memory is changed first, then IndexedDB is written with
+//! what memory holds (drafts and outbox in one transaction); the sync loop
+//! (`sync.rs`) does the network.
+
+pub mod store;
+pub mod sync;
+
+use crate::api;
+use leptos::logging::warn;
+use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use tsunagari_core::Division;
+use tsunagari_core::account::Session;
+use tsunagari_core::proposal::Proposal;
+use tsunagari_core::sync::{ClientId, DraftId, Intent, LocalDraft, Outbox};
+
+/// How the drafts' sync stands (the status line of `/drafts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftSync {
+    /// Nothing tried yet.
+    Idle,
+    Syncing,
+    /// The last sync finished: pulled and pushed.
+    Done,
+    /// The server could not be reached or answered with an error; retried later.
+    Failed,
+    /// The server refused the token: sign in again (drafts are kept).
+    SignedOut,
+    /// This device could not store what it received.
+    StorageFailed,
+}
+
+/// The editor's autosave indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveState {
+    Idle,
+    /// Typed, not yet written to this device.
+    Pending,
+    Saved,
+    /// IndexedDB refused (often: the device is full); the text stays on screen.
+    Failed,
+}
+
+#[derive(Clone, Copy)]
+pub struct Drafts {
+    /// The member signed in on this device (with the token), if any.
+    pub session: RwSignal<Option<Session>>,
+    /// Every draft this device holds, of any group.
+    pub locals: RwSignal<BTreeMap<DraftId, LocalDraft>>,
+    pub outbox: RwSignal<Outbox>,
+    /// IndexedDB was read: what is missing now is really missing.
+    pub loaded: RwSignal<bool>,
+    pub status: RwSignal<DraftSync>,
+    /// Epoch ms of the last complete sync.
+    pub last_synced: RwSignal<Option<f64>>,
+    pub save: RwSignal<SaveState>,
+    running: StoredValue<bool>,
+    again: StoredValue<bool>,
+    soon: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
+}
+
+pub fn use_drafts() -> Drafts {
+    expect_context::<Drafts>()
+}
+
+thread_local! {
+    static DB: RefCell<Option<indexed_db_futures::database::Database>> = const { RefCell::new(None) };
+}
+
+/// The app's database, opened once and shared, so transactions start in
+/// the order they are asked for.
+pub async fn db() -> Result<indexed_db_futures::database::Database, crate::store::StoreError> {
+    if let Some(db) = DB.with(|d| d.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = crate::store::open(crate::store::MAIN_DB).await?;
+    DB.with(|d| *d.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+/// 21 random characters of `[A-Za-z0-9_-]` (126 bits), from the browser's
+/// `crypto.getRandomValues`.
+pub fn random_id() -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut bytes = [0u8; 21];
+    let filled = window()
+        .crypto()
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes))
+        .is_ok();
+    if !filled {
+        for b in &mut bytes {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(b & 63)] as char)
+        .collect()
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+impl Drafts {
+    /// Creates the state, reads IndexedDB, then syncs once if signed in.
+    pub fn start() -> Drafts {
+        let temporary = ClientId::parse(&random_id()).expect("random ids have the id shape");
+        let d = Drafts {
+            session: RwSignal::new(None),
+            locals: RwSignal::new(BTreeMap::new()),
+            outbox: RwSignal::new(Outbox::new(temporary)),
+            loaded: RwSignal::new(false),
+            status: RwSignal::new(DraftSync::Idle),
+            last_synced: RwSignal::new(None),
+            save: RwSignal::new(SaveState::Idle),
+            running: StoredValue::new(false),
+            again: StoredValue::new(false),
+            soon: StoredValue::new(None),
+        };
+        leptos::task::spawn_local(async move {
+            d.load().await;
+            d.loaded.set(true);
+            sync::request(d);
+        });
+        // Every minute while the app is open.
+        let _ =
+            set_interval_with_handle(move || sync::request(d), std::time::Duration::from_secs(60));
+        d
+    }
+
+    async fn load(self) {
+        let db = match db().await {
+            Ok(db) => db,
+            Err(e) => {
+                warn!("{e}; drafts are kept in memory only");
+                return;
+            }
+        };
+        let stored = match store::load(&db).await {
+            Ok(s) => s,
+            Err(e) => {
+                warn!("{e}");
+                return;
+            }
+        };
+        self.locals.set(
+            stored
+                .drafts
+                .into_iter()
+                .map(|l| (l.draft.id.clone(), l))
+                .collect(),
+        );
+        self.session.set(stored.session);
+        self.last_synced.set(stored.synced_at);
+        match stored.outbox {
+            Some(outbox) => self.outbox.set(outbox),
+            // A new install: keep the client id made above.
+            None => {
+                let _ = self.write(&[], &[]).await;
+            }
+        }
+    }
+
+    /// Writes these drafts (as memory holds them now) and the outbox.
+    async fn write(
+        self,
+        ids: &[DraftId],
+        remove: &[DraftId],
+    ) -> Result<(), crate::store::StoreError> {
+        let db = db().await?;
+        // Read memory after the last await, so writes happen in call order.
+        let put: Vec<LocalDraft> = self
+            .locals
+            .with_untracked(|m| ids.iter().filter_map(|id| m.get(id).cloned()).collect());
+        let outbox = self.outbox.get_untracked();
+        store::write(
+            &db,
+            store::Write {
+                put: &put,
+                remove,
+                outbox: &outbox,
+                cursor: None,
+                synced_at: None,
+            },
+        )
+        .await
+    }
+
+    /// Drafts of the signed-in member's group, newest change first.
+    pub fn group_drafts(self) -> Vec<LocalDraft> {
+        let group = self
+            .session
+            .with(|s| s.as_ref().map(|s| s.group_id.clone()));
+        let mut list: Vec<LocalDraft> = self.locals.with(|m| {
+            m.values()
+                .filter(|l| !l.draft.deleted && Some(&l.draft.group_id) == group.as_ref())
+                .cloned()
+                .collect()
+        });
+        list.sort_by_key(|l| std::cmp::Reverse(l.draft.updated_at_ms));
+        list
+    }
+
+    /// A new empty draft of the member's group, stored and queued.
+    pub fn create(self, fiscal_year: u16, division: Division) -> Option<DraftId> {
+        let group = self.session.get_untracked()?.group_id;
+        let id = DraftId::parse(&random_id()).ok()?;
+        let local = LocalDraft::new(
+            id.clone(),
+            Proposal::new_draft(fiscal_year, division, group),
+            now_ms(),
+        );
+        self.locals.update(|m| {
+            m.insert(id.clone(), local);
+        });
+        self.outbox.update(|o| o.queue(&id, Intent::Put));
+        self.persist_and_sync(vec![id.clone()], Vec::new());
+        Some(id)
+    }
+
+    /// The user typed: memory only; [`Drafts::save_now`] stores it.
+    pub fn edit(self, id: &DraftId, proposal: Proposal) {
+        self.locals.update(|m| {
+            if let Some(l) = m.get_mut(id) {
+                l.edit(proposal, now_ms());
+            }
+        });
+        self.save.set(SaveState::Pending);
+    }
+
+    /// Stores the draft's edits and queues them for the server.
+    pub fn save_now(self, id: &DraftId) {
+        self.outbox.update(|o| o.queue(id, Intent::Put));
+        self.persist_and_sync(vec![id.clone()], Vec::new());
+    }
+
+    pub fn submit(self, id: &DraftId) {
+        self.outbox.update(|o| {
+            o.queue(id, Intent::Put);
+            o.queue(id, Intent::Submit);
+        });
+        self.persist_and_sync(vec![id.clone()], Vec::new());
+    }
+
+    /// Deletes the draft: on the server too once synced (a tombstone).
+    pub fn delete(self, id: &DraftId) {
+        let (never_synced, waiting) = (
+            self.locals
+                .with_untracked(|m| m.get(id).is_some_and(|l| l.draft.revision == 0)),
+            self.outbox
+                .with_untracked(|o| o.in_flight.iter().any(|m| &m.draft == id)),
+        );
+        self.outbox.update(|o| o.queue(id, Intent::Delete));
+        if never_synced && !waiting {
+            self.locals.update(|m| {
+                m.remove(id);
+            });
+            self.persist_and_sync(Vec::new(), vec![id.clone()]);
+        } else {
+            self.locals.update(|m| {
+                if let Some(l) = m.get_mut(id) {
+                    l.draft.deleted = true;
+                    l.draft.updated_at_ms = now_ms();
+                }
+            });
+            self.persist_and_sync(vec![id.clone()], Vec::new());
+        }
+    }
+
+    /// The user's choice in a conflict: an ordinary Put on the server's revision.
+    pub fn resolve(self, id: &DraftId, chosen: Proposal) {
+        self.locals.update(|m| {
+            if let Some(l) = m.get_mut(id) {
+                *l = tsunagari_core::sync::resolve(l, chosen);
+                l.draft.updated_at_ms = now_ms();
+            }
+        });
+        self.save_now(id);
+    }
+
+    fn persist_and_sync(self, ids: Vec<DraftId>, remove: Vec<DraftId>) {
+        leptos::task::spawn_local(async move {
+            match self.write(&ids, &remove).await {
+                Ok(()) => {
+                    self.save.set(SaveState::Saved);
+                    sync::soon(self);
+                }
+                Err(e) => {
+                    warn!("{e}");
+                    self.save.set(SaveState::Failed);
+                }
+            }
+        });
+    }
+
+    /// Signed in (or redeemed a code): keep the session and sync.
+    pub async fn signed_in(self, session: Session) {
+        if let Ok(db) = db().await
+            && let Err(e) = store::save_session(&db, Some(&session)).await
+        {
+            warn!("{e}");
+        }
+        self.session.set(Some(session));
+        self.status.set(DraftSync::Idle);
+        sync::request(self);
+    }
+
+    /// Forgets the session on this device; drafts and unsent changes stay.
+    pub async fn forget_session(self) {
+        self.session.set(None);
+        if let Ok(db) = db().await
+            && let Err(e) = store::save_session(&db, None).await
+        {
+            warn!("{e}");
+        }
+    }
+
+    /// The sign-out button: tell the server (best effort), then forget.
+    pub async fn sign_out(self) {
+        if let Some(token) = self.session.get_untracked().and_then(|s| s.token)
+            && let Err(e) = api::sign_out(&token).await
+        {
+            warn!("signing out on the server failed: {e}");
+        }
+        self.forget_session().await;
+        self.status.set(DraftSync::Idle);
+    }
+}

@@ -1,0 +1,235 @@
+//! The drafts' sync loop: pull what changed, then push the outbox.
+//!
+//! Runs when the app starts, when the connection returns, about a second
+//! after an edit is stored, every minute, and on the 今すぐ同期 button; one
+//! run at a time (a request during a run makes it run once more).
+//!
+//! Each step computes from memory, updates memory, then writes IndexedDB
+//! (never awaiting the network inside a transaction): a pulled page with its
+//! cursor in one transaction; the outbox with its in-flight request before
+//! sending; the answered results with the outbox in one transaction. A
+//! network failure changes nothing: the same request is sent next time.
+
+use super::store::{self, Write};
+use super::{DraftSync, Drafts};
+use crate::api::{self, ApiError};
+use indexed_db_futures::database::Database;
+use leptos::logging::warn;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use tsunagari_core::account::Session;
+use tsunagari_core::sync::{DraftId, Intent, LocalDraft, apply_pull, apply_result};
+
+/// Runs a sync now, or once more after the one under way.
+pub fn request(d: Drafts) {
+    if d.running.get_value() {
+        d.again.set_value(true);
+        return;
+    }
+    d.running.set_value(true);
+    leptos::task::spawn_local(async move {
+        loop {
+            d.again.set_value(false);
+            run(d).await;
+            if !d.again.get_value() {
+                break;
+            }
+        }
+        d.running.set_value(false);
+    });
+}
+
+/// A sync in about a second (after an edit was stored); later edits push
+/// it back, so a burst of saves is one sync.
+pub fn soon(d: Drafts) {
+    if let Some(handle) = d.soon.get_value() {
+        handle.clear();
+    }
+    let handle = set_timeout_with_handle(move || request(d), Duration::from_millis(1000)).ok();
+    d.soon.set_value(handle);
+}
+
+enum Stop {
+    Network(ApiError),
+    Unauthorized,
+    Storage(crate::store::StoreError),
+}
+
+impl From<ApiError> for Stop {
+    fn from(e: ApiError) -> Stop {
+        if e.is_unauthorized() {
+            Stop::Unauthorized
+        } else {
+            Stop::Network(e)
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for Stop {
+    fn from(e: crate::store::StoreError) -> Stop {
+        Stop::Storage(e)
+    }
+}
+
+async fn run(d: Drafts) {
+    if !d.loaded.get_untracked() {
+        return;
+    }
+    let Some(session) = d.session.get_untracked() else {
+        return;
+    };
+    let Some(token) = session.token.clone() else {
+        d.status.set(DraftSync::SignedOut);
+        return;
+    };
+    if !window().navigator().on_line() {
+        return;
+    }
+    d.status.set(DraftSync::Syncing);
+    let db = match super::db().await {
+        Ok(db) => db,
+        Err(e) => {
+            warn!("{e}");
+            d.status.set(DraftSync::StorageFailed);
+            return;
+        }
+    };
+    let outcome = async {
+        pull(d, &db, &session, &token).await?;
+        push(d, &db, &token).await?;
+        Ok::<(), Stop>(())
+    }
+    .await;
+    match outcome {
+        Ok(()) => {
+            let now = js_sys::Date::now();
+            d.last_synced.set(Some(now));
+            d.status.set(DraftSync::Done);
+            let outbox = d.outbox.get_untracked();
+            let write = Write {
+                put: &[],
+                remove: &[],
+                outbox: &outbox,
+                cursor: None,
+                synced_at: Some(now),
+            };
+            if let Err(e) = store::write(&db, write).await {
+                warn!("{e}");
+            }
+        }
+        Err(Stop::Network(e)) => {
+            warn!("draft sync: {e}");
+            d.status.set(DraftSync::Failed);
+        }
+        Err(Stop::Storage(e)) => {
+            warn!("draft sync: {e}");
+            d.status.set(DraftSync::StorageFailed);
+        }
+        Err(Stop::Unauthorized) => {
+            // The token is no longer valid: sign out here, keep every draft.
+            d.forget_session().await;
+            d.status.set(DraftSync::SignedOut);
+        }
+    }
+}
+
+/// The group's drafts this device holds (a pull only concerns those).
+fn group_locals(d: Drafts, group: &str) -> BTreeMap<DraftId, LocalDraft> {
+    d.locals.with_untracked(|m| {
+        m.iter()
+            .filter(|(_, l)| l.draft.group_id == group)
+            .map(|(id, l)| (id.clone(), l.clone()))
+            .collect()
+    })
+}
+
+async fn pull(d: Drafts, db: &Database, session: &Session, token: &str) -> Result<(), Stop> {
+    let group = session.group_id.as_str();
+    let cursor = store::read_cursor(db, group).await?;
+    let page = api::fetch_drafts(token, cursor.as_deref()).await?;
+    // From here to the write, nothing is awaited: memory and the stored
+    // copy get the same changes.
+    let locals = group_locals(d, group);
+    let mut outbox = d.outbox.get_untracked();
+    let changes = apply_pull(&locals, &page, &outbox);
+    for id in &changes.requeue {
+        outbox.queue(id, Intent::Put);
+    }
+    d.locals.update(|m| {
+        for id in &changes.remove {
+            m.remove(id);
+        }
+        for l in &changes.upsert {
+            m.insert(l.draft.id.clone(), l.clone());
+        }
+    });
+    d.outbox.set(outbox.clone());
+    store::write(
+        db,
+        Write {
+            put: &changes.upsert,
+            remove: &changes.remove,
+            outbox: &outbox,
+            cursor: Some((group, &changes.cursor)),
+            synced_at: None,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn push(d: Drafts, db: &Database, token: &str) -> Result<(), Stop> {
+    loop {
+        let mut outbox = d.outbox.get_untracked();
+        let request = d
+            .locals
+            .with_untracked(|m| outbox.next_push(|id| m.get(id)));
+        let Some(request) = request else {
+            return Ok(());
+        };
+        // The request is stored before it is sent: after a crash the same
+        // mutations (same ids) are sent again, never new ones.
+        d.outbox.set(outbox.clone());
+        let write = Write {
+            put: &[],
+            remove: &[],
+            outbox: &outbox,
+            cursor: None,
+            synced_at: None,
+        };
+        store::write(db, write).await?;
+        let response = api::push_drafts(token, &request).await?;
+        let mut outbox = d.outbox.get_untracked();
+        let answered = outbox.on_response(&response);
+        if answered.is_empty() {
+            // Nothing answered: try again at the next sync, not in a loop.
+            return Err(Stop::Network(ApiError::Body(
+                "the push answer named none of the mutations sent".into(),
+            )));
+        }
+        let updated: Vec<LocalDraft> = d.locals.with_untracked(|m| {
+            answered
+                .iter()
+                .filter_map(|(mutation, result)| {
+                    m.get(&mutation.draft)
+                        .map(|l| apply_result(l, mutation, result))
+                })
+                .collect()
+        });
+        d.locals.update(|m| {
+            for l in &updated {
+                m.insert(l.draft.id.clone(), l.clone());
+            }
+        });
+        d.outbox.set(outbox.clone());
+        let write = Write {
+            put: &updated,
+            remove: &[],
+            outbox: &outbox,
+            cursor: None,
+            synced_at: None,
+        };
+        store::write(db, write).await?;
+    }
+}

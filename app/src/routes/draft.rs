@@ -1,0 +1,198 @@
+//! `/drafts/:id`: one draft. The editor; the conflict screen when the draft
+//! is in conflict; a read-only view once submitted (or being submitted).
+
+use super::conflict::ConflictPanel;
+use super::draft_form::Editor;
+use super::draft_view::ProposalView;
+use crate::drafts::{SaveState, use_drafts};
+use crate::i18n;
+use crate::state::{set_title, use_app};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use tsunagari_core::sync::{DraftId, DraftState, Intent, LocalDraft};
+
+/// What the page shows for the draft; drawn again only when this changes.
+#[derive(Clone, PartialEq)]
+enum Mode {
+    Loading,
+    NotFound,
+    Edit(DraftId),
+    Conflict(DraftId),
+    ReadOnly(DraftId),
+}
+
+#[component]
+pub fn DraftPage() -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let params = use_params_map();
+    let id =
+        Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| DraftId::parse(&id).ok())));
+    let local = Memo::new(move |_| {
+        let id = id.get()?;
+        d.locals.with(|m| m.get(&id).cloned())
+    });
+    let submitting = Memo::new(move |_| {
+        let Some(id) = id.get() else { return false };
+        d.outbox.with(|o| {
+            o.queued
+                .iter()
+                .any(|(d, i)| *d == id && *i == Intent::Submit)
+                || o.in_flight
+                    .iter()
+                    .any(|m| m.draft == id && m.op == tsunagari_core::sync::Op::Submit)
+        })
+    });
+    let mode = Memo::new(move |_| {
+        let Some(id) = id.get() else {
+            return Mode::NotFound;
+        };
+        match local.get() {
+            None if d.loaded.get() => Mode::NotFound,
+            None => Mode::Loading,
+            Some(l) if l.draft.deleted => Mode::NotFound,
+            Some(l) if l.conflict.is_some() => Mode::Conflict(id),
+            Some(l) if l.draft.submitted_at.is_some() || submitting.get() => Mode::ReadOnly(id),
+            Some(_) => Mode::Edit(id),
+        }
+    });
+    let t = move || state.lang.get().drafts();
+    Effect::new(move |_| {
+        let title = local.with(|l| l.as_ref().map(|l| l.draft.proposal.title.clone()));
+        let title = title.filter(|t| !t.trim().is_empty());
+        set_title(
+            title.as_deref().unwrap_or(t().drafts_title),
+            state.lang.get(),
+        );
+    });
+    move || {
+        match mode.get() {
+        Mode::Loading => view! {
+            <div class="container page"><p class="empty">{move || state.lang.get().texts().loading}</p></div>
+        }
+        .into_any(),
+        Mode::NotFound => view! {
+            <div class="container page">
+                <h1>{move || state.lang.get().texts().not_found_title}</h1>
+                <p>{move || t().draft_not_found}</p>
+                <p><a class="button" href="/drafts">{move || t().back_to_drafts}</a></p>
+            </div>
+        }
+        .into_any(),
+        Mode::Edit(id) => {
+            let Some(initial) = local.get_untracked().map(|l| l.draft.proposal) else {
+                return ().into_any();
+            };
+            view! {
+                <div class="container page">
+                    <DraftHeader local=local/>
+                    <Editor id=id initial=initial/>
+                </div>
+            }
+            .into_any()
+        }
+        Mode::Conflict(id) => view! {
+            <div class="container page">
+                <DraftHeader local=local/>
+                <ConflictPanel id=id local=local/>
+            </div>
+        }
+        .into_any(),
+        Mode::ReadOnly(_) => view! {
+            <div class="container page">
+                <DraftHeader local=local/>
+                <p class="notice" data-testid="read-only">
+                    {move || if submitting.get() { t().submit_pending } else { t().submitted_note }}
+                </p>
+                {move || local.get().map(|l| view! { <ProposalView proposal=l.draft.proposal/> })}
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// Back link, state badge, save indicator, the server's refusal if any,
+/// and the print and delete buttons.
+#[component]
+fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let lang = state.lang;
+    let t = move || lang.get().drafts();
+    let navigate = use_navigate();
+    let draft_state = move || {
+        local.with(|l| {
+            l.as_ref().map(|l| {
+                let waiting = d.outbox.with(|o| o.is_waiting(&l.draft.id));
+                l.state(waiting)
+            })
+        })
+    };
+    let badge = move || {
+        draft_state().map(|s| {
+            let class = match s {
+                DraftState::Conflict => "badge warn",
+                DraftState::Synced | DraftState::Submitted => "badge ok",
+                _ => "badge",
+            };
+            view! { <span class=class data-testid="draft-state">{i18n::draft_state(lang.get(), s)}</span> }
+        })
+    };
+    let save = move || match d.save.get() {
+        SaveState::Idle => String::new(),
+        SaveState::Pending => t().saving.to_string(),
+        SaveState::Saved => t().saved.to_string(),
+        SaveState::Failed => t().save_failed.to_string(),
+    };
+    let rejected = move || {
+        local
+            .with(|l| l.as_ref().and_then(|l| l.rejected.clone()))
+            .map(|r| {
+                let reason = match lang.get() {
+                    i18n::Lang::Ja => r.reason_ja,
+                    i18n::Lang::En => r.reason_en,
+                };
+                view! {
+                    <div class="notice warn" role="alert" data-testid="rejected">
+                        <p><strong>{move || t().rejected}</strong></p>
+                        <p class="pre-line">{reason}</p>
+                    </div>
+                }
+            })
+    };
+    let id = move || local.with(|l| l.as_ref().map(|l| l.draft.id.clone()));
+    let delete = move |_| {
+        let Some(id) = id() else { return };
+        if window()
+            .confirm_with_message(t().delete_confirm)
+            .unwrap_or(false)
+        {
+            d.delete(&id);
+            navigate("/drafts", Default::default());
+        }
+    };
+    let print_href = move || {
+        id().map(|id| format!("/drafts/{id}/print"))
+            .unwrap_or_default()
+    };
+    view! {
+        <p><a href="/drafts">{move || t().back_to_drafts}</a></p>
+        <h1>{move || {
+            let title = local.with(|l| l.as_ref().map(|l| l.draft.proposal.title.clone())).unwrap_or_default();
+            if title.trim().is_empty() { t().untitled.to_string() } else { title }
+        }}</h1>
+        <div class="draft-toolbar">
+            {badge}
+            <span class="save-status" data-testid="save-status" role="status" aria-live="polite">{save}</span>
+            <a class="button secondary small" href=print_href>{move || t().print_view}</a>
+            <Show when=move || draft_state() != Some(DraftState::Submitted)>
+                <button type="button" class="button secondary small danger" data-testid="delete" on:click=delete.clone()>
+                    {move || t().delete}
+                </button>
+            </Show>
+        </div>
+        <super::drafts::SyncLine/>
+        {rejected}
+    }
+}

@@ -1,0 +1,243 @@
+//! The editor's single fields: 基本情報 (year, division, department, title,
+//! summary, place, contact person) and 事業の内容 (the long texts).
+
+use super::Form;
+use crate::event_ui::today_jst;
+use crate::i18n::{self, Lang};
+use leptos::prelude::*;
+use tsunagari_core::calendar::fiscal_year_of;
+use tsunagari_core::proposal::{
+    CONTACT_PERSON_MAX, DEPARTMENTS, DIVISION_RULES, Field, PLACE_MAX, Proposal, rules_for,
+};
+
+type Read = fn(&Proposal) -> &String;
+type Write = fn(&mut Proposal, String);
+
+/// The character limit of a text field under the form's division.
+fn limit(p: &Proposal, field: &Field) -> Option<usize> {
+    let rules = rules_for(p.division);
+    match field {
+        Field::Title => rules.map(|r| r.title_max),
+        Field::Summary => rules.map(|r| r.summary_max),
+        Field::Place => Some(PLACE_MAX),
+        Field::ContactPerson => Some(CONTACT_PERSON_MAX),
+        _ => rules.map(|r| r.text_max),
+    }
+}
+
+/// A labelled text input or textarea with its counter and messages.
+pub fn text_field(
+    form: Form,
+    field: Field,
+    id: &'static str,
+    get: Read,
+    set: Write,
+    long: bool,
+) -> impl IntoView {
+    let lang = form.lang;
+    let label_field = field.clone();
+    let label = move || i18n::field_label(lang.get(), &label_field);
+    let error_id = format!("{id}-error");
+    let count_id = format!("{id}-count");
+    let described = format!("{count_id} {error_id}");
+    let initial = form.proposal.with_untracked(|p| get(p).clone());
+    let invalid_field = field.clone();
+    let invalid = move || (!form.messages(&invalid_field).is_empty()).to_string();
+    let count_field = field.clone();
+    let counter = move || {
+        form.proposal.with(|p| {
+            let n = get(p).chars().count();
+            match limit(p, &count_field) {
+                Some(max) => format!("{n} / {max} {}", lang.get().drafts().chars),
+                None => format!("{n} {}", lang.get().drafts().chars),
+            }
+        })
+    };
+    let change_field = field.clone();
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        form.change(change_field.clone(), move |p| set(p, value));
+    };
+    let input = if long {
+        view! {
+            <textarea id=id rows="5" aria-describedby=described.clone() aria-invalid=invalid
+                prop:value=initial on:input=on_input></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id aria-describedby=described.clone() aria-invalid=invalid
+                prop:value=initial on:input=on_input/>
+        }
+        .into_any()
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {input}
+            <small class="counter" id=count_id>{counter}</small>
+            {form.error_view(field, error_id)}
+        </div>
+    }
+}
+
+#[component]
+pub fn Basics(form: Form) -> impl IntoView {
+    let lang = form.lang;
+    let t = move || lang.get().drafts();
+    view! {
+        <fieldset class="form-section">
+            <legend>{move || t().section_basics}</legend>
+            <FiscalYear form=form/>
+            <DivisionSelect form=form/>
+            {text_field(form, Field::Title, "f-title", |p| &p.title, |p, v| p.title = v, false)}
+            {text_field(form, Field::Summary, "f-summary", |p| &p.summary, |p, v| p.summary = v, true)}
+            <DepartmentSelect form=form/>
+            {text_field(form, Field::Place, "f-place", |p| &p.place, |p, v| p.place = v, false)}
+            {text_field(form, Field::ContactPerson, "f-contact", |p| &p.contact_person, |p, v| p.contact_person = v, false)}
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn Plan(form: Form) -> impl IntoView {
+    let t = move || form.lang.get().drafts();
+    view! {
+        <fieldset class="form-section">
+            <legend>{move || t().section_plan}</legend>
+            {text_field(form, Field::Purpose, "f-purpose", |p| &p.purpose, |p, v| p.purpose = v, true)}
+            {text_field(form, Field::LocalIssue, "f-issue", |p| &p.local_issue, |p, v| p.local_issue = v, true)}
+            {text_field(form, Field::Activities, "f-activities", |p| &p.activities, |p, v| p.activities = v, true)}
+            {text_field(form, Field::Outcomes, "f-outcomes", |p| &p.outcomes, |p, v| p.outcomes = v, true)}
+            {text_field(form, Field::RoleDivision, "f-roles", |p| &p.role_division, |p, v| p.role_division = v, true)}
+        </fieldset>
+    }
+}
+
+/// 令和N年度: this fiscal year, the two before and the two after (and the
+/// draft's own year if it is outside those).
+#[component]
+fn FiscalYear(form: Form) -> impl IntoView {
+    let lang = form.lang;
+    let now = fiscal_year_of(today_jst());
+    let own = form.proposal.with_untracked(|p| p.fiscal_year);
+    let mut years: Vec<u16> = (now.saturating_sub(2)..=now + 2).collect();
+    if !years.contains(&own) {
+        years.push(own);
+        years.sort_unstable();
+    }
+    let options = years
+        .into_iter()
+        .map(|y| {
+            view! {
+                <option value=y.to_string() selected=move || form.proposal.with(|p| p.fiscal_year == y)>
+                    {move || i18n::fiscal_year(lang.get(), y)}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for="f-year">{move || i18n::field_label(lang.get(), &Field::FiscalYear)}</label>
+            <select id="f-year" on:change=move |ev| {
+                if let Ok(y) = event_target_value(&ev).parse::<u16>() {
+                    form.change(Field::FiscalYear, |p| p.fiscal_year = y);
+                }
+            }>
+                {options}
+            </select>
+            {form.error_view(Field::FiscalYear, "f-year-error".into())}
+        </div>
+    }
+}
+
+/// `12,000円` / `¥12,000`.
+pub fn format_yen(lang: Lang, amount: u64) -> String {
+    let digits = amount.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match lang {
+        Lang::Ja => format!("{out}円"),
+        Lang::En => format!("¥{out}"),
+    }
+}
+
+/// 部門 from [`DIVISION_RULES`], with its budget cap.
+#[component]
+fn DivisionSelect(form: Form) -> impl IntoView {
+    let lang = form.lang;
+    let options = DIVISION_RULES
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let label = move || {
+                let name = match lang.get() {
+                    Lang::Ja => r.label_ja,
+                    Lang::En => r.label_en,
+                };
+                match r.budget_cap_yen {
+                    Some(cap) => format!("{name}（{} {}）", lang.get().drafts().cap, format_yen(lang.get(), cap)),
+                    None => name.to_string(),
+                }
+            };
+            view! {
+                <option value=i.to_string() selected=move || form.proposal.with(|p| p.division == r.division)>
+                    {label}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for="f-division">{move || i18n::field_label(lang.get(), &Field::Division)}</label>
+            <select id="f-division" on:change=move |ev| {
+                let rules = event_target_value(&ev).parse::<usize>().ok().and_then(|i| DIVISION_RULES.get(i));
+                if let Some(r) = rules {
+                    form.change(Field::Division, |p| p.division = r.division);
+                }
+            }>
+                {options}
+            </select>
+            {form.error_view(Field::Division, "f-division-error".into())}
+        </div>
+    }
+}
+
+/// 協働課 from [`DEPARTMENTS`]; the proposal stores the Japanese name.
+#[component]
+fn DepartmentSelect(form: Form) -> impl IntoView {
+    let lang = form.lang;
+    let options = DEPARTMENTS
+        .iter()
+        .map(|dep| {
+            view! {
+                <option value=dep.name_ja selected=move || form.proposal.with(|p| p.department == dep.name_ja)>
+                    {move || match lang.get() {
+                        Lang::Ja => dep.name_ja,
+                        Lang::En => dep.name_en,
+                    }}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <label for="f-department">{move || i18n::field_label(lang.get(), &Field::Department)}</label>
+            <select id="f-department" aria-describedby="f-department-error" on:change=move |ev| {
+                let value = event_target_value(&ev);
+                form.change(Field::Department, move |p| p.department = value);
+            }>
+                <option value="" selected=move || form.proposal.with(|p| p.department.is_empty())>
+                    {move || lang.get().drafts().choose_department}
+                </option>
+                {options}
+            </select>
+            {form.error_view(Field::Department, "f-department-error".into())}
+        </div>
+    }
+}

@@ -1,0 +1,152 @@
+//! A proposal as a document: read-only (submitted drafts) and printable
+//! (`/drafts/:id/print`, with the print stylesheet in `style.css`).
+
+use super::draft_form::format_yen;
+use crate::drafts::use_drafts;
+use crate::i18n::{self, Lang};
+use crate::state::{set_title, use_app};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use tsunagari_core::YearStyle;
+use tsunagari_core::calendar::{format_date_en_with, format_date_ja_with};
+use tsunagari_core::proposal::{BudgetKind, Field, Proposal, department, rules_for};
+
+fn label(lang: Lang, f: Field) -> String {
+    i18n::field_label(lang, &f)
+}
+
+#[component]
+pub fn ProposalView(proposal: Proposal) -> impl IntoView {
+    let state = use_app();
+    let lang = state.lang;
+    let p = StoredValue::new(proposal);
+    let group_name = move || {
+        let id = p.with_value(|p| p.group_id.clone());
+        state
+            .groups
+            .with(|gs| gs.iter().find(|g| g.id == id).map(|g| g.name.clone()))
+            .unwrap_or(id)
+    };
+    move || {
+        let lang = lang.get();
+        let p = p.get_value();
+        let division = rules_for(p.division)
+            .map(|r| {
+                if lang == Lang::Ja {
+                    r.label_ja
+                } else {
+                    r.label_en
+                }
+            })
+            .unwrap_or_else(|| i18n::division_label(lang, p.division));
+        let dept = department(&p.department)
+            .map(|d| {
+                if lang == Lang::Ja {
+                    d.name_ja
+                } else {
+                    d.name_en
+                }
+            })
+            .unwrap_or(&p.department)
+            .to_string();
+        let text_row = |f: Field, v: &str| {
+            view! { <tr><th scope="row">{label(lang, f)}</th><td class="pre-line">{v.to_string()}</td></tr> }
+        };
+        let date = |d| match lang {
+            Lang::Ja => format_date_ja_with(d, YearStyle::Gregorian),
+            Lang::En => format_date_en_with(d, YearStyle::Gregorian),
+        };
+        let schedule = p
+            .schedule
+            .iter()
+            .map(|m| view! { <tr><td>{date(m.date)}</td><td>{m.what.clone()}</td></tr> })
+            .collect_view();
+        let budget_rows = |kind: BudgetKind| {
+            p.budget
+                .iter()
+                .filter(|l| l.kind == kind)
+                .map(|l| {
+                    let k = if lang == Lang::Ja { kind.label_ja() } else { kind.label_en() };
+                    view! {
+                        <tr><td>{k}</td><td>{l.item.clone()}</td><td class="num">{format_yen(lang, l.amount_yen)}</td></tr>
+                    }
+                })
+                .collect_view()
+        };
+        let totals = p.totals();
+        let t = lang.drafts();
+        view! {
+            <article class="proposal-doc" data-testid="proposal-doc">
+                <h2>{if lang == Lang::Ja { "協働のまちづくりチャレンジ事業 提案書" } else { "Civic partnership challenge program: proposal" }}</h2>
+                <table class="doc-table">
+                    <tbody>
+                        <tr><th scope="row">{label(lang, Field::FiscalYear)}</th><td>{i18n::fiscal_year(lang, p.fiscal_year)}</td></tr>
+                        <tr><th scope="row">{label(lang, Field::Division)}</th><td>{division}</td></tr>
+                        <tr><th scope="row">{label(lang, Field::GroupId)}</th><td>{group_name()}</td></tr>
+                        {text_row(Field::Title, &p.title)}
+                        {text_row(Field::Summary, &p.summary)}
+                        {text_row(Field::Purpose, &p.purpose)}
+                        {text_row(Field::LocalIssue, &p.local_issue)}
+                        {text_row(Field::Activities, &p.activities)}
+                        {text_row(Field::Place, &p.place)}
+                        {text_row(Field::Outcomes, &p.outcomes)}
+                        {text_row(Field::RoleDivision, &p.role_division)}
+                        {text_row(Field::Department, &dept)}
+                        {text_row(Field::ContactPerson, &p.contact_person)}
+                    </tbody>
+                </table>
+                <h3>{t.section_schedule}</h3>
+                <table class="doc-table"><tbody>{schedule}</tbody></table>
+                <h3>{t.section_budget}</h3>
+                <table class="doc-table">
+                    <tbody>{budget_rows(BudgetKind::Income)} {budget_rows(BudgetKind::Expense)}</tbody>
+                    <tfoot>
+                        <tr><th scope="row" colspan="2">{t.income_total}</th><td class="num">{format_yen(lang, totals.income_yen)}</td></tr>
+                        <tr><th scope="row" colspan="2">{t.expense_total}</th><td class="num">{format_yen(lang, totals.expense_yen)}</td></tr>
+                    </tfoot>
+                </table>
+            </article>
+        }
+    }
+}
+
+/// `/drafts/:id/print`: the document alone, with a 印刷 button.
+#[component]
+pub fn DraftPrintPage() -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let params = use_params_map();
+    let lang = state.lang;
+    let t = move || lang.get().drafts();
+    let id = move || params.with(|p| p.get("id").unwrap_or_default());
+    let proposal = Memo::new(move |_| {
+        let id = id();
+        d.locals.with(|m| {
+            m.values()
+                .find(|l| l.draft.id.as_str() == id && !l.draft.deleted)
+                .map(|l| l.draft.proposal.clone())
+        })
+    });
+    Effect::new(move |_| {
+        let title = proposal
+            .with(|p| p.as_ref().map(|p| p.title.clone()))
+            .unwrap_or_default();
+        set_title(&title, lang.get());
+    });
+    view! {
+        <div class="container page">
+            <p class="no-print">
+                <a href=move || format!("/drafts/{}", id())>{move || t().back_to_editor}</a>
+                " "
+                <button type="button" class="button" on:click=|_| { let _ = window().print(); }>
+                    {move || t().print}
+                </button>
+            </p>
+            {move || match proposal.get() {
+                Some(p) => view! { <ProposalView proposal=p/> }.into_any(),
+                None if d.loaded.get() => view! { <p>{move || t().draft_not_found}</p> }.into_any(),
+                None => view! { <p class="empty">{move || lang.get().texts().loading}</p> }.into_any(),
+            }}
+        </div>
+    }
+}

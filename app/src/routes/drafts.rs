@@ -1,0 +1,186 @@
+//! `/drafts`: the group's proposal drafts on this device, their sync state,
+//! and the sync status line with a 今すぐ同期 button.
+
+use crate::drafts::{DraftSync, Drafts, use_drafts};
+use crate::event_ui::today_jst;
+use crate::i18n::{self, Lang};
+use crate::state::{set_title, use_app};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use tsunagari_core::Division;
+use tsunagari_core::calendar::fiscal_year_of;
+use tsunagari_core::sync::{DraftState, LocalDraft};
+
+#[component]
+pub fn DraftsPage() -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let lang = state.lang;
+    let t = move || lang.get().drafts();
+    Effect::new(move |_| set_title(t().drafts_title, lang.get()));
+    let navigate = use_navigate();
+    let new_draft = move |_| {
+        if let Some(id) = d.create(fiscal_year_of(today_jst()), Division::General) {
+            navigate(&format!("/drafts/{id}"), Default::default());
+        }
+    };
+    let group = move || d.session.with(|s| s.as_ref().map(|s| s.group_name.clone()));
+    view! {
+        <div class="container page">
+            <h1>{move || t().drafts_title}</h1>
+            {move || group().map(|g| view! { <p class="group-name-line">{g}</p> })}
+            <SyncLine/>
+            <Show
+                when=move || d.session.with(Option::is_some)
+                fallback=move || {
+                    let signed_out = d.status.get() == DraftSync::SignedOut;
+                    view! {
+                        <div class="notice" data-testid="need-signin">
+                            <p>{move || if signed_out { t().signed_out_kept } else { t().need_signin }}</p>
+                            <a class="button" href="/signin">{move || t().go_signin}</a>
+                        </div>
+                    }
+                }
+            >
+                <p>
+                    <button type="button" class="button" data-testid="new-draft" on:click=new_draft.clone()>
+                        {move || t().new_draft}
+                    </button>
+                </p>
+            </Show>
+            <DraftList/>
+        </div>
+    }
+}
+
+/// オフライン / 同期中 / すべて同期済み / N件が同期待ち / N件の競合, and the
+/// time of the last complete sync.
+#[component]
+pub fn SyncLine() -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let lang = state.lang;
+    let t = move || lang.get().drafts();
+    let status = move || sync_status(d, lang.get(), state.online.get());
+    let last = move || match d.last_synced.get() {
+        Some(ms) => format!("{}: {}", t().last_sync, i18n::format_jst(ms)),
+        None => t().never_synced.to_string(),
+    };
+    view! {
+        <div class="sync-line">
+            <p class="sync-status" data-testid="sync-status" aria-live="polite">{status}</p>
+            <p class="last-sync" data-testid="last-sync">{last}</p>
+            <Show when=move || d.session.with(Option::is_some)>
+                <button
+                    type="button"
+                    class="button secondary"
+                    data-testid="sync-now"
+                    disabled=move || !state.online.get()
+                    on:click=move |_| crate::drafts::sync::request(d)
+                >
+                    {move || t().sync_now}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+fn sync_status(d: Drafts, lang: Lang, online: bool) -> String {
+    let t = lang.drafts();
+    if !online {
+        return t.sync_offline.to_string();
+    }
+    match d.status.get() {
+        DraftSync::Syncing => return t.sync_running.to_string(),
+        DraftSync::SignedOut => return t.signed_out_kept.to_string(),
+        DraftSync::StorageFailed => return t.sync_storage_failed.to_string(),
+        _ => {}
+    }
+    let (waiting, conflicts) = d.outbox.with(|o| {
+        let list = d.group_drafts();
+        let states: Vec<DraftState> = list
+            .iter()
+            .map(|l| l.state(o.is_waiting(&l.draft.id)))
+            .collect();
+        (
+            states
+                .iter()
+                .filter(|s| matches!(s, DraftState::Waiting | DraftState::OnlyLocal))
+                .count(),
+            states
+                .iter()
+                .filter(|s| **s == DraftState::Conflict)
+                .count(),
+        )
+    });
+    let mut parts = Vec::new();
+    if d.status.get() == DraftSync::Failed {
+        parts.push(t.sync_failed.to_string());
+    }
+    if conflicts > 0 {
+        parts.push(i18n::conflict_count(lang, conflicts));
+    }
+    if waiting > 0 {
+        parts.push(i18n::waiting_count(lang, waiting));
+    }
+    if parts.is_empty() {
+        return t.all_synced.to_string();
+    }
+    parts.join(" / ")
+}
+
+#[component]
+fn DraftList() -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let lang = state.lang;
+    move || {
+        let lang = lang.get();
+        let list = d.group_drafts();
+        if list.is_empty() {
+            if d.session.with(Option::is_none) {
+                return ().into_any();
+            }
+            let message = if d.loaded.get() {
+                lang.drafts().no_drafts
+            } else {
+                lang.texts().loading
+            };
+            return view! { <p class="empty">{message}</p> }.into_any();
+        }
+        let items = d.outbox.with(|o| {
+            list.iter()
+                .map(|l| item(l, l.state(o.is_waiting(&l.draft.id)), lang))
+                .collect_view()
+        });
+        view! { <ul class="draft-list" data-testid="draft-list">{items}</ul> }.into_any()
+    }
+}
+
+fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
+    let t = lang.drafts();
+    let p = &l.draft.proposal;
+    let title = if p.title.trim().is_empty() {
+        t.untitled.to_string()
+    } else {
+        p.title.clone()
+    };
+    let class = match s {
+        DraftState::Conflict => "badge warn",
+        DraftState::Synced | DraftState::Submitted => "badge ok",
+        _ => "badge",
+    };
+    let year = i18n::fiscal_year(lang, p.fiscal_year);
+    view! {
+        <li>
+            <a class="draft-card" data-testid="draft-link" href=format!("/drafts/{}", l.draft.id)>
+                <span class="draft-title">{title}</span>
+                <span class=class data-testid="draft-state">{i18n::draft_state(lang, s)}</span>
+                <small class="draft-meta">
+                    {year} " · " {i18n::division_label(lang, p.division)} " · "
+                    {t.changed_at} ": " {i18n::format_jst(l.draft.updated_at_ms as f64)}
+                </small>
+            </a>
+        </li>
+    }
+}
