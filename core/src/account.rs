@@ -64,7 +64,7 @@ pub fn normalize_login(login: &str) -> String {
 /// Checks a login name after [`normalize_login`].
 pub fn check_login(login: &str) -> Result<(), AccountError> {
     let n = login.chars().count();
-    if n < LOGIN_MIN || n > LOGIN_MAX {
+    if !(LOGIN_MIN..=LOGIN_MAX).contains(&n) {
         return Err(AccountError {
             message_ja: "ログイン名は3〜32文字にしてください。",
             message_en: "A login name has 3 to 32 characters.",

@@ -10,7 +10,7 @@ use tsunagari_core::opendata::{self, ImportReport, Schema};
 use tsunagari_core::{Cursor, Date, Event, EventCategory, EventSeed, FeedPage, Group, normalize};
 
 use crate::feed;
-use crate::store::{Feed, Store, StoreError, UpsertSummary};
+use crate::store::{Feed, Source, Store, StoreError, UpsertSummary};
 
 /// The calendar's name in `.ics` files (`X-WR-CALNAME`).
 pub const CALENDAR_NAME: &str = "つながり 金沢 協働のまちづくり";
@@ -129,7 +129,9 @@ pub fn sort_by_start(events: &mut [Event]) {
 
 /// Every live event, sorted by start.
 pub async fn all(store: &Store) -> Result<Vec<Event>, StoreError> {
-    let mut events = feed::full::<Event>(store, Feed::Events).await?.items;
+    let mut events = feed::full::<Event>(store, Source::Feed(Feed::Events))
+        .await?
+        .items;
     sort_by_start(&mut events);
     Ok(events)
 }
@@ -292,7 +294,9 @@ async fn keep_links(store: &Store, imported: &mut [Event]) -> Result<(), StoreEr
 
 /// Every live group (for linking organisers).
 pub async fn live_groups(store: &Store) -> Result<Vec<Group>, StoreError> {
-    Ok(feed::full::<Group>(store, Feed::Groups).await?.items)
+    Ok(feed::full::<Group>(store, Source::Feed(Feed::Groups))
+        .await?
+        .items)
 }
 
 /// What `import-events` did.

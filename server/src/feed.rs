@@ -12,11 +12,11 @@
 use serde::de::DeserializeOwned;
 use tsunagari_core::{Cursor, FeedPage};
 
-use crate::store::{Feed, Store, StoreError};
+use crate::store::{Feed, Source, Store, StoreError};
 
-fn decode<T: DeserializeOwned>(feed: Feed, id: &str, body: &str) -> Result<T, StoreError> {
+fn decode<T: DeserializeOwned>(from: Source, id: &str, body: &str) -> Result<T, StoreError> {
     serde_json::from_str(body).map_err(|source| StoreError::Corrupt {
-        table: feed.table(),
+        table: from.table(),
         id: id.to_string(),
         source,
     })
@@ -33,13 +33,13 @@ fn cursor(store: &Store, seq: i64) -> String {
 /// Everything live, `reset: true`.
 pub async fn full<T: DeserializeOwned>(
     store: &Store,
-    feed: Feed,
+    from: Source<'_>,
 ) -> Result<FeedPage<T>, StoreError> {
-    let snapshot = store.snapshot(feed).await?;
+    let snapshot = store.snapshot_of(from).await?;
     let items = snapshot
         .rows
         .iter()
-        .map(|(id, body)| decode(feed, id, body))
+        .map(|(id, body)| decode(from, id, body))
         .collect::<Result<_, _>>()?;
     Ok(FeedPage {
         cursor: cursor(store, snapshot.seq),
@@ -55,12 +55,21 @@ pub async fn page<T: DeserializeOwned>(
     feed: Feed,
     since: Option<&Cursor>,
 ) -> Result<FeedPage<T>, StoreError> {
+    page_of(store, Source::Feed(feed), since).await
+}
+
+/// The same for any source (one group's drafts).
+pub async fn page_of<T: DeserializeOwned>(
+    store: &Store,
+    from: Source<'_>,
+    since: Option<&Cursor>,
+) -> Result<FeedPage<T>, StoreError> {
     let Some(since) = since.filter(|c| c.epoch == store.epoch()) else {
-        return full(store, feed).await;
+        return full(store, from).await;
     };
-    let changes = store.changes_since(feed, since.seq).await?;
+    let changes = store.changes_of(from, since.seq).await?;
     if since.seq > changes.seq {
-        return full(store, feed).await;
+        return full(store, from).await;
     }
     let mut items = Vec::new();
     let mut deleted = Vec::new();
@@ -68,7 +77,7 @@ pub async fn page<T: DeserializeOwned>(
         if row.deleted {
             deleted.push(row.id.clone());
         } else {
-            items.push(decode(feed, &row.id, &row.body)?);
+            items.push(decode(from, &row.id, &row.body)?);
         }
     }
     // Rows committed between reading the counter and the rows may carry a

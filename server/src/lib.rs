@@ -5,6 +5,9 @@
 //! with gzip or brotli as the client asks.
 
 pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod drafts;
 pub mod events;
 pub mod feed;
 pub mod groups;

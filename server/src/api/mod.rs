@@ -2,7 +2,13 @@
 //!
 //! Every failure is an [`ApiError`], answered with a status and an
 //! `ApiErrorBody {error, message}`; a client's mistake is a 4xx, never a 500.
-//! Every answer carries `Cache-Control: no-store`.
+//! Every answer carries `Cache-Control: no-store`. Group accounts are in
+//! [`auth`], proposal drafts in [`drafts`]; JSON bodies and bearer tokens are
+//! read by the extractors of [`extract`].
+
+mod auth;
+mod drafts;
+pub mod extract;
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -40,8 +46,18 @@ pub enum ApiError {
     EventNotFound(String),
     #[error("There is no API endpoint at {0}.")]
     NoSuchEndpoint(String),
-    #[error("This API endpoint does not accept that method (use GET).")]
-    MethodNotAllowed,
+    #[error("This API endpoint does not accept that method (use {0}).")]
+    MethodNotAllowed(&'static str),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("The request body is larger than {} bytes.", extract::MAX_BODY_BYTES)]
+    TooLarge,
+    #[error("{0}")]
+    Auth(#[from] crate::auth::AuthError),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("There is no draft with the id {0:?} for your group.")]
+    DraftNotFound(String),
     #[error("The server could not read its database; please try again later.")]
     Storage(#[from] StoreError),
     #[error("The server's data file {0} is damaged; please tell the maintainers.")]
@@ -53,16 +69,29 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::BadCursor(_) | ApiError::BadQuery(_) | ApiError::BadPath(_) => {
-                StatusCode::BAD_REQUEST
-            }
+            ApiError::BadCursor(_)
+            | ApiError::BadQuery(_)
+            | ApiError::BadPath(_)
+            | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::GroupNotFound(_)
             | ApiError::EventNotFound(_)
+            | ApiError::DraftNotFound(_)
             | ApiError::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Auth(e) => auth::status(e),
             ApiError::Storage(_) | ApiError::DataFile(_) | ApiError::Clock => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
+        }
+    }
+
+    /// The sentence for the client: internal failures are not described.
+    fn public_message(&self) -> String {
+        match self {
+            ApiError::Auth(e) => auth::message(e),
+            _ => self.to_string(),
         }
     }
 
@@ -72,10 +101,15 @@ impl ApiError {
             ApiError::BadCursor(_) => "bad_cursor",
             ApiError::BadQuery(_) => "bad_query",
             ApiError::BadPath(_) => "bad_path",
+            ApiError::BadRequest(_) => "bad_request",
             ApiError::GroupNotFound(_)
             | ApiError::EventNotFound(_)
+            | ApiError::DraftNotFound(_)
             | ApiError::NoSuchEndpoint(_) => "not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::MethodNotAllowed(_) => "method_not_allowed",
+            ApiError::TooLarge => "too_large",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Auth(e) => auth::code(e),
             ApiError::Storage(_) => "storage",
             ApiError::DataFile(_) => "data_file",
             ApiError::Clock => "clock",
@@ -89,17 +123,24 @@ impl IntoResponse for ApiError {
         if let ApiError::Storage(e) = &self {
             tracing::error!("storage: {e}");
         }
+        if status.is_server_error() && !matches!(self, ApiError::Storage(_)) {
+            tracing::error!("{}: {self}", self.code());
+        }
         let body = ApiErrorBody {
             error: self.code().to_string(),
-            message: self.to_string(),
+            message: self.public_message(),
         };
         let mut res = (status, Json(body)).into_response();
         // Also outside the API router's layer (`/api` itself).
         res.headers_mut()
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        if status == StatusCode::METHOD_NOT_ALLOWED {
-            res.headers_mut()
-                .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        match &self {
+            ApiError::MethodNotAllowed(allow) => {
+                res.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static(allow));
+            }
+            ApiError::Auth(e) => auth::add_headers(e, res.headers_mut()),
+            _ => {}
         }
         res
     }
@@ -113,7 +154,10 @@ pub fn router(state: AppState) -> Router {
         .route("/events", get(event_feed))
         .route("/events/{id}", get(event))
         .route("/city-contacts", get(city_contacts))
+        .merge(auth::router())
+        .merge(drafts::router())
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(extract::body_limit())
         .fallback(not_found)
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -314,5 +358,22 @@ pub async fn not_found(OriginalUri(uri): OriginalUri) -> ApiError {
 }
 
 async fn method_not_allowed() -> ApiError {
-    ApiError::MethodNotAllowed
+    ApiError::MethodNotAllowed("GET, HEAD")
+}
+
+/// For the routes that take POST only.
+async fn post_only() -> ApiError {
+    ApiError::MethodNotAllowed("POST")
+}
+
+impl From<crate::drafts::DraftsError> for ApiError {
+    fn from(e: crate::drafts::DraftsError) -> ApiError {
+        use crate::drafts::DraftsError;
+        match e {
+            DraftsError::BadRequest(_) => ApiError::BadRequest(e.to_string()),
+            DraftsError::Forbidden(m) => ApiError::Forbidden(m),
+            DraftsError::Clock => ApiError::Clock,
+            DraftsError::Store(e) => ApiError::Storage(e),
+        }
+    }
 }

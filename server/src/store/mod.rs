@@ -8,10 +8,45 @@
 //! holds the database's `epoch`, a random id made when it was created.
 //!
 //! The backends only run SQL ([`sqlite`], [`postgres`]); what a change means
-//! (import, tombstone, reading a feed) is written once, here.
+//! (import, tombstone, reading a feed) is written once, here. The newer
+//! tables ([`accounts`], [`drafts`]) write each query once, with `$1`
+//! placeholders (SQLite reads them too), and the dispatch macros below
+//! compile it for both backends.
 
+/// Runs `$body` with `$pool` bound to the pool of whichever backend the
+/// store has: one query text, compiled for SQLite and for PostgreSQL.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.backend {
+            Backend::Sqlite($pool) => $body,
+            Backend::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// The same for an open transaction (`$conn` is the connection).
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            WriteTx::Sqlite(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+            WriteTx::Postgres(tx) => {
+                let $conn = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+mod accounts;
+mod drafts;
 mod postgres;
 mod sqlite;
+
+pub use accounts::{Credentials, MemberRow, Redeemed};
+pub use drafts::{DraftTx, Source};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -245,6 +280,15 @@ impl Store {
             Backend::Sqlite(pool) => pool.close().await,
             Backend::Postgres(pool) => pool.close().await,
         }
+    }
+
+    /// A write transaction that does not touch the change counter (accounts,
+    /// sessions): SQLite still takes its write lock first.
+    async fn begin(&self) -> Result<WriteTx> {
+        Ok(match &self.backend {
+            Backend::Sqlite(pool) => WriteTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Backend::Postgres(pool) => WriteTx::Postgres(pool.begin().await?),
+        })
     }
 
     async fn begin_write(&self) -> Result<WriteTx> {

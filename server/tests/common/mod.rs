@@ -165,3 +165,66 @@ pub fn demo_data() -> Option<PathBuf> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/groups.json");
     path.is_file().then_some(path)
 }
+
+/// A request with an optional bearer token and an optional JSON body.
+pub async fn call(
+    router: &Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    json: Option<&str>,
+) -> Answer {
+    let mut req = Request::builder().method(method).uri(uri);
+    if let Some(token) = token {
+        req = req.header("authorization", format!("Bearer {token}"));
+    }
+    let body = match json {
+        Some(text) => {
+            req = req.header("content-type", "application/json");
+            Body::from(text.to_string())
+        }
+        None => Body::empty(),
+    };
+    send(router, req.body(body).expect("request")).await
+}
+
+pub async fn post_json(router: &Router, uri: &str, token: Option<&str>, json: &str) -> Answer {
+    call(router, "POST", uri, token, Some(json)).await
+}
+
+/// The demo seed's small directory, an account for porepore and machiya, and
+/// a member of each signed in: `(porepore token, machiya token)`.
+pub async fn two_members(db: &TestDb, app: &Router) -> (String, String) {
+    tsunagari_server::groups::import(&db.store, &small_seed())
+        .await
+        .expect("seed");
+    let mut tokens = Vec::new();
+    for (group, login) in [("porepore", "pore.member"), ("machiya", "machiya.member")] {
+        tokens.push(redeem_new(db, app, group, login).await);
+    }
+    let machiya = tokens.pop().expect("two");
+    let porepore = tokens.pop().expect("two");
+    (porepore, machiya)
+}
+
+pub const PASSPHRASE: &str = "かなざわのまちづくり2025";
+
+/// Invites (the API way) and redeems a member of `group`; its token.
+pub async fn redeem_new(db: &TestDb, app: &Router, group: &str, login: &str) -> String {
+    let now = tsunagari_server::clock::Millis::now().expect("clock");
+    let code = tsunagari_server::auth::invite(&db.store, group, 14, now)
+        .await
+        .expect("invite");
+    let body = serde_json::json!({"code": code, "login": login, "passphrase": PASSPHRASE});
+    let answer = post_json(app, "/api/auth/redeem", None, &body.to_string()).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    answer.json()["token"]
+        .as_str()
+        .expect("a token")
+        .to_string()
+}

@@ -1,0 +1,61 @@
+//! `/api/drafts...`: push mutations, pull the group's drafts, read one.
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tsunagari_core::Cursor;
+use tsunagari_core::sync::{Draft, DraftId, PullResponse, PushRequest, PushResponse};
+
+use super::extract::ApiJson;
+use super::{ApiError, FeedQuery, bad_query, post_only};
+use crate::AppState;
+use crate::auth::Member;
+use crate::clock::Millis;
+use crate::drafts;
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/drafts", get(pull))
+        .route("/drafts/push", post(push).fallback(post_only))
+        .route("/drafts/{id}", get(one))
+}
+
+async fn push(
+    State(state): State<AppState>,
+    member: Member,
+    ApiJson(req): ApiJson<PushRequest>,
+) -> Result<Json<PushResponse>, ApiError> {
+    Ok(Json(
+        drafts::push(&state.store, &member, &req, Millis::now).await?,
+    ))
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    member: Member,
+    query: Result<Query<FeedQuery>, QueryRejection>,
+) -> Result<Json<PullResponse>, ApiError> {
+    let Query(query) = query.map_err(bad_query)?;
+    let since = query
+        .since
+        .as_deref()
+        .map(str::parse::<Cursor>)
+        .transpose()?;
+    Ok(Json(
+        drafts::feed(&state.store, &member, since.as_ref()).await?,
+    ))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    member: Member,
+    id: Result<UrlPath<String>, PathRejection>,
+) -> Result<Json<Draft>, ApiError> {
+    let UrlPath(id) = id.map_err(|e| ApiError::BadPath(e.body_text()))?;
+    let parsed = DraftId::parse(&id).map_err(|e| ApiError::BadPath(format!("{e} (got {id:?})")))?;
+    match drafts::get(&state.store, &member, &parsed).await? {
+        Some(draft) => Ok(Json(draft)),
+        None => Err(ApiError::DraftNotFound(id)),
+    }
+}
