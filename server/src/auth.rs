@@ -37,6 +37,9 @@ pub const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 pub const CODE_LEN: usize = 12;
 /// How long an invitation is valid unless `invite --days` says otherwise.
 pub const DEFAULT_INVITATION_DAYS: i64 = 14;
+/// The demo group whose account `serve` makes on its first start
+/// (四十万きずな町会).
+pub const DEMO_ACCOUNT_GROUP: &str = "shijima-kizuna-chokai";
 /// Failed sign-ins allowed per login within the window.
 pub const MAX_FAILURES: usize = 5;
 pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;

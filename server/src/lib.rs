@@ -9,6 +9,7 @@ pub mod auth;
 pub mod clock;
 pub mod drafts;
 pub mod events;
+pub mod export;
 pub mod feed;
 pub mod groups;
 pub mod seed;

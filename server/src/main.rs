@@ -1,5 +1,6 @@
 //! `tsunagari-server serve | import-groups FILE | delete-group ID |
-//! import-events FILE | export-events | fill-synthetic-events N`.
+//! import-events FILE | export-events | fill-synthetic-events N |
+//! create-account | invite | members | revoke | export-submissions`.
 
 mod cli;
 

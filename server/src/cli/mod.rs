@@ -1,11 +1,15 @@
-//! The command line: hand-rolled parsing and the commands.
+//! The command line: hand-rolled parsing and the commands (the account and
+//! submission commands are in [`accounts`]).
+
+mod accounts;
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use tsunagari_server::clock::Millis;
 use tsunagari_server::store::{Store, is_postgres_url};
-use tsunagari_server::{AppState, events, groups};
+use tsunagari_server::{AppState, auth, events, groups};
 
 pub const USAGE: &str = "\
 usage:
@@ -18,6 +22,11 @@ usage:
   tsunagari-server import-events FILE [--data-dir data/run]
   tsunagari-server export-events [--out FILE] [--data-dir data/run]
   tsunagari-server fill-synthetic-events N [--data-dir data/run]
+  tsunagari-server create-account --group ID [--data-dir data/run]
+  tsunagari-server invite --group ID [--days 14] [--data-dir data/run]
+  tsunagari-server members --group ID [--data-dir data/run]
+  tsunagari-server revoke --login NAME [--data-dir data/run]
+  tsunagari-server export-submissions --format json|csv [--out FILE] [--data-dir data/run]
 
 The database is <data-dir>/tsunagari.sqlite, or PostgreSQL when DATABASE_URL
 starts with postgres:// or postgresql://.";
@@ -54,6 +63,10 @@ pub enum Command {
     },
     FillSyntheticEvents {
         n: usize,
+        data_dir: PathBuf,
+    },
+    Accounts {
+        command: accounts::AccountCommand,
         data_dir: PathBuf,
     },
     Help,
@@ -101,6 +114,9 @@ pub fn parse(args: &[String]) -> Result<Command> {
         bail!("no command given");
     };
     let data_dir_default = PathBuf::from("data/run");
+    if let Some(parsed) = accounts::parse(command, rest, data_dir_default.clone())? {
+        return Ok(parsed);
+    }
     match command.as_str() {
         "serve" => {
             let known = [
@@ -255,6 +271,7 @@ pub fn run(command: Command) -> Result<()> {
                 println!("tsunagari: synthetic events: {summary}");
                 Ok(())
             }
+            Command::Accounts { command, data_dir } => accounts::run(command, &data_dir).await,
             Command::Help => Ok(()),
         }
     })
@@ -307,6 +324,7 @@ async fn serve(o: ServeOptions) -> Result<()> {
         .with_context(|| format!("loading the demo data {}", o.seed.display()))?
     {
         tracing::info!("first start: loaded {} ({summary})", o.seed.display());
+        seed_demo_account(&store).await?;
     }
     if let Some(summary) = events::seed_if_empty(&store, &o.events_seed)
         .await
@@ -346,6 +364,23 @@ async fn serve(o: ServeOptions) -> Result<()> {
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// On the first start, the demo group's account (no invitation: `invite`
+/// prints one), when the demo directory has that group.
+async fn seed_demo_account(store: &Store) -> Result<()> {
+    let now = Millis::now().context("the system clock is before 1970")?;
+    match auth::create_account(store, auth::DEMO_ACCOUNT_GROUP, now).await {
+        Ok(_) => {
+            tracing::info!("first start: account of {}", auth::DEMO_ACCOUNT_GROUP);
+            Ok(())
+        }
+        Err(auth::AuthError::UnknownGroup(id)) => {
+            tracing::warn!("the demo data has no group {id}: no demo account");
+            Ok(())
+        }
+        Err(e) => Err(e).context("creating the demo account"),
+    }
 }
 
 /// SIGINT (Ctrl-C) or SIGTERM.

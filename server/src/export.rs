@@ -1,0 +1,181 @@
+//! `export-submissions`: the submitted proposals, for the city's staff, as
+//! JSON or as a CSV that Excel opens in Japan (UTF-8 with BOM, CRLF,
+//! RFC 4180 quoting, one header row).
+
+use serde::Serialize;
+use tsunagari_core::proposal::Proposal;
+use tsunagari_core::sync::Draft;
+
+use crate::groups;
+use crate::store::{Store, StoreError};
+
+/// One submitted proposal with what a reader needs beside the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Submission {
+    pub draft_id: String,
+    pub group_id: String,
+    /// The directory's name, or the id when the group left the directory.
+    pub group_name: String,
+    pub submitted_at: String,
+    /// `令和7年度`.
+    pub fiscal_year_ja: String,
+    /// `一般部門`.
+    pub division_ja: String,
+    pub income_total_yen: u64,
+    pub expense_total_yen: u64,
+    /// Every field as the group wrote it.
+    pub proposal: Proposal,
+}
+
+/// Every submitted, not deleted draft, oldest submission first.
+pub async fn submissions(store: &Store) -> Result<Vec<Submission>, StoreError> {
+    let mut out = Vec::new();
+    for draft in store.submitted_drafts().await? {
+        let group_name = groups::get(store, &draft.group_id)
+            .await?
+            .map_or_else(|| draft.group_id.clone(), |g| g.name);
+        out.push(submission(draft, group_name));
+    }
+    Ok(out)
+}
+
+fn submission(draft: Draft, group_name: String) -> Submission {
+    let totals = draft.proposal.totals();
+    Submission {
+        draft_id: draft.id.to_string(),
+        group_id: draft.group_id,
+        group_name,
+        submitted_at: draft.submitted_at.unwrap_or_default(),
+        fiscal_year_ja: draft.proposal.fiscal_year_ja(),
+        division_ja: draft.proposal.division.label_ja().to_string(),
+        income_total_yen: totals.income_yen,
+        expense_total_yen: totals.expense_yen,
+        proposal: draft.proposal,
+    }
+}
+
+/// A JSON array, pretty-printed, ending with a newline.
+pub fn to_json(submissions: &[Submission]) -> Result<String, serde_json::Error> {
+    Ok(serde_json::to_string_pretty(submissions)? + "\n")
+}
+
+const HEADER: [&str; 21] = [
+    "下書きID",
+    "団体ID",
+    "団体名",
+    "提出日時",
+    "年度",
+    "年度（西暦）",
+    "部門",
+    "事業名",
+    "収入合計（円）",
+    "支出合計（円）",
+    "事業の概要",
+    "事業の目的",
+    "解決したい地域の課題",
+    "活動内容",
+    "実施スケジュール",
+    "実施場所",
+    "期待される成果",
+    "役割分担",
+    "協働課",
+    "収支予算",
+    "担当者",
+];
+
+/// RFC 4180: a field with `"`, `,`, CR or LF is quoted, `"` doubled.
+fn field(out: &mut String, value: &str) {
+    if value.contains(['"', ',', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&value.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(value);
+    }
+}
+
+fn record(out: &mut String, values: &[String]) {
+    for (i, value) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        field(out, value);
+    }
+    out.push_str("\r\n");
+}
+
+/// The CSV: BOM, header row, one row per submission; lists (schedule,
+/// budget) are one line per item inside their cell.
+pub fn to_csv(submissions: &[Submission]) -> String {
+    let mut out = String::from("\u{feff}");
+    record(&mut out, &HEADER.map(String::from));
+    for s in submissions {
+        let p = &s.proposal;
+        let schedule = p
+            .schedule
+            .iter()
+            .map(|m| format!("{} {}", m.date, m.what))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let budget = p
+            .budget
+            .iter()
+            .map(|l| format!("{} {} {}円", l.kind.label_ja(), l.item, l.amount_yen))
+            .collect::<Vec<_>>()
+            .join("\n");
+        record(
+            &mut out,
+            &[
+                s.draft_id.clone(),
+                s.group_id.clone(),
+                s.group_name.clone(),
+                s.submitted_at.clone(),
+                s.fiscal_year_ja.clone(),
+                p.fiscal_year.to_string(),
+                s.division_ja.clone(),
+                p.title.clone(),
+                s.income_total_yen.to_string(),
+                s.expense_total_yen.to_string(),
+                p.summary.clone(),
+                p.purpose.clone(),
+                p.local_issue.clone(),
+                p.activities.clone(),
+                schedule,
+                p.place.clone(),
+                p.outcomes.clone(),
+                p.role_division.clone(),
+                p.department.clone(),
+                budget,
+                p.contact_person.clone(),
+            ],
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_quoted_only_when_needed() {
+        let mut out = String::new();
+        record(
+            &mut out,
+            &["a".into(), "b,c".into(), "say \"hi\"".into(), "1\n2".into()],
+        );
+        assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"1\n2\"\r\n");
+    }
+
+    #[test]
+    fn an_empty_export_is_a_bom_and_the_header() {
+        let csv = to_csv(&[]);
+        assert!(
+            csv.starts_with(
+                "\u{feff}下書きID,団体ID,団体名,提出日時,年度,年度（西暦）,部門,事業名"
+            )
+        );
+        assert_eq!(csv.matches("\r\n").count(), 1);
+        assert_eq!(to_json(&[]).expect("json"), "[]\n");
+    }
+}
