@@ -8,6 +8,9 @@
 //!   database was restored from a backup without changing its epoch): the
 //!   client holds changes the server never made, so it gets a full
 //!   snapshot with `reset: true` too, rather than an error it cannot fix.
+//!
+//! A group's drafts differ in one way: tombstones are items whose body says
+//! `deleted: true`, in deltas and snapshots alike.
 
 use serde::de::DeserializeOwned;
 use tsunagari_core::{Cursor, FeedPage};
@@ -73,8 +76,11 @@ pub async fn page_of<T: DeserializeOwned>(
     }
     let mut items = Vec::new();
     let mut deleted = Vec::new();
+    // Drafts carry their tombstones as items (`Draft::deleted`); the
+    // reference feeds send deleted ids.
+    let tombstones_as_items = matches!(from, Source::Drafts { .. });
     for row in &changes.rows {
-        if row.deleted {
+        if row.deleted && !tombstones_as_items {
             deleted.push(row.id.clone());
         } else {
             items.push(decode(from, &row.id, &row.body)?);

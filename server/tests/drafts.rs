@@ -271,17 +271,25 @@ async fn a_delete_is_a_tombstone_in_the_pull() {
         .await;
         assert_eq!(applied(&r[0]), 2, "{}", db.name);
         let delta = pull(&app, &pore, Some(&page.cursor)).await;
-        assert!(!delta.reset && delta.items.is_empty(), "{}", db.name);
-        assert_eq!(delta.deleted, ["draft-0001"], "{}", db.name);
+        assert!(!delta.reset && delta.deleted.is_empty(), "{}", db.name);
+        assert_eq!(delta.items.len(), 1, "{}", db.name);
+        assert!(
+            delta.items[0].deleted,
+            "the tombstone is an item: {}",
+            db.name
+        );
+        assert_eq!(delta.items[0].revision, 2, "{}", db.name);
         assert_eq!(
             get_draft(&app, &pore, "draft-0001")
                 .await
                 .api_error(StatusCode::NOT_FOUND),
             "not_found"
         );
+        let snapshot = pull(&app, &pore, None).await;
         assert!(
-            pull(&app, &pore, None).await.items.is_empty(),
-            "a snapshot has no tombstones"
+            snapshot.reset && snapshot.items.len() == 1 && snapshot.items[0].deleted,
+            "a snapshot carries the tombstone: {}",
+            db.name
         );
     }
 }

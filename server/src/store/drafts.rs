@@ -57,7 +57,10 @@ impl Store {
         })
     }
 
-    /// Everything live in `source`, and the counter read with it.
+    /// Everything in `source`, and the counter read with it. A group's
+    /// drafts include tombstones (their body says `deleted: true`): a device
+    /// holding unsent edits of a deleted draft restores it with a plain
+    /// fast-forward Put instead of guessing a base (core/src/sync.rs).
     pub async fn snapshot_of(&self, source: Source<'_>) -> Result<Snapshot> {
         let group_id = match source {
             Source::Feed(feed) => return self.snapshot(feed).await,
@@ -66,7 +69,7 @@ impl Store {
         let mut tx = self.begin_read().await?;
         let counter = "SELECT seq FROM meta WHERE id = 1";
         let rows = "SELECT id, CAST(body AS TEXT) AS body FROM drafts \
-                    WHERE group_id = $1 AND NOT deleted ORDER BY id";
+                    WHERE group_id = $1 ORDER BY id";
         let snapshot = on_tx!(&mut tx, conn => Snapshot {
             seq: sqlx::query_scalar(counter).fetch_one(&mut *conn).await?,
             rows: sqlx::query_as(rows).bind(group_id).fetch_all(conn).await?,
