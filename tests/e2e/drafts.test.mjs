@@ -1,0 +1,187 @@
+// Proposal drafts end to end: a member registers with an invitation code,
+// writes a draft, goes really offline (the server process is killed),
+// reloads, finds the text, comes back and syncs; then two members of the
+// same group edit one draft offline on two phones and both edits survive.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Server, launchBrowser, phoneContext, persistentPhoneContext, DirectoryPage } from './fixtures.mjs';
+
+const GROUP = 'shijima-kizuna-chokai';
+const PASSPHRASE = 'しじまの町を歩いて見守る';
+
+/** An invitation code for the demo group account (the CLI prints the code
+ * on stdout; `admin` also returns its stderr note). */
+async function inviteCode(server) {
+  const out = await server.admin('invite', '--group', GROUP);
+  const code = out.split('\n').map((l) => l.trim()).find((l) => /^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/.test(l));
+  assert.ok(code, `an invitation code in: ${out}`);
+  return code;
+}
+
+/** The server's copy of the group's drafts, read with the member's own sign-in. */
+async function serverDrafts(url, login) {
+  const signin = await fetch(`${url}/api/auth/signin`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, passphrase: PASSPHRASE }),
+  });
+  assert.equal(signin.status, 200, 'the member can sign in through the API');
+  const { token } = await signin.json();
+  const page = await (await fetch(`${url}/api/drafts`, { headers: { authorization: `Bearer ${token}` } })).json();
+  return page.items.filter((d) => !d.deleted);
+}
+
+/** The drafts pages as a member uses them. */
+class DraftsApp {
+  constructor(page, baseUrl) {
+    this.page = page;
+    this.baseUrl = baseUrl;
+  }
+
+  // actions
+  async redeem(code, login) {
+    await this.page.goto(`${this.baseUrl}/signin`);
+    await this.page.getByRole('button', { name: '招待コードで登録' }).click();
+    await this.page.getByLabel('招待コード').fill(code);
+    await this.page.getByLabel('ログイン名').fill(login);
+    await this.page.getByLabel('パスフレーズ').fill(PASSPHRASE);
+    await this.page.getByRole('button', { name: '登録してサインイン' }).click();
+    await this.page.waitForURL(/\/drafts$/);
+    await this.page.locator('main h1', { hasText: '提案書の下書き' }).waitFor();
+  }
+  async newDraft() {
+    await this.page.getByRole('button', { name: '新しい下書き' }).click();
+    await this.page.waitForURL(/\/drafts\/[A-Za-z0-9_-]{8,}$/);
+    await this.field('事業名').waitFor();
+  }
+  field(label) { return this.page.getByLabel(label, { exact: true }); }
+  async type(label, text) { await this.field(label).fill(text); }
+  async waitSaved() { await this.page.locator('[data-testid=save-status]', { hasText: '保存しました' }).waitFor(); }
+  async syncNow() { await this.page.locator('[data-testid=sync-now]').click(); }
+  async openList() {
+    await this.page.getByRole('link', { name: '提案書', exact: true }).click();
+    await this.page.waitForURL(/\/drafts$/);
+  }
+  async openDraft(title) { await this.page.locator('[data-testid=draft-link]', { hasText: title }).click(); }
+
+  // results
+  draftState() { return this.page.locator('[data-testid=draft-state]').first(); }
+  async waitState(text) {
+    await this.page.locator('[data-testid=draft-state]', { hasText: text }).first().waitFor({ timeout: 20_000 });
+  }
+  async waitAllSynced() {
+    await this.page.locator('[data-testid=sync-status]', { hasText: 'すべて同期済み' }).waitFor({ timeout: 20_000 });
+  }
+  syncStatus() { return this.page.locator('[data-testid=sync-status]'); }
+}
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+test('a draft written offline survives a reload and reaches the server when back online', async () => {
+  const server = new Server();
+  const url = await server.start();
+  const context = await phoneContext(browser);
+  try {
+    const page = await context.newPage();
+    const app = new DraftsApp(page, url);
+    await page.goto(url);
+    await new DirectoryPage(page, url).waitServiceWorker();
+
+    await app.redeem(await inviteCode(server), 'mimamori.a');
+    await app.newDraft();
+    await app.type('事業名', 'しじま見守り散歩');
+    await app.waitSaved();
+    await app.waitState('同期済み');
+
+    await server.stop(); // really offline
+    await app.type('事業の概要', '町会の有志が週に二度、通学路を歩いて子どもと高齢者を見守ります。');
+    await app.type('事業名', 'しじま見守り散歩2025');
+    await app.waitSaved();
+    await page.reload();
+    await app.field('事業名').waitFor();
+    assert.equal(await app.field('事業名').inputValue(), 'しじま見守り散歩2025');
+    assert.equal(await app.field('事業の概要').inputValue(), '町会の有志が週に二度、通学路を歩いて子どもと高齢者を見守ります。');
+    await app.waitState('同期待ち');
+    await app.syncNow(); // still offline: the app says so and keeps the edit
+    await page.locator('[data-testid=sync-status]', { hasText: 'サーバーに接続できません' }).waitFor({ timeout: 20_000 });
+
+    await server.start(); // back online
+    await app.syncNow();
+    await app.waitState('同期済み');
+    await app.waitAllSynced();
+    assert.match(await page.locator('[data-testid=last-sync]').innerText(), /最終同期: \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
+
+    const drafts = await serverDrafts(url, 'mimamori.a');
+    assert.equal(drafts.length, 1);
+    assert.equal(drafts[0].proposal.title, 'しじま見守り散歩2025');
+    assert.equal(drafts[0].proposal.summary, '町会の有志が週に二度、通学路を歩いて子どもと高齢者を見守ります。');
+
+    await app.openList();
+    const item = page.locator('[data-testid=draft-link]', { hasText: 'しじま見守り散歩2025' });
+    await item.waitFor();
+    assert.match(await item.innerText(), /同期済み/);
+  } finally {
+    await context.close();
+    await server.dispose();
+  }
+});
+
+test('two members edit different fields of one draft offline; after syncing both phones and the server have both edits', async () => {
+  const server = new Server();
+  const url = await server.start();
+  const phoneA = await persistentPhoneContext();
+  const phoneB = await persistentPhoneContext();
+  try {
+    const a = new DraftsApp(await phoneA.newPage(), url);
+    const b = new DraftsApp(await phoneB.newPage(), url);
+    await a.redeem(await inviteCode(server), 'kizuna.a');
+    await b.redeem(await inviteCode(server), 'kizuna.b');
+
+    // A writes the draft; B pulls it and opens it.
+    await a.newDraft();
+    await a.type('事業名', '町会の防災マップづくり');
+    await a.type('実施場所', '四十万公民館');
+    await a.waitSaved();
+    await a.waitState('同期済み');
+    await b.syncNow();
+    await b.openDraft('町会の防災マップづくり');
+    await b.field('事業名').waitFor();
+    assert.equal(await b.field('実施場所').inputValue(), '四十万公民館');
+
+    // Both phones offline; each changes a different field.
+    await server.stop();
+    await a.type('事業名', '町会の防災マップづくりと避難訓練');
+    await a.waitSaved();
+    await b.type('実施場所', '四十万小学校の体育館');
+    await b.waitSaved();
+    await a.waitState('同期待ち');
+    await b.waitState('同期待ち');
+
+    // Back online: A syncs first, then B (whose base is now stale: merged),
+    // then A again to pull B's edit.
+    await server.start();
+    await a.syncNow();
+    await a.waitState('同期済み');
+    await b.syncNow();
+    await b.waitState('同期済み');
+    await a.syncNow();
+    await a.waitAllSynced();
+
+    for (const phone of [a, b]) {
+      await phone.page.waitForFunction(() => document.querySelector('#f-place')?.value === '四十万小学校の体育館' &&
+        document.querySelector('#f-title')?.value === '町会の防災マップづくりと避難訓練', null, { timeout: 20_000 });
+      assert.equal(await phone.field('事業名').inputValue(), '町会の防災マップづくりと避難訓練');
+      assert.equal(await phone.field('実施場所').inputValue(), '四十万小学校の体育館');
+      assert.doesNotMatch(await phone.draftState().innerText(), /競合/);
+    }
+    const drafts = await serverDrafts(url, 'kizuna.b');
+    assert.equal(drafts.length, 1);
+    assert.equal(drafts[0].proposal.title, '町会の防災マップづくりと避難訓練');
+    assert.equal(drafts[0].proposal.place, '四十万小学校の体育館');
+  } finally {
+    await phoneA.dispose();
+    await phoneB.dispose();
+    await server.dispose();
+  }
+});
