@@ -185,3 +185,57 @@ test('two members edit different fields of one draft offline; after syncing both
     await server.dispose();
   }
 });
+
+test('the same field changed on two phones offline: the conflict screen shows both versions and the choice syncs', async () => {
+  const server = new Server();
+  const url = await server.start();
+  const phoneA = await phoneContext(browser);
+  const phoneB = await phoneContext(browser);
+  try {
+    const a = new DraftsApp(await phoneA.newPage(), url);
+    const b = new DraftsApp(await phoneB.newPage(), url);
+    await a.redeem(await inviteCode(server), 'matsuri.a');
+    await b.redeem(await inviteCode(server), 'matsuri.b');
+    await a.newDraft();
+    await a.type('事業名', '夏まつり');
+    await a.waitSaved();
+    await a.waitState('同期済み');
+    await b.syncNow();
+    await b.openDraft('夏まつり');
+    await b.field('事業名').waitFor();
+
+    await server.stop();
+    await a.type('事業名', '夏まつり2026');
+    await a.waitSaved();
+    await b.type('事業名', 'しじま夏まつり');
+    await b.waitSaved();
+    await server.start();
+    await a.syncNow();
+    await a.waitState('同期済み');
+    await b.syncNow();
+
+    // B sees both versions side by side, its own text kept.
+    const conflict = b.page.locator('[data-testid=conflict]');
+    await conflict.waitFor({ timeout: 20_000 });
+    await b.waitState('競合');
+    assert.equal(await conflict.locator('[data-testid=mine]').innerText(), 'しじま夏まつり');
+    assert.equal(await conflict.locator('[data-testid=theirs]').innerText(), '夏まつり2026');
+    assert.ok(await b.page.locator('[data-testid=resolve]').isDisabled(), 'nothing chosen yet');
+
+    await conflict.getByRole('button', { name: '合わせて書き直す' }).click();
+    await conflict.getByLabel('使う内容').fill('しじま夏まつり2026');
+    await b.page.locator('[data-testid=resolve]').click();
+    await b.field('事業名').waitFor();
+    assert.equal(await b.field('事業名').inputValue(), 'しじま夏まつり2026');
+    await b.waitState('同期済み');
+
+    await a.syncNow();
+    await a.page.waitForFunction(() => document.querySelector('#f-title')?.value === 'しじま夏まつり2026', null, { timeout: 20_000 });
+    const drafts = await serverDrafts(url, 'matsuri.a');
+    assert.equal(drafts[0].proposal.title, 'しじま夏まつり2026');
+  } finally {
+    await phoneA.close();
+    await phoneB.close();
+    await server.dispose();
+  }
+});

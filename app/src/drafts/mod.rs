@@ -190,14 +190,17 @@ impl Drafts {
         .await
     }
 
-    /// Drafts of the signed-in member's group, newest change first.
+    /// Drafts of the signed-in member's group (signed out: every draft
+    /// kept on this device), newest change first.
     pub fn group_drafts(self) -> Vec<LocalDraft> {
         let group = self
             .session
             .with(|s| s.as_ref().map(|s| s.group_id.clone()));
         let mut list: Vec<LocalDraft> = self.locals.with(|m| {
             m.values()
-                .filter(|l| !l.draft.deleted && Some(&l.draft.group_id) == group.as_ref())
+                .filter(|l| {
+                    !l.draft.deleted && group.as_ref().is_none_or(|g| l.draft.group_id == *g)
+                })
                 .cloned()
                 .collect()
         });

@@ -31,7 +31,7 @@ pub fn DraftsPage() -> impl IntoView {
             {move || group().map(|g| view! { <p class="group-name-line">{g}</p> })}
             <SyncLine/>
             <Show
-                when=move || d.session.with(Option::is_some)
+                when=move || d.session.with(Option::is_some) || !d.loaded.get()
                 fallback=move || {
                     let signed_out = d.status.get() == DraftSync::SignedOut;
                     view! {
@@ -43,7 +43,13 @@ pub fn DraftsPage() -> impl IntoView {
                 }
             >
                 <p>
-                    <button type="button" class="button" data-testid="new-draft" on:click=new_draft.clone()>
+                    <button
+                        type="button"
+                        class="button"
+                        data-testid="new-draft"
+                        disabled=move || d.session.with(Option::is_none)
+                        on:click=new_draft.clone()
+                    >
                         {move || t().new_draft}
                     </button>
                 </p>
@@ -61,7 +67,12 @@ pub fn SyncLine() -> impl IntoView {
     let d = use_drafts();
     let lang = state.lang;
     let t = move || lang.get().drafts();
-    let status = move || sync_status(d, lang.get(), state.online.get());
+    let status = move || {
+        if !d.loaded.get() {
+            return lang.get().texts().loading.to_string();
+        }
+        sync_status(d, lang.get(), state.online.get())
+    };
     let last = move || match d.last_synced.get() {
         Some(ms) => format!("{}: {}", t().last_sync, i18n::format_jst(ms)),
         None => t().never_synced.to_string(),
@@ -89,6 +100,9 @@ fn sync_status(d: Drafts, lang: Lang, online: bool) -> String {
     let t = lang.drafts();
     if !online {
         return t.sync_offline.to_string();
+    }
+    if d.session.with(Option::is_none) && d.status.get() != DraftSync::SignedOut {
+        return String::new();
     }
     match d.status.get() {
         DraftSync::Syncing => return t.sync_running.to_string(),
@@ -138,7 +152,7 @@ fn DraftList() -> impl IntoView {
         let lang = lang.get();
         let list = d.group_drafts();
         if list.is_empty() {
-            if d.session.with(Option::is_none) {
+            if d.loaded.get() && d.session.with(Option::is_none) {
                 return ().into_any();
             }
             let message = if d.loaded.get() {
