@@ -85,3 +85,59 @@ function withTimeout(promise, ms) {
     );
   });
 }
+
+// ---- Background Sync of proposal drafts ----
+//
+// When a sync fails for want of a network, the app stores its next push
+// request (the outbox's `in_flight` mutations) in IndexedDB and registers
+// this tag. The browser fires `sync` once it is back online, even with the
+// app closed: the worker sends that stored request with the stored session.
+// Sending it again is safe: the server answers a mutation it has applied
+// with its stored result and applies nothing twice, and the app, when it
+// next runs, re-sends the same request and takes those stored answers.
+const DRAFTS_SYNC_TAG = 'tsunagari-drafts';
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === DRAFTS_SYNC_TAG) event.waitUntil(pushStoredDrafts());
+});
+
+/** Resolves when there is nothing to send or the server answered; rejects
+ * (the browser retries later) when the network failed. */
+async function pushStoredDrafts() {
+  const db = await openExistingDb('tsunagari');
+  if (!db) return;
+  let outbox;
+  let session;
+  try {
+    [outbox, session] = await Promise.all([readMeta(db, 'outbox'), readMeta(db, 'session')]);
+  } finally {
+    db.close();
+  }
+  if (!outbox || !session || !session.token || !outbox.in_flight || outbox.in_flight.length === 0) return;
+  const response = await fetch('/api/drafts/push', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
+    body: JSON.stringify({ client: outbox.client, mutations: outbox.in_flight }),
+  });
+  // A 4xx (signed out, refused) is the app's to explain: retrying won't help.
+  if (response.status >= 500) throw new Error(`push failed: ${response.status}`);
+}
+
+/** The app's database if it exists (never creates an empty one). */
+function openExistingDb(name) {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onupgradeneeded = () => request.transaction.abort();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => resolve(null);
+    request.onblocked = () => reject(new Error('database blocked'));
+  });
+}
+
+function readMeta(db, key) {
+  return new Promise((resolve, reject) => {
+    const request = db.transaction('meta').objectStore('meta').get(key);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}

@@ -121,3 +121,35 @@ pub fn activate_update() {
         }
     });
 }
+
+/// Asks the service worker to run `tag` when the browser is next online
+/// (Background Sync), where the browser has it; elsewhere nothing happens
+/// and the app syncs when it next runs online.
+pub fn register_background_sync(tag: &'static str) {
+    let ready = match window().navigator().service_worker().ready() {
+        Ok(ready) => ready,
+        Err(_) => return,
+    };
+    leptos::task::spawn_local(async move {
+        let Ok(registration) = JsFuture::from(ready).await else {
+            return;
+        };
+        let sync = js_sys::Reflect::get(&registration, &"sync".into()).unwrap_or_default();
+        if !sync.is_object() {
+            return; // no Background Sync in this browser
+        }
+        let register = js_sys::Reflect::get(&sync, &"register".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+        if let Some(register) = register
+            && let Ok(promise) = register.call1(&sync, &tag.into())
+            && let Ok(promise) = promise.dyn_into::<js_sys::Promise>()
+            && let Err(e) = JsFuture::from(promise).await
+        {
+            leptos::logging::warn!(
+                "background sync was not registered: {}",
+                crate::api::js_error(e)
+            );
+        }
+    });
+}

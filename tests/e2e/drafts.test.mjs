@@ -1,7 +1,9 @@
 // Proposal drafts end to end: a member registers with an invitation code,
 // writes a draft, goes really offline (the server process is killed),
 // reloads, finds the text, comes back and syncs; then two members of the
-// same group edit one draft offline on two phones and both edits survive.
+// same group edit one draft offline on two phones and both edits survive;
+// the conflict screen; a second tab waits for the first; and Background
+// Sync sends an offline edit through the service worker with the app closed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Server, launchBrowser, phoneContext, persistentPhoneContext, DirectoryPage } from './fixtures.mjs';
@@ -236,6 +238,87 @@ test('the same field changed on two phones offline: the conflict screen shows bo
   } finally {
     await phoneA.close();
     await phoneB.close();
+    await server.dispose();
+  }
+});
+
+test('a second tab waits while the first holds the drafts, then takes over with what the first saved', async () => {
+  const server = new Server();
+  const url = await server.start();
+  const context = await phoneContext(browser);
+  try {
+    const first = new DraftsApp(await context.newPage(), url);
+    await first.redeem(await inviteCode(server), 'mimamori.tab');
+    await first.newDraft();
+    await first.type('事業名', '二つのタブの下書き');
+    await first.waitSaved();
+
+    const page2 = await context.newPage();
+    await page2.goto(`${url}/drafts`);
+    const status = page2.locator('[data-testid=sync-status]');
+    await status.filter({ hasText: '別のタブ' }).waitFor();
+    assert.equal(await page2.locator('[data-testid=draft-link]').count(), 0, 'the waiting tab shows no stale list');
+
+    await first.page.close();
+    const item = page2.locator('[data-testid=draft-link]', { hasText: '二つのタブの下書き' });
+    await item.waitFor({ timeout: 20_000 });
+    assert.doesNotMatch(await status.innerText(), /別のタブ/);
+  } finally {
+    await context.close();
+    await server.dispose();
+  }
+});
+
+test('Background Sync: an edit made offline reaches the server through the service worker after the app was closed', async () => {
+  const server = new Server();
+  const url = await server.start();
+  const phone = await persistentPhoneContext();
+  try {
+    const page = await phone.newPage();
+    const app = new DraftsApp(page, url);
+    await page.goto(url);
+    await new DirectoryPage(page, url).waitServiceWorker();
+    await app.redeem(await inviteCode(server), 'mimamori.bg');
+    await app.newDraft();
+    await app.type('事業名', '夜回りの見守り');
+    await app.waitSaved();
+    await app.waitState('同期済み');
+
+    await phone.setOffline(true); // the phone has no network (page and service worker)
+    await app.type('実施場所', '四十万町内一円');
+    await app.waitSaved();
+    await page.locator('[data-testid=sync-status]', { hasText: 'オフライン' }).waitFor();
+    const syncTags = () => page.evaluate(async () => (await navigator.serviceWorker.ready).sync.getTags());
+    let tags = await syncTags();
+    for (let i = 0; i < 50 && tags.length === 0; i++) {
+      await new Promise((ok) => setTimeout(ok, 200));
+      tags = await syncTags();
+    }
+    assert.deepEqual(tags, ['tsunagari-drafts'], 'the app asked for Background Sync');
+
+    // The app is closed, then the network comes back: the browser fires
+    // `sync` and the service worker sends the stored edit.
+    const keepAlive = await phone.newPage();
+    await page.close();
+    await phone.setOffline(false);
+    let drafts = [];
+    for (let i = 0; i < 75 && drafts[0]?.proposal.place !== '四十万町内一円'; i++) {
+      await new Promise((ok) => setTimeout(ok, 200));
+      drafts = await serverDrafts(url, 'mimamori.bg');
+    }
+    assert.equal(drafts.length, 1);
+    assert.equal(drafts[0].proposal.place, '四十万町内一円', 'the service worker sent the stored edit');
+    assert.equal(drafts[0].proposal.title, '夜回りの見守り');
+
+    // The app, opened again, re-sends the same request: applied once, synced.
+    const reopened = new DraftsApp(keepAlive, url);
+    await keepAlive.goto(`${url}/drafts`);
+    await reopened.waitAllSynced();
+    const again = await serverDrafts(url, 'mimamori.bg');
+    assert.equal(again[0].revision, drafts[0].revision, 'the replayed request changed nothing');
+    assert.match(await keepAlive.locator('[data-testid=draft-link]', { hasText: '夜回りの見守り' }).innerText(), /同期済み/);
+  } finally {
+    await phone.dispose();
     await server.dispose();
   }
 });

@@ -6,6 +6,7 @@
 
 pub mod store;
 pub mod sync;
+mod tab_lock;
 
 use crate::api;
 use leptos::logging::warn;
@@ -57,6 +58,8 @@ pub struct Drafts {
     /// Epoch ms of the last complete sync.
     pub last_synced: RwSignal<Option<f64>>,
     pub save: RwSignal<SaveState>,
+    /// Another tab of this app holds the drafts; this one waits for it.
+    pub elsewhere: RwSignal<bool>,
     running: StoredValue<bool>,
     again: StoredValue<bool>,
     soon: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
@@ -106,7 +109,8 @@ fn now_ms() -> u64 {
 }
 
 impl Drafts {
-    /// Creates the state, reads IndexedDB, then syncs once if signed in.
+    /// Creates the state; once this tab holds the drafts lock
+    /// ([`tab_lock`]), reads IndexedDB, then syncs once if signed in.
     pub fn start() -> Drafts {
         let temporary = ClientId::parse(&random_id()).expect("random ids have the id shape");
         let d = Drafts {
@@ -117,15 +121,22 @@ impl Drafts {
             status: RwSignal::new(DraftSync::Idle),
             last_synced: RwSignal::new(None),
             save: RwSignal::new(SaveState::Idle),
+            elsewhere: RwSignal::new(false),
             running: StoredValue::new(false),
             again: StoredValue::new(false),
             soon: StoredValue::new(None),
         };
-        leptos::task::spawn_local(async move {
-            d.load().await;
-            d.loaded.set(true);
-            sync::request(d);
-        });
+        tab_lock::acquire(
+            move || d.elsewhere.set(true),
+            move || {
+                d.elsewhere.set(false);
+                leptos::task::spawn_local(async move {
+                    d.load().await;
+                    d.loaded.set(true);
+                    sync::request(d);
+                });
+            },
+        );
         // Every minute while the app is open.
         let _ =
             set_interval_with_handle(move || sync::request(d), std::time::Duration::from_secs(60));

@@ -84,6 +84,7 @@ async fn run(d: Drafts) {
         return;
     };
     if !window().navigator().on_line() {
+        stage_for_background(d).await;
         return;
     }
     d.status.set(DraftSync::Syncing);
@@ -121,6 +122,9 @@ async fn run(d: Drafts) {
         Err(Stop::Network(e)) => {
             warn!("draft sync: {e}");
             d.status.set(DraftSync::Failed);
+            // The request in flight is stored: the service worker may send
+            // it once the browser is back online, even with the app closed.
+            crate::pwa::register_background_sync(BACKGROUND_SYNC_TAG);
         }
         Err(Stop::Storage(e)) => {
             warn!("draft sync: {e}");
@@ -132,6 +136,49 @@ async fn run(d: Drafts) {
             d.status.set(DraftSync::SignedOut);
         }
     }
+}
+
+/// The service worker's Background Sync tag (public/sw.js).
+const BACKGROUND_SYNC_TAG: &str = "tsunagari-drafts";
+
+/// Offline: make the next push request now and store it with the outbox,
+/// then ask for Background Sync, so the service worker can send it when the
+/// browser is back online even if the app is closed by then. The app sends
+/// the same request (same mutation ids) when it next syncs; the server
+/// applies it once.
+async fn stage_for_background(d: Drafts) {
+    let db = match super::db().await {
+        Ok(db) => db,
+        Err(e) => {
+            warn!("{e}");
+            return;
+        }
+    };
+    // From here to the write nothing is awaited: memory and the stored copy
+    // get the same outbox, and no edit can slip in between.
+    let mut outbox = d.outbox.get_untracked();
+    if outbox.in_flight.is_empty() {
+        let made = d
+            .locals
+            .with_untracked(|m| outbox.next_push(|id| m.get(id)))
+            .is_some();
+        if !made {
+            return;
+        }
+        d.outbox.set(outbox.clone());
+        let write = Write {
+            put: &[],
+            remove: &[],
+            outbox: &outbox,
+            cursor: None,
+            synced_at: None,
+        };
+        if let Err(e) = store::write(&db, write).await {
+            warn!("{e}");
+            return;
+        }
+    }
+    crate::pwa::register_background_sync(BACKGROUND_SYNC_TAG);
 }
 
 /// The group's drafts this device holds (a pull only concerns those).

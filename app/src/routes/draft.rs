@@ -65,10 +65,19 @@ pub fn DraftPage() -> impl IntoView {
             state.lang.get(),
         );
     });
-    move || {
-        match mode.get() {
+    move || match mode.get() {
         Mode::Loading => view! {
-            <div class="container page"><p class="empty">{move || state.lang.get().texts().loading}</p></div>
+            <div class="container page">
+                <p class="empty" data-testid="draft-loading" aria-live="polite">
+                    {move || {
+                        if d.elsewhere.get() {
+                            state.lang.get().drafts().open_elsewhere
+                        } else {
+                            state.lang.get().texts().loading
+                        }
+                    }}
+                </p>
+            </div>
         }
         .into_any(),
         Mode::NotFound => view! {
@@ -108,7 +117,6 @@ pub fn DraftPage() -> impl IntoView {
             </div>
         }
         .into_any(),
-    }
     }
 }
 

@@ -68,6 +68,9 @@ pub fn SyncLine() -> impl IntoView {
     let lang = state.lang;
     let t = move || lang.get().drafts();
     let status = move || {
+        if d.elsewhere.get() {
+            return t().open_elsewhere.to_string();
+        }
         if !d.loaded.get() {
             return lang.get().texts().loading.to_string();
         }
