@@ -322,3 +322,42 @@ test('Background Sync: an edit made offline reaches the server through the servi
     await server.dispose();
   }
 });
+
+test('a phone shared by two groups: each member sees and syncs only their own group\'s drafts', async () => {
+  const server = new Server();
+  const url = await server.start();
+  const context = await phoneContext(browser);
+  try {
+    const page = await context.newPage();
+    const app = new DraftsApp(page, url);
+    await app.redeem(await inviteCode(server), 'mimamori.shared');
+    await app.newDraft();
+    await app.type('事業名', '町会の見守り');
+    await app.waitSaved();
+    await app.waitState('同期済み');
+
+    await page.goto(`${url}/signin`);
+    await page.getByRole('button', { name: 'サインアウト' }).click();
+    await page.getByRole('button', { name: '招待コードで登録' }).waitFor();
+    const other = (await server.admin('invite', '--group', 'porepore')).match(/[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/)[0];
+    await app.redeem(other, 'porepore.shared');
+    assert.equal(await page.locator('[data-testid=draft-link]', { hasText: '町会の見守り' }).count(), 0,
+      'the other group\'s draft is not listed');
+    await app.newDraft();
+    await app.type('事業名', 'ポレポレの居場所づくり');
+    await app.waitSaved();
+    await app.waitState('同期済み');
+
+    const signin = await fetch(`${url}/api/auth/signin`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'porepore.shared', passphrase: PASSPHRASE }),
+    });
+    const { token } = await signin.json();
+    const page2 = await (await fetch(`${url}/api/drafts`, { headers: { authorization: `Bearer ${token}` } })).json();
+    assert.deepEqual(page2.items.map((d) => d.proposal.title), ['ポレポレの居場所づくり']);
+    assert.deepEqual((await serverDrafts(url, 'mimamori.shared')).map((d) => d.proposal.title), ['町会の見守り']);
+  } finally {
+    await context.close();
+    await server.dispose();
+  }
+});

@@ -318,9 +318,32 @@ impl Drafts {
         {
             warn!("{e}");
         }
+        // The server ties a client id to the first group that used it: a
+        // phone shared by two groups starts a new one at each sign-in (with
+        // nothing in flight, nothing needs the old one any more).
+        // Only a tab that holds the drafts (and read them) writes the outbox.
+        if self.loaded.get_untracked() && self.outbox.with_untracked(|o| o.in_flight.is_empty()) {
+            self.new_client_id();
+            if let Err(e) = self.write(&[], &[]).await {
+                warn!("{e}");
+            }
+        }
         self.session.set(Some(session));
         self.status.set(DraftSync::Idle);
         sync::request(self);
+    }
+
+    /// A fresh client id for the outbox (numbering starts again at 1);
+    /// queued intents stay. Only when nothing is in flight.
+    pub fn new_client_id(self) {
+        if let Ok(client) = ClientId::parse(&random_id()) {
+            self.outbox.update(|o| {
+                if o.in_flight.is_empty() {
+                    o.client = client;
+                    o.last_n = 0;
+                }
+            });
+        }
     }
 
     /// Forgets the session on this device; drafts and unsent changes stay.

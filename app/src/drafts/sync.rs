@@ -19,7 +19,9 @@ use leptos::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Duration;
 use tsunagari_core::account::Session;
-use tsunagari_core::sync::{DraftId, Intent, LocalDraft, apply_pull, apply_result};
+use tsunagari_core::sync::{
+    ClientId, DraftId, Intent, LocalDraft, Rejection, apply_pull, apply_result,
+};
 
 /// Runs a sync now, or once more after the one under way.
 pub fn request(d: Drafts) {
@@ -98,7 +100,8 @@ async fn run(d: Drafts) {
     };
     let outcome = async {
         pull(d, &db, &session, &token).await?;
-        push(d, &db, &token).await?;
+        requeue_unsent(d, &session.group_id);
+        push(d, &db, &session.group_id, &token).await?;
         Ok::<(), Stop>(())
     }
     .await;
@@ -226,12 +229,73 @@ async fn pull(d: Drafts, db: &Database, session: &Session, token: &str) -> Resul
     Ok(())
 }
 
-async fn push(d: Drafts, db: &Database, token: &str) -> Result<(), Stop> {
+/// A safety net under the outbox: every draft of the group with content the
+/// server has not confirmed is queued, so nothing waits forever because an
+/// intent was lost (or queued while another group's member was signed in).
+/// Drafts in conflict, refused or submitted wait for the user instead.
+fn requeue_unsent(d: Drafts, group: &str) {
+    let unsent: Vec<DraftId> = d.locals.with_untracked(|m| {
+        m.values()
+            .filter(|l| {
+                l.draft.group_id == group
+                    && !l.draft.deleted
+                    && l.draft.submitted_at.is_none()
+                    && l.conflict.is_none()
+                    && l.rejected.is_none()
+                    && l.has_unsent(false)
+            })
+            .map(|l| l.draft.id.clone())
+            .collect()
+    });
+    if unsent
+        .iter()
+        .any(|id| d.outbox.with_untracked(|o| !o.is_waiting(id)))
+    {
+        d.outbox.update(|o| {
+            for id in &unsent {
+                if !o.is_waiting(id) {
+                    o.queue(id, Intent::Put);
+                }
+            }
+        });
+    }
+}
+
+/// Why the server refused a whole push (not the token: that is a 401), in
+/// words for the draft page. The request will not be sent again; the
+/// drafts keep their text and go out with their next edit.
+fn refusal(e: &ApiError) -> Option<Rejection> {
+    let ApiError::Refused { status, code } = e else {
+        return None;
+    };
+    let (reason_ja, reason_en) = match status {
+        401 | 429 | 500.. => return None,
+        413 => (
+            "この下書きは大きすぎてサーバーに送れません。長い文章を短くしてください。下書きはこの端末に残っています。".to_string(),
+            "This draft is too large to send. Please shorten long texts; the draft is kept on this device.".to_string(),
+        ),
+        403 => (
+            "この下書きは、サインイン中のメンバーの団体のものではないため送れません。その団体のメンバーとしてサインインしてください。".to_string(),
+            "This draft belongs to another group than the member signed in; sign in as a member of that group to send it.".to_string(),
+        ),
+        _ => (
+            format!("サーバーがこの変更を受け付けませんでした（{code}）。下書きはこの端末に残っています。"),
+            format!("The server did not accept this change ({code}). The draft is kept on this device."),
+        ),
+    };
+    Some(Rejection {
+        reason_ja,
+        reason_en,
+    })
+}
+
+async fn push(d: Drafts, db: &Database, group: &str, token: &str) -> Result<(), Stop> {
     loop {
         let mut outbox = d.outbox.get_untracked();
-        let request = d
-            .locals
-            .with_untracked(|m| outbox.next_push(|id| m.get(id)));
+        // Only the signed-in member's group: its token could not send others.
+        let request = d.locals.with_untracked(|m| {
+            outbox.next_push(|id| m.get(id).filter(|l| l.draft.group_id == group))
+        });
         let Some(request) = request else {
             return Ok(());
         };
@@ -246,7 +310,50 @@ async fn push(d: Drafts, db: &Database, token: &str) -> Result<(), Stop> {
             synced_at: None,
         };
         store::write(db, write).await?;
-        let response = api::push_drafts(token, &request).await?;
+        let response = match api::push_drafts(token, &request).await {
+            Ok(response) => response,
+            Err(e) => match refusal(&e) {
+                None => return Err(e.into()),
+                Some(rejection) => {
+                    warn!("draft push refused: {e}");
+                    let mut outbox = d.outbox.get_untracked();
+                    outbox.in_flight.clear();
+                    if matches!(e, ApiError::Refused { status: 403, .. })
+                        && let Ok(client) = ClientId::parse(&super::random_id())
+                    {
+                        // The id may be tied to another group (a shared phone).
+                        outbox.client = client;
+                        outbox.last_n = 0;
+                    }
+                    let refused: Vec<LocalDraft> = d.locals.with_untracked(|m| {
+                        request
+                            .mutations
+                            .iter()
+                            .filter_map(|mutation| m.get(&mutation.draft))
+                            .map(|l| LocalDraft {
+                                rejected: Some(rejection.clone()),
+                                ..l.clone()
+                            })
+                            .collect()
+                    });
+                    d.locals.update(|m| {
+                        for l in &refused {
+                            m.insert(l.draft.id.clone(), l.clone());
+                        }
+                    });
+                    d.outbox.set(outbox.clone());
+                    let write = Write {
+                        put: &refused,
+                        remove: &[],
+                        outbox: &outbox,
+                        cursor: None,
+                        synced_at: None,
+                    };
+                    store::write(db, write).await?;
+                    continue;
+                }
+            },
+        };
         let mut outbox = d.outbox.get_untracked();
         let answered = outbox.on_response(&response);
         if answered.is_empty() {
