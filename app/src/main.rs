@@ -85,6 +85,7 @@ fn App() -> impl IntoView {
                     <Route path=path!("/drafts/:id/print") view=routes::draft_view::DraftPrintPage/>
                     <Route path=path!("/bench") view=routes::bench::BenchPage/>
                     <Route path=path!("/bench/calendar") view=routes::bench_calendar::BenchCalendarPage/>
+                    <Route path=path!("/bench/drafts") view=routes::bench_drafts::BenchDraftsPage/>
                 </Routes>
             </main>
         </Router>

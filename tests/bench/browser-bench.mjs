@@ -2,6 +2,8 @@
 // phone width, against the real release server. Prints the figures.
 //   /bench           10,000 synthetic groups: search per keystroke, IndexedDB write
 //   /bench/calendar  20,000 synthetic events on the server: pull, store, month view, filter
+//   /bench/drafts    one device syncs 500 new drafts through the app's outbox (a new
+//                    phone and a new group account each run)
 import { Server, launchBrowser, phoneContext } from '../e2e/fixtures.mjs';
 
 const RUNS = 3;
@@ -34,11 +36,48 @@ async function bench(browser, path, prepare) {
   }
 }
 
+/** One run per fresh phone and group account: the sync of 500 drafts. */
+async function benchDrafts(browser) {
+  const server = new Server();
+  try {
+    const url = await server.start();
+    const runs = [];
+    for (const group of ['shijima-kizuna-chokai', 'porepore', 'nijinowa']) {
+      const out = await server.admin('invite', '--group', group);
+      const code = out.match(/\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b/)?.[0];
+      if (!code) throw new Error(`no invitation code in: ${out}`);
+      const context = await phoneContext(browser);
+      const page = await context.newPage();
+      await page.goto(`${url}/bench/drafts?code=${code}`);
+      await page.waitForFunction(() => {
+        const t = document.querySelector('[data-testid=bench-results]')?.textContent ?? '';
+        try { JSON.parse(t); return true; } catch { return false; }
+      }, null, { timeout: 300_000 });
+      const r = JSON.parse(await page.locator('[data-testid=bench-results]').innerText());
+      if (r.error) throw new Error(`/bench/drafts: ${r.error}`);
+      runs.push(r);
+      await context.close();
+    }
+    console.log(`\n/bench/drafts (${runs.length} runs: median, then every run)`);
+    for (const k of Object.keys(runs[0])) {
+      const vals = runs.map((r) => r[k]);
+      const median = [...vals].sort((a, b) => a - b)[Math.floor(vals.length / 2)];
+      console.log(`${k.padEnd(24)} ${String(median).padStart(10)}   runs: ${vals.join(', ')}`);
+    }
+  } finally {
+    await server.dispose();
+  }
+}
+
 const browser = await launchBrowser();
 try {
   console.log(`chromium ${browser.version()}, viewport 360x800`);
-  await bench(browser, '/bench');
-  await bench(browser, '/bench/calendar', (server) => server.admin('fill-synthetic-events', '20000'));
+  // BENCH_ONLY=drafts: the drafts figure alone (`cargo xtask bench --only sync`).
+  if (process.env.BENCH_ONLY !== 'drafts') {
+    await bench(browser, '/bench');
+    await bench(browser, '/bench/calendar', (server) => server.admin('fill-synthetic-events', '20000'));
+  }
+  await benchDrafts(browser);
 } finally {
   await browser.close();
 }

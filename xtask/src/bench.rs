@@ -5,13 +5,14 @@
 //!    search latency per keystroke over 10,000 synthetic groups and the time
 //!    to store them in IndexedDB (the app's hidden `/bench` route);
 //!    and, with 20,000 synthetic events on the server, the time to pull and
-//!    store them, to render a month view and to filter by text;
+//!    store them, to render a month view and to filter by text; and one
+//!    device syncing 500 drafts through the app's outbox (`/bench/drafts`);
 //! 3. the shipped app shell's size, raw, gzip and brotli;
 //! 4. draft sync against the real server on SQLite and on a throwaway
 //!    PostgreSQL cluster: one device syncing 500 drafts, and a load generator
 //!    on loopback (push and pull throughput, p50/p99).
 //!
-//! `cargo xtask bench --only sync` runs part 4 alone.
+//! `cargo xtask bench --only sync` runs part 4 and `/bench/drafts` alone.
 
 use anyhow::{Context, Result, bail};
 use std::fmt::Write as _;
@@ -36,10 +37,8 @@ pub fn run(args: &[String]) -> Result<()> {
     writeln!(report)?;
     if !only_sync {
         app_figures(&mut report)?;
-    } else {
-        crate::build_release()?;
     }
-    sync_figures(&mut report)?;
+    sync_figures(&mut report, only_sync)?;
 
     println!("\n{report}");
     let out = crate::workspace_root().join("target/bench-report.md");
@@ -74,43 +73,10 @@ fn app_figures(report: &mut String) -> Result<()> {
         String::from_utf8_lossy(&native.stdout)
     )?;
 
-    // The /bench pages exist only in a build with the app's `bench` feature,
-    // kept apart from the shipped bundle in target/bench-dist.
-    proc::step(
-        "build the app with its benchmark pages",
-        proc::cmd("trunk").args([
-            "build",
-            "--release",
-            "--features",
-            "bench",
-            "--dist",
-            "target/bench-dist",
-        ]),
-    )?;
-    crate::build_release()?;
-    let browser = proc::cmd("node")
-        .arg("tests/bench/browser-bench.mjs")
-        .env(
-            "TSUNAGARI_SERVER_BIN",
-            proc::release_bin("tsunagari-server"),
-        )
-        .env(
-            "TSUNAGARI_DIST",
-            crate::workspace_root().join("target/bench-dist"),
-        )
-        .env("CHROMIUM", crate::tools::CHROMIUM)
-        .output()
-        .context("running the browser benchmark")?;
-    if !browser.status.success() {
-        bail!(
-            "browser benchmark failed: {}",
-            String::from_utf8_lossy(&browser.stderr)
-        );
-    }
+    let browser = browser_bench(None)?;
     writeln!(
         report,
-        "## Browser (headless Chromium, release bundle with the bench pages)\n\n```\n{}```\n",
-        String::from_utf8_lossy(&browser.stdout)
+        "## Browser (headless Chromium, release bundle with the bench pages)\n\n```\n{browser}```\n"
     )?;
 
     let sizes = crate::sizes::app_shell(std::path::Path::new("dist"))?;
@@ -147,8 +113,59 @@ fn app_figures(report: &mut String) -> Result<()> {
     Ok(())
 }
 
-/// Part 4: `tests/bench/sync-bench.mjs` on SQLite, then on PostgreSQL.
-fn sync_figures(report: &mut String) -> Result<()> {
+/// The release bundle with the app's `bench` feature (the hidden /bench
+/// pages, kept apart from the shipped bundle in target/bench-dist), the
+/// release server, then `tests/bench/browser-bench.mjs`; `only` is passed
+/// as `BENCH_ONLY`. Returns what it printed.
+fn browser_bench(only: Option<&str>) -> Result<String> {
+    proc::step(
+        "build the app with its benchmark pages",
+        proc::cmd("trunk").args([
+            "build",
+            "--release",
+            "--features",
+            "bench",
+            "--dist",
+            "target/bench-dist",
+        ]),
+    )?;
+    crate::build_release()?;
+    let mut cmd = proc::cmd("node");
+    cmd.arg("tests/bench/browser-bench.mjs")
+        .env(
+            "TSUNAGARI_SERVER_BIN",
+            proc::release_bin("tsunagari-server"),
+        )
+        .env(
+            "TSUNAGARI_DIST",
+            crate::workspace_root().join("target/bench-dist"),
+        )
+        .env("CHROMIUM", crate::tools::CHROMIUM);
+    if let Some(only) = only {
+        cmd.env("BENCH_ONLY", only);
+    }
+    let out = cmd.output().context("running the browser benchmark")?;
+    if !out.status.success() {
+        bail!(
+            "browser benchmark failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Part 4: `tests/bench/sync-bench.mjs` on SQLite, then on PostgreSQL (and,
+/// with `--only sync`, the browser's /bench/drafts figure; the full bench
+/// prints it with the other browser figures).
+fn sync_figures(report: &mut String, with_browser: bool) -> Result<()> {
+    if with_browser {
+        let browser = browser_bench(Some("drafts"))?;
+        writeln!(
+            report,
+            "## Draft sync in the browser (headless Chromium, the app's outbox and IndexedDB)\n\n```\n{browser}```\n"
+        )?;
+    }
     let sync_bench = |database_url: Option<&str>| -> Result<String> {
         let mut cmd = proc::cmd("node");
         cmd.arg("tests/bench/sync-bench.mjs").env(

@@ -1,13 +1,15 @@
 //! One route, one file.
 
 pub mod agenda;
-// The hidden benchmark pages (`/bench`, `/bench/calendar`) are built only
+// The hidden benchmark pages (`/bench`, `/bench/calendar`, `/bench/drafts`) are built only
 // with the `bench` feature (`cargo xtask bench`); the shipped bundle answers
 // those paths with the not-found page and carries none of their code.
 #[cfg(feature = "bench")]
 pub mod bench;
 #[cfg(feature = "bench")]
 pub mod bench_calendar;
+#[cfg(feature = "bench")]
+pub mod bench_drafts;
 #[cfg(not(feature = "bench"))]
 pub mod bench {
     use leptos::prelude::*;
@@ -23,6 +25,15 @@ pub mod bench_calendar {
 
     #[component]
     pub fn BenchCalendarPage() -> impl IntoView {
+        view! { <super::not_found::NotFound/> }
+    }
+}
+#[cfg(not(feature = "bench"))]
+pub mod bench_drafts {
+    use leptos::prelude::*;
+
+    #[component]
+    pub fn BenchDraftsPage() -> impl IntoView {
         view! { <super::not_found::NotFound/> }
     }
 }
