@@ -361,3 +361,42 @@ test('a phone shared by two groups: each member sees and syncs only their own gr
     await server.dispose();
   }
 });
+
+test('a change pulled from another phone keeps the caret in the field being typed in', async () => {
+  const server = new Server();
+  const url = await server.start();
+  const phoneA = await phoneContext(browser);
+  const phoneB = await phoneContext(browser);
+  try {
+    const a = new DraftsApp(await phoneA.newPage(), url);
+    const b = new DraftsApp(await phoneB.newPage(), url);
+    await a.redeem(await inviteCode(server), 'caret.a');
+    await a.newDraft();
+    await a.type('事業名', 'しじま');
+    await a.waitSaved();
+    await a.waitState('同期済み');
+    await b.redeem(await inviteCode(server), 'caret.b');
+    await b.openDraft('しじま');
+    await b.type('実施場所', '四十万公民館');
+    await b.waitSaved();
+    await b.waitState('同期済み');
+
+    // A types in the title; its sync pulls B's place and updates the form
+    // (in place: Leptos rebuilds the same view without replacing elements).
+    await a.page.evaluate(() => { document.getElementById('f-title').dataset.mark = 'before'; });
+    await a.field('事業名').click();
+    await a.page.keyboard.press('End');
+    await a.page.keyboard.type('見守り');
+    await a.page.waitForFunction(() => document.querySelector('[data-testid=draft-state]')?.textContent.includes('同期済み')
+      && [...document.querySelectorAll('input')].some((i) => i.value === '四十万公民館'), null, { timeout: 20_000 });
+    assert.equal(await a.page.evaluate(() => document.activeElement?.dataset.mark), 'before',
+      'the form was updated in place: the same input still has the focus');
+    await a.page.keyboard.type('隊');
+    assert.equal(await a.field('事業名').inputValue(), 'しじま見守り隊', 'typing went on in the same field after the redraw');
+    assert.equal(await a.field('実施場所').inputValue(), '四十万公民館');
+  } finally {
+    await phoneA.close();
+    await phoneB.close();
+    await server.dispose();
+  }
+});
