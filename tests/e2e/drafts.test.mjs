@@ -400,3 +400,35 @@ test('a change pulled from another phone keeps the caret in the field being type
     await server.dispose();
   }
 });
+
+test('typing without a pause is stored on the device at least every half second', async () => {
+  const server = new Server();
+  const url = await server.start();
+  const context = await phoneContext(browser);
+  try {
+    const app = new DraftsApp(await context.newPage(), url);
+    await app.redeem(await inviteCode(server), 'autosave.a');
+    await app.newDraft();
+    await app.field('事業名').click();
+    const storedTitle = () => app.page.evaluate(() => new Promise((ok, fail) => {
+      const open = indexedDB.open('tsunagari');
+      open.onerror = () => fail(open.error);
+      open.onsuccess = () => {
+        const all = open.result.transaction('drafts').objectStore('drafts').getAll();
+        all.onsuccess = () => { ok(all.result.map((l) => l.draft.proposal.title).join('|')); open.result.close(); };
+        all.onerror = () => fail(all.error);
+      };
+    }));
+    // 40 keystrokes 100 ms apart: never a 300 ms pause.
+    const typing = app.page.keyboard.type('x'.repeat(40), { delay: 100 });
+    await app.page.waitForTimeout(2500);
+    const midway = await storedTitle();
+    await typing;
+    assert.ok(midway.length >= 15, `after 2.5 s of typing, ${midway.length} of ~25 characters were stored`);
+    await app.waitSaved();
+    assert.equal(await storedTitle(), 'x'.repeat(40));
+  } finally {
+    await context.close();
+    await server.dispose();
+  }
+});

@@ -1,6 +1,7 @@
 //! The proposal editor: every field of the form with its label and inline
-//! messages, saved to this device ~300 ms after typing stops (and when the
-//! page is hidden or left), then queued for the server.
+//! messages, saved to this device ~300 ms after typing stops, at least every
+//! ~450 ms while it goes on, and when the page is hidden or left; then
+//! queued for the server.
 
 mod fields;
 mod lists;
@@ -19,6 +20,9 @@ use tsunagari_core::sync::DraftId;
 
 /// How long typing must pause before the draft is written to IndexedDB.
 const SAVE_AFTER: Duration = Duration::from_millis(300);
+/// While typing goes on without such a pause, it is written at least this
+/// often: a crash never loses more than about half a second of typing.
+const SAVE_AT_LEAST_EVERY_MS: f64 = 450.0;
 
 /// What every field of the editor needs.
 #[derive(Clone, Copy)]
@@ -34,6 +38,8 @@ pub struct Form {
     id: StoredValue<DraftId>,
     drafts: Drafts,
     timer: StoredValue<Option<TimeoutHandle>>,
+    /// When the oldest unsaved change was made (epoch ms).
+    unsaved_since: StoredValue<Option<f64>>,
 }
 
 impl Form {
@@ -48,8 +54,14 @@ impl Form {
         if let Some(h) = self.timer.get_value() {
             h.clear();
         }
+        let now = js_sys::Date::now();
+        let since = self.unsaved_since.get_value().unwrap_or(now);
+        self.unsaved_since.set_value(Some(since));
         let handle = set_timeout_with_handle(move || self.flush(), SAVE_AFTER).ok();
         self.timer.set_value(handle);
+        if now - since >= SAVE_AT_LEAST_EVERY_MS {
+            self.flush();
+        }
     }
 
     /// Writes a pending change now.
@@ -57,6 +69,7 @@ impl Form {
         if let Some(h) = self.timer.get_value() {
             h.clear();
             self.timer.set_value(None);
+            self.unsaved_since.set_value(None);
             self.drafts.save_now(&self.id.get_value());
         }
     }
@@ -110,6 +123,7 @@ pub fn Editor(id: DraftId, initial: Proposal) -> impl IntoView {
         id: StoredValue::new(id.clone()),
         drafts: d,
         timer: StoredValue::new(None),
+        unsaved_since: StoredValue::new(None),
     };
     // A pull or a merge changed the draft under the form: show the new
     // content (the form is drawn again, with the new values).
