@@ -136,7 +136,7 @@ pub fn merge_proposals(base: &Proposal, ours: &Proposal, theirs: &Proposal) -> M
         ),
     };
     // Stable: conflicts with equal fields (duplicate item ids) keep walk order.
-    c.sort_by(|x, y| x.field.cmp(&y.field));
+    crate::sort::sort_by(&mut c, |x, y| x.field.cmp(&y.field));
     MergeOutcome {
         merged,
         conflicts: c,

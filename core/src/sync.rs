@@ -1044,12 +1044,14 @@ impl Outbox {
 
     /// How many drafts wait to be sent.
     pub fn waiting_drafts(&self) -> usize {
-        let ids: BTreeSet<&DraftId> = self
-            .in_flight
-            .iter()
-            .map(|m| &m.draft)
-            .chain(self.queued.iter().map(|(d, _)| d))
-            .collect();
+        // Inserted one by one: `collect` into a set compiles its own sort.
+        let mut ids: BTreeSet<&DraftId> = BTreeSet::new();
+        for id in self.in_flight.iter().map(|m| &m.draft) {
+            ids.insert(id);
+        }
+        for (id, _) in &self.queued {
+            ids.insert(id);
+        }
         ids.len()
     }
 
