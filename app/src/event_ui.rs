@@ -106,7 +106,7 @@ pub fn EventFilters() -> impl IntoView {
                 .filter(|e| !e.organiser.is_empty())
                 .map(|e| e.organiser.clone())
                 .collect();
-            names.sort();
+            tsunagari_core::sort::sort_by(&mut names, Ord::cmp);
             names.dedup();
             names
         })

@@ -488,7 +488,7 @@ pub fn events_on(day: Date, events: &[Event]) -> Vec<usize> {
         .filter(|(_, e)| e.is_on(day))
         .map(|(i, _)| i)
         .collect();
-    found.sort_by(|&a, &b| {
+    crate::sort::sort_indices(&mut found, &|a, b| {
         let (ea, eb) = (&events[a], &events[b]);
         // Starts before `day`: it runs all day, shown with the all-day events.
         let key = |e: &Event| {
@@ -521,7 +521,7 @@ pub fn months_with_events(events: &[Event]) -> Vec<YearMonth> {
             index += 1;
         }
     }
-    months.sort();
+    crate::sort::sort_by(&mut months, Ord::cmp);
     months.dedup();
     months
 }
@@ -543,7 +543,9 @@ pub fn upcoming(today: Date, events: &[Event]) -> Vec<usize> {
     let mut found: Vec<usize> = (0..events.len())
         .filter(|&i| events[i].last_day() >= today)
         .collect();
-    found.sort_by(|&a, &b| compare_start(&events[a], &events[b]).then(a.cmp(&b)));
+    crate::sort::sort_indices(&mut found, &|a, b| {
+        compare_start(&events[a], &events[b]).then(a.cmp(&b))
+    });
     found
 }
 
@@ -553,7 +555,9 @@ pub fn past(today: Date, events: &[Event]) -> Vec<usize> {
     let mut found: Vec<usize> = (0..events.len())
         .filter(|&i| events[i].last_day() < today)
         .collect();
-    found.sort_by(|&a, &b| compare_start(&events[b], &events[a]).then(a.cmp(&b)));
+    crate::sort::sort_indices(&mut found, &|a, b| {
+        compare_start(&events[b], &events[a]).then(a.cmp(&b))
+    });
     found
 }
 

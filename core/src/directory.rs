@@ -158,6 +158,20 @@ pub enum Division {
 }
 
 impl Division {
+    /// The snake_case code serde writes on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Division::Start => "start",
+            Division::General => "general",
+            Division::Collaboration => "collaboration",
+            Division::Student => "student",
+            Division::HighSchool => "high_school",
+            Division::StudentHighSchool => "student_high_school",
+            Division::PreChallenge => "pre_challenge",
+            Division::Alumni => "alumni",
+        }
+    }
+
     pub fn label_ja(self) -> &'static str {
         match self {
             Division::Start => "スタート部門",

@@ -13,6 +13,7 @@ pub mod merge;
 pub mod opendata;
 pub mod proposal;
 pub mod search;
+pub mod sort;
 pub mod sync;
 pub mod synthetic;
 pub mod wareki;

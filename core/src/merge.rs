@@ -136,24 +136,57 @@ pub fn merge_proposals(base: &Proposal, ours: &Proposal, theirs: &Proposal) -> M
         ),
     };
     // Stable: conflicts with equal fields (duplicate item ids) keep walk order.
-    c.sort_by(|x, y| x.field.cmp(&y.field));
+    crate::sort::sort_by(&mut c, |x, y| x.field.cmp(&y.field));
     MergeOutcome {
         merged,
         conflicts: c,
     }
 }
 
-/// A value's wire form, for showing it in a [`Conflict`].
-fn wire<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        Ok(other) => other.to_string(),
-        Err(_) => String::new(),
+/// A value's wire form, for showing it in a [`Conflict`]: what serde writes
+/// for it, without a JSON serialiser in the wasm (a test checks they agree).
+trait Wire {
+    fn wire(&self) -> String;
+}
+
+impl Wire for String {
+    fn wire(&self) -> String {
+        self.clone()
+    }
+}
+
+impl Wire for u16 {
+    fn wire(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Wire for u64 {
+    fn wire(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Wire for crate::calendar::Date {
+    fn wire(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Wire for crate::directory::Division {
+    fn wire(&self) -> String {
+        self.code().to_string()
+    }
+}
+
+impl Wire for crate::proposal::BudgetKind {
+    fn wire(&self) -> String {
+        self.code().to_string()
     }
 }
 
 /// The short-field rule. `base` is `None` for an item both sides added.
-fn pick<T: PartialEq + Clone + Serialize>(
+fn pick<T: PartialEq + Clone + Wire>(
     field: Field,
     base: Option<&T>,
     ours: &T,
@@ -167,9 +200,9 @@ fn pick<T: PartialEq + Clone + Serialize>(
     } else {
         conflicts.push(Conflict {
             field,
-            base: base.map(wire).unwrap_or_default(),
-            ours: wire(ours),
-            theirs: wire(theirs),
+            base: base.map(Wire::wire).unwrap_or_default(),
+            ours: ours.wire(),
+            theirs: theirs.wire(),
         });
         ours.clone()
     }
@@ -266,73 +299,109 @@ impl Item for BudgetLine {
 
 /// An item's key: its id and which occurrence of that id it is, so a list
 /// with a repeated id loses nothing.
-type Key = (String, usize);
+type Key<'a> = (&'a str, usize);
 
-fn keyed<I: Item>(list: &[I]) -> Vec<(Key, &I)> {
+fn keyed<'a>(ids: &[&'a str]) -> Vec<Key<'a>> {
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    list.iter()
-        .map(|item| {
-            let n = seen.entry(item.id()).or_insert(0);
-            let key = (item.id().to_string(), *n);
+    ids.iter()
+        .map(|&id| {
+            let n = seen.entry(id).or_insert(0);
+            let key = (id, *n);
             *n += 1;
-            (key, item)
+            key
         })
         .collect()
 }
 
 fn merge_list<I: Item>(base: &[I], ours: &[I], theirs: &[I], c: &mut Vec<Conflict>) -> Vec<I> {
-    let (kb, ko, kt) = (keyed(base), keyed(ours), keyed(theirs));
-    let mb: BTreeMap<&Key, &I> = kb.iter().map(|(k, i)| (k, *i)).collect();
-    let mo: BTreeMap<&Key, &I> = ko.iter().map(|(k, i)| (k, *i)).collect();
-    let mt: BTreeMap<&Key, &I> = kt.iter().map(|(k, i)| (k, *i)).collect();
-    let all: BTreeSet<&Key> = mb
-        .keys()
-        .chain(mo.keys())
-        .chain(mt.keys())
-        .copied()
-        .collect();
-
-    // What each key becomes, decided in sorted id order.
-    let mut kept: BTreeMap<Key, I> = BTreeMap::new();
-    for key in all {
-        let value = match (mb.get(key), mo.get(key), mt.get(key)) {
-            (b, Some(o), Some(t)) => Some(I::merge_fields(b.copied(), o, t, c)),
-            // Deleted on one side: removed if the other left it alone, kept
-            // (with its edits) otherwise.
-            (Some(b), Some(o), None) => (*o != *b).then(|| (*o).clone()),
-            (Some(b), None, Some(t)) => (*t != *b).then(|| (*t).clone()),
+    fn ids<I: Item>(list: &[I]) -> Vec<&str> {
+        list.iter().map(I::id).collect()
+    }
+    // The merged items, in the order they were decided (sorted key order).
+    let mut values: Vec<Option<I>> = Vec::new();
+    let order = plan_list(&ids(base), &ids(ours), &ids(theirs), &mut |b, o, t| {
+        let (b, o, t) = (
+            b.map(|i| &base[i]),
+            o.map(|i| &ours[i]),
+            t.map(|i| &theirs[i]),
+        );
+        let value = match (b, o, t) {
+            (b, Some(o), Some(t)) => Some(I::merge_fields(b, o, t, c)),
+            // Deleted on one side: removed if the other left it alone,
+            // kept (with its edits) otherwise.
+            (Some(b), Some(o), None) => (o != b).then(|| o.clone()),
+            (Some(b), None, Some(t)) => (t != b).then(|| t.clone()),
             // Added on one side.
-            (None, Some(o), None) => Some((*o).clone()),
-            (None, None, Some(t)) => Some((*t).clone()),
+            (None, Some(o), None) => Some(o.clone()),
+            (None, None, Some(t)) => Some(t.clone()),
             (_, None, None) => None,
         };
-        if let Some(v) = value {
-            kept.insert(key.clone(), v);
+        let kept = value.is_some();
+        if kept {
+            values.push(value);
+        }
+        kept
+    });
+    order
+        .into_iter()
+        .filter_map(|i| values.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
+/// The item-type-independent part of [`merge_list`] (one copy in the
+/// wasm, not one per item type): walks every key in sorted order, asking
+/// `decide` (with the key's index in base, ours, theirs) whether the item is
+/// kept, then returns the kept items' decision numbers in the merged order.
+fn plan_list(
+    base: &[&str],
+    ours: &[&str],
+    theirs: &[&str],
+    decide: &mut dyn FnMut(Option<usize>, Option<usize>, Option<usize>) -> bool,
+) -> Vec<usize> {
+    let (kb, ko, kt) = (keyed(base), keyed(ours), keyed(theirs));
+    fn index<'a>(keys: &[Key<'a>]) -> BTreeMap<Key<'a>, usize> {
+        let mut m = BTreeMap::new();
+        for (i, k) in keys.iter().enumerate() {
+            m.insert(*k, i);
+        }
+        m
+    }
+    let (mb, mo, mt) = (index(&kb), index(&ko), index(&kt));
+    let mut all: BTreeSet<Key<'_>> = BTreeSet::new();
+    for k in kb.iter().chain(&ko).chain(&kt) {
+        all.insert(*k);
+    }
+
+    // What each key becomes, decided in sorted id order.
+    let mut kept: BTreeMap<Key<'_>, usize> = BTreeMap::new();
+    for key in all {
+        let (b, o, t) = (mb.get(&key), mo.get(&key), mt.get(&key));
+        if decide(b.copied(), o.copied(), t.copied()) {
+            let n = kept.len();
+            kept.insert(key, n);
         }
     }
 
     // Order: a diff3 of the key sequences; where both sides reordered the same
     // stretch, ours then theirs.
-    let seq = |k: &[(Key, &I)]| k.iter().map(|(key, _)| key.clone()).collect::<Vec<_>>();
-    let (sb, so, st) = (seq(&kb), seq(&ko), seq(&kt));
-    let mut order: Vec<Key> = Vec::new();
-    for chunk in diff3(&sb, &so, &st) {
+    let mut order: Vec<Key<'_>> = Vec::new();
+    for chunk in diff3(&kb, &ko, &kt) {
         match chunk {
             Chunk::Clean(keys) => order.extend(keys),
             Chunk::Conflict { ours, theirs, .. } => order.extend(ours.into_iter().chain(theirs)),
         }
     }
-    let mut placed: BTreeSet<Key> = BTreeSet::new();
-    order.retain(|k| kept.contains_key(k) && placed.insert(k.clone()));
+    let mut placed: BTreeSet<Key<'_>> = BTreeSet::new();
+    order.retain(|k| kept.contains_key(k) && placed.insert(*k));
     // Kept items the order dropped (deleted on one side, edited on the
     // other) go back after their predecessor on the side that kept them.
-    let missing: Vec<Key> = kept
+    let missing: Vec<Key<'_>> = kept
         .keys()
         .filter(|k| !placed.contains(*k))
-        .cloned()
+        .copied()
         .collect();
     for key in missing {
-        let source = if mt.contains_key(&key) { &st } else { &so };
+        let source = if mt.contains_key(&key) { &kt } else { &ko };
         let at = source
             .iter()
             .position(|k| *k == key)
@@ -345,7 +414,10 @@ fn merge_list<I: Item>(base: &[I], ours: &[I], theirs: &[I], c: &mut Vec<Conflic
             .map_or(0, |i| i + 1);
         order.insert(at, key);
     }
-    order.into_iter().filter_map(|k| kept.remove(&k)).collect()
+    order
+        .into_iter()
+        .filter_map(|k| kept.get(&k).copied())
+        .collect()
 }
 
 /// Merges three versions of a text. Non-overlapping edits merge; edits to
@@ -441,6 +513,41 @@ use diff3::{Chunk, diff3};
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `serde_json` writes for a value, as a conflict shows it.
+    fn json_wire<T: Serialize>(value: &T) -> String {
+        match serde_json::to_value(value).expect("serializes") {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        }
+    }
+
+    #[test]
+    fn wire_forms_equal_serde() {
+        use crate::directory::Division;
+        use crate::proposal::BudgetKind;
+        for d in [
+            Division::Start,
+            Division::General,
+            Division::Collaboration,
+            Division::Student,
+            Division::HighSchool,
+            Division::StudentHighSchool,
+            Division::PreChallenge,
+            Division::Alumni,
+        ] {
+            assert_eq!(d.wire(), json_wire(&d));
+        }
+        for k in [BudgetKind::Income, BudgetKind::Expense] {
+            assert_eq!(k.wire(), json_wire(&k));
+        }
+        assert_eq!(2025u16.wire(), json_wire(&2025u16));
+        assert_eq!(1_000_000u64.wire(), json_wire(&1_000_000u64));
+        let date = crate::calendar::Date::new(2025, 6, 1).expect("date");
+        assert_eq!(date.wire(), json_wire(&date));
+        let s = "会場「ポレポレ」\n\"x\"".to_string();
+        assert_eq!(s.wire(), json_wire(&s));
+    }
 
     #[test]
     fn sentences_split_after_terminators_and_closers() {

@@ -12,7 +12,6 @@
 use crate::directory::Group;
 use crate::width::fold_width;
 use memchr::memmem::Finder;
-use std::cmp::Reverse;
 
 /// Folds text to the form search compares.
 ///
@@ -290,7 +289,7 @@ impl SearchIndex {
         }
 
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| {
+        crate::sort::sort_indices(&mut order, &|a, b| {
             let key = |i: usize| {
                 let reading = readings.get(i);
                 if reading.is_empty() {
@@ -418,7 +417,7 @@ impl SearchIndex {
             .copied()
             .filter(|&i| total[i] > 0)
             .collect();
-        hits.sort_by_key(|&i| Reverse(total[i]));
+        crate::sort::sort_indices(&mut hits, &|a, b| total[b].cmp(&total[a]));
         hits
     }
 }

@@ -221,7 +221,7 @@ pub struct Mutation {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "OpWire")]
 // A wire type, built once per mutation: boxing would only cost readability.
 #[allow(clippy::large_enum_variant)]
 pub enum Op {
@@ -250,7 +250,7 @@ pub struct MutationResult {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "OutcomeWire")]
 pub enum Outcome {
     /// Written as sent (or, for a Delete of a draft already gone, nothing to do).
     Applied {
@@ -278,6 +278,91 @@ pub enum Outcome {
         reason_ja: String,
         reason_en: String,
     },
+}
+
+// How [`Op`] and [`Outcome`] are read: the same JSON as serde's internally
+// tagged form (`{"type": "put", ...}`), read as one flat struct. serde's
+// tagged enums buffer the value first and so compile every field type's
+// reader a second time; in the wasm that doubled the proposal's readers.
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OpKind {
+    Put,
+    Delete,
+    Submit,
+}
+
+#[derive(Deserialize)]
+struct OpWire {
+    #[serde(rename = "type")]
+    kind: OpKind,
+    proposal: Option<Proposal>,
+    base: Option<Proposal>,
+}
+
+impl TryFrom<OpWire> for Op {
+    type Error = &'static str;
+    fn try_from(w: OpWire) -> Result<Op, Self::Error> {
+        Ok(match w.kind {
+            OpKind::Put => Op::Put {
+                proposal: w.proposal.ok_or("missing field `proposal`")?,
+                base: w.base,
+            },
+            OpKind::Delete => Op::Delete,
+            OpKind::Submit => Op::Submit,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OutcomeKind {
+    Applied,
+    Merged,
+    Conflict,
+    Rejected,
+}
+
+#[derive(Deserialize)]
+struct OutcomeWire {
+    #[serde(rename = "type")]
+    kind: OutcomeKind,
+    revision: Option<u64>,
+    submitted_at: Option<String>,
+    draft: Option<Proposal>,
+    server: Option<Proposal>,
+    server_deleted: Option<bool>,
+    conflicts: Option<Vec<Conflict>>,
+    reason_ja: Option<String>,
+    reason_en: Option<String>,
+}
+
+impl TryFrom<OutcomeWire> for Outcome {
+    type Error = &'static str;
+    fn try_from(w: OutcomeWire) -> Result<Outcome, Self::Error> {
+        let revision = w.revision.ok_or("missing field `revision`");
+        Ok(match w.kind {
+            OutcomeKind::Applied => Outcome::Applied {
+                revision: revision?,
+                submitted_at: w.submitted_at,
+            },
+            OutcomeKind::Merged => Outcome::Merged {
+                revision: revision?,
+                draft: w.draft.ok_or("missing field `draft`")?,
+            },
+            OutcomeKind::Conflict => Outcome::Conflict {
+                revision: revision?,
+                server: w.server.ok_or("missing field `server`")?,
+                server_deleted: w.server_deleted.unwrap_or(false),
+                conflicts: w.conflicts.ok_or("missing field `conflicts`")?,
+            },
+            OutcomeKind::Rejected => Outcome::Rejected {
+                reason_ja: w.reason_ja.ok_or("missing field `reason_ja`")?,
+                reason_en: w.reason_en.ok_or("missing field `reason_en`")?,
+            },
+        })
+    }
 }
 
 /// `GET /api/drafts?since=<cursor>`: changed drafts, tombstones included
@@ -959,12 +1044,14 @@ impl Outbox {
 
     /// How many drafts wait to be sent.
     pub fn waiting_drafts(&self) -> usize {
-        let ids: BTreeSet<&DraftId> = self
-            .in_flight
-            .iter()
-            .map(|m| &m.draft)
-            .chain(self.queued.iter().map(|(d, _)| d))
-            .collect();
+        // Inserted one by one: `collect` into a set compiles its own sort.
+        let mut ids: BTreeSet<&DraftId> = BTreeSet::new();
+        for id in self.in_flight.iter().map(|m| &m.draft) {
+            ids.insert(id);
+        }
+        for (id, _) in &self.queued {
+            ids.insert(id);
+        }
         ids.len()
     }
 

@@ -146,6 +146,79 @@ fn ids_have_a_checked_shape_on_the_wire() {
 }
 
 #[test]
+fn ops_and_outcomes_keep_their_tagged_wire_form() {
+    use tsunagari_core::merge::Conflict;
+    let ops = [
+        Op::Put {
+            proposal: blank(),
+            base: None,
+        },
+        Op::Put {
+            proposal: blank(),
+            base: Some(blank()),
+        },
+        Op::Delete,
+        Op::Submit,
+    ];
+    for op in ops {
+        let json = serde_json::to_value(&op).expect("serialises");
+        assert!(json["type"].is_string(), "{json}");
+        let back: Op = serde_json::from_value(json).expect("parses");
+        assert_eq!(back, op);
+    }
+    let outcomes = [
+        Outcome::Applied {
+            revision: 3,
+            submitted_at: None,
+        },
+        Outcome::Applied {
+            revision: 4,
+            submitted_at: Some("2025-06-01T09:00:00Z".into()),
+        },
+        Outcome::Merged {
+            revision: 5,
+            draft: blank(),
+        },
+        Outcome::Conflict {
+            revision: 6,
+            server: blank(),
+            server_deleted: true,
+            conflicts: vec![Conflict {
+                field: Field::Title,
+                base: "a".into(),
+                ours: "b".into(),
+                theirs: "c".into(),
+            }],
+        },
+        Outcome::Rejected {
+            reason_ja: "提出済み".into(),
+            reason_en: "submitted".into(),
+        },
+    ];
+    for outcome in outcomes {
+        let json = serde_json::to_value(&outcome).expect("serialises");
+        let back: Outcome = serde_json::from_value(json).expect("parses");
+        assert_eq!(back, outcome);
+    }
+    // The tag may come anywhere; optional fields may be left out.
+    let delete: Op = serde_json::from_str(r#"{"type":"delete"}"#).expect("parses");
+    assert_eq!(delete, Op::Delete);
+    let applied: Outcome =
+        serde_json::from_str(r#"{"revision":2,"type":"applied"}"#).expect("parses");
+    assert_eq!(
+        applied,
+        Outcome::Applied {
+            revision: 2,
+            submitted_at: None
+        }
+    );
+    // A variant without its required fields, or an unknown tag, is an error.
+    assert!(serde_json::from_str::<Op>(r#"{"type":"put"}"#).is_err());
+    assert!(serde_json::from_str::<Outcome>(r#"{"type":"merged","revision":1}"#).is_err());
+    assert!(serde_json::from_str::<Outcome>(r#"{"type":"other","revision":1}"#).is_err());
+}
+
+#[test]
 fn a_push_is_checked_before_anything_is_decided() {
     let req = |ms: Vec<Mutation>| PushRequest {
         client: cid("client-a1"),

@@ -158,13 +158,12 @@ impl Drafts {
                 return;
             }
         };
-        self.locals.set(
-            stored
-                .drafts
-                .into_iter()
-                .map(|l| (l.draft.id.clone(), l))
-                .collect(),
-        );
+        // Inserted one by one: `collect` into a map compiles its own sort.
+        let mut locals = BTreeMap::new();
+        for l in stored.drafts {
+            locals.insert(l.draft.id.clone(), l);
+        }
+        self.locals.set(locals);
         self.session.set(stored.session);
         self.last_synced.set(stored.synced_at);
         match stored.outbox {
@@ -215,7 +214,9 @@ impl Drafts {
                 .cloned()
                 .collect()
         });
-        list.sort_by_key(|l| std::cmp::Reverse(l.draft.updated_at_ms));
+        tsunagari_core::sort::sort_by(&mut list, |a, b| {
+            b.draft.updated_at_ms.cmp(&a.draft.updated_at_ms)
+        });
         list
     }
 

@@ -186,12 +186,14 @@ async fn stage_for_background(d: Drafts) {
 
 /// The group's drafts this device holds (a pull only concerns those).
 fn group_locals(d: Drafts, group: &str) -> BTreeMap<DraftId, LocalDraft> {
+    // Inserted one by one: `collect` into a map compiles its own sort.
+    let mut mine = BTreeMap::new();
     d.locals.with_untracked(|m| {
-        m.iter()
-            .filter(|(_, l)| l.draft.group_id == group)
-            .map(|(id, l)| (id.clone(), l.clone()))
-            .collect()
-    })
+        for (id, l) in m.iter().filter(|(_, l)| l.draft.group_id == group) {
+            mine.insert(id.clone(), l.clone());
+        }
+    });
+    mine
 }
 
 async fn pull(d: Drafts, db: &Database, session: &Session, token: &str) -> Result<(), Stop> {

@@ -147,7 +147,7 @@ fn programs(g: &Group, lang: Lang) -> impl IntoView + use<> {
         view! { <tr><td colspan="4">{t.no_programs}</td></tr> }.into_any()
     } else {
         let mut entries = g.programs.clone();
-        entries.sort_by_key(|p| std::cmp::Reverse(p.fiscal_year));
+        tsunagari_core::sort::sort_by(&mut entries, |a, b| b.fiscal_year.cmp(&a.fiscal_year));
         entries
             .into_iter()
             .map(|p| {

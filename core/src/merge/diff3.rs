@@ -117,11 +117,16 @@ fn side_text<T: Clone>(base: &[T], side: &[T], hs: &[Hunk], from: usize, to: usi
 
 /// Three-way merge of sequences: stretches only one side changed take that
 /// side, identical changes are taken once, others are conflicts.
+/// Outside the generic [`diff3`]: one sort in the wasm for every element type.
+fn sort_hunks(all: &mut [(Hunk, u8)]) {
+    all.sort_by_key(|(h, side)| (h.bs, h.be, *side));
+}
+
 pub(crate) fn diff3<T: PartialEq + Clone>(base: &[T], ours: &[T], theirs: &[T]) -> Vec<Chunk<T>> {
     // (hunk, 0 = ours / 1 = theirs), sorted by base position.
     let mut all: Vec<(Hunk, u8)> = hunks(base, ours).into_iter().map(|h| (h, 0)).collect();
     all.extend(hunks(base, theirs).into_iter().map(|h| (h, 1)));
-    all.sort_by_key(|(h, side)| (h.bs, h.be, *side));
+    sort_hunks(&mut all);
 
     // Groups of hunks that overlap, in base order.
     let mut groups: Vec<Vec<(Hunk, u8)>> = Vec::new();

@@ -124,7 +124,7 @@ fn FiscalYear(form: Form) -> impl IntoView {
     let mut years: Vec<u16> = (now.saturating_sub(2)..=now + 2).collect();
     if !years.contains(&own) {
         years.push(own);
-        years.sort_unstable();
+        tsunagari_core::sort::sort_by(&mut years, Ord::cmp);
     }
     let options = years
         .into_iter()
