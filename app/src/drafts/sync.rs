@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use tsunagari_core::account::Session;
 use tsunagari_core::sync::{
-    ClientId, DraftId, Intent, LocalDraft, Rejection, apply_pull, apply_result,
+    ClientId, DraftId, Intent, LocalDraft, Outbox, Rejection, apply_pull, apply_result,
 };
 
 /// Runs a sync now, or once more after the one under way.
@@ -168,15 +168,7 @@ async fn stage_for_background(d: Drafts) {
         if !made {
             return;
         }
-        d.outbox.set(outbox.clone());
-        let write = Write {
-            put: &[],
-            remove: &[],
-            outbox: &outbox,
-            cursor: None,
-            synced_at: None,
-        };
-        if let Err(e) = store::write(&db, write).await {
+        if let Err(e) = keep(d, &db, &[], outbox).await {
             warn!("{e}");
             return;
         }
@@ -303,15 +295,7 @@ async fn push(d: Drafts, db: &Database, group: &str, token: &str) -> Result<(), 
         };
         // The request is stored before it is sent: after a crash the same
         // mutations (same ids) are sent again, never new ones.
-        d.outbox.set(outbox.clone());
-        let write = Write {
-            put: &[],
-            remove: &[],
-            outbox: &outbox,
-            cursor: None,
-            synced_at: None,
-        };
-        store::write(db, write).await?;
+        keep(d, db, &[], outbox).await?;
         let response = match api::push_drafts(token, &request).await {
             Ok(response) => response,
             Err(e) => match refusal(&e) {
@@ -338,20 +322,7 @@ async fn push(d: Drafts, db: &Database, group: &str, token: &str) -> Result<(), 
                             })
                             .collect()
                     });
-                    d.locals.update(|m| {
-                        for l in &refused {
-                            m.insert(l.draft.id.clone(), l.clone());
-                        }
-                    });
-                    d.outbox.set(outbox.clone());
-                    let write = Write {
-                        put: &refused,
-                        remove: &[],
-                        outbox: &outbox,
-                        cursor: None,
-                        synced_at: None,
-                    };
-                    store::write(db, write).await?;
+                    keep(d, db, &refused, outbox).await?;
                     continue;
                 }
             },
@@ -373,19 +344,33 @@ async fn push(d: Drafts, db: &Database, group: &str, token: &str) -> Result<(), 
                 })
                 .collect()
         });
+        keep(d, db, &updated, outbox).await?;
+    }
+}
+
+/// Memory first, then IndexedDB in one transaction: `drafts` replace their
+/// copies and `outbox` the outbox. Callers compute both after their last
+/// await, so no edit can slip in between.
+async fn keep(
+    d: Drafts,
+    db: &Database,
+    drafts: &[LocalDraft],
+    outbox: Outbox,
+) -> Result<(), crate::store::StoreError> {
+    if !drafts.is_empty() {
         d.locals.update(|m| {
-            for l in &updated {
+            for l in drafts {
                 m.insert(l.draft.id.clone(), l.clone());
             }
         });
-        d.outbox.set(outbox.clone());
-        let write = Write {
-            put: &updated,
-            remove: &[],
-            outbox: &outbox,
-            cursor: None,
-            synced_at: None,
-        };
-        store::write(db, write).await?;
     }
+    d.outbox.set(outbox.clone());
+    let write = Write {
+        put: drafts,
+        remove: &[],
+        outbox: &outbox,
+        cursor: None,
+        synced_at: None,
+    };
+    store::write(db, write).await
 }
