@@ -626,6 +626,40 @@ fn event(rng: &mut Rng, i: usize, groups: &[Group]) -> Event {
     event
 }
 
+/// A proposal of `group` that [`crate::proposal::validate`] accepts: the
+/// fixture the sync and server tests build their drafts from.
+pub fn valid_proposal(group: &str) -> crate::proposal::Proposal {
+    use crate::proposal::{BudgetKind, BudgetLine, Milestone, Proposal};
+    let line = |id: &str, kind, item: &str, amount_yen| BudgetLine {
+        id: id.into(),
+        kind,
+        item: item.into(),
+        amount_yen,
+    };
+    Proposal {
+        title: "雪かきボランティアの輪".into(),
+        summary: "高齢者世帯の雪かきを学生と町会で行う。".into(),
+        purpose: "冬の暮らしを地域で支える。".into(),
+        local_issue: "高齢化で雪かきができない世帯が増えている。".into(),
+        activities: "説明会、雪かき、振り返りの会。".into(),
+        schedule: vec![Milestone {
+            id: "m1".into(),
+            date: Date::new(2025, 11, 1).expect("a valid date"),
+            what: "説明会".into(),
+        }],
+        place: "金沢市内の町会".into(),
+        outcomes: "30世帯の雪かき".into(),
+        role_division: "団体は運営、市は広報。".into(),
+        department: "市民協働推進課".into(),
+        budget: vec![
+            line("b1", BudgetKind::Income, "補助金", 200_000),
+            line("b2", BudgetKind::Expense, "スコップ", 200_000),
+        ],
+        contact_person: "金沢 花子".into(),
+        ..Proposal::new_draft(2025, Division::General, group.into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

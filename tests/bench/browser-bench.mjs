@@ -43,9 +43,7 @@ async function benchDrafts(browser) {
     const url = await server.start();
     const runs = [];
     for (const group of ['shijima-kizuna-chokai', 'porepore', 'nijinowa']) {
-      const out = await server.admin('invite', '--group', group);
-      const code = out.match(/\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b/)?.[0];
-      if (!code) throw new Error(`no invitation code in: ${out}`);
+      const code = await server.invite(group);
       const context = await phoneContext(browser);
       const page = await context.newPage();
       await page.goto(`${url}/bench/drafts?code=${code}`);

@@ -60,9 +60,7 @@ function proposal(title) {
 const id = () => randomUUID();
 
 async function signIn(server, base) {
-  const out = await server.admin('invite', '--group', GROUP);
-  const code = out.match(/\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b/)?.[0];
-  if (!code) throw new Error(`no invitation code in: ${out}`);
+  const code = await server.invite(GROUP);
   const session = await request(base, 'POST', '/api/auth/redeem', null, {
     code, login: `bench-${id().slice(0, 8)}`, passphrase: 'bench passphrase 1234',
   });

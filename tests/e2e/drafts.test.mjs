@@ -11,15 +11,6 @@ import { Server, launchBrowser, phoneContext, persistentPhoneContext, DirectoryP
 const GROUP = 'shijima-kizuna-chokai';
 const PASSPHRASE = 'しじまの町を歩いて見守る';
 
-/** An invitation code for the demo group account (the CLI prints the code
- * on stdout; `admin` also returns its stderr note). */
-async function inviteCode(server) {
-  const out = await server.admin('invite', '--group', GROUP);
-  const code = out.split('\n').map((l) => l.trim()).find((l) => /^[A-Z0-9]{4}(-[A-Z0-9]{4})+$/.test(l));
-  assert.ok(code, `an invitation code in: ${out}`);
-  return code;
-}
-
 /** The server's copy of the group's drafts, read with the member's own sign-in. */
 async function serverDrafts(url, login) {
   const signin = await fetch(`${url}/api/auth/signin`, {
@@ -90,7 +81,7 @@ test('a draft written offline survives a reload and reaches the server when back
     await page.goto(url);
     await new DirectoryPage(page, url).waitServiceWorker();
 
-    await app.redeem(await inviteCode(server), 'mimamori.a');
+    await app.redeem(await server.invite(GROUP), 'mimamori.a');
     await app.newDraft();
     await app.type('事業名', 'しじま見守り散歩');
     await app.waitSaved();
@@ -137,8 +128,8 @@ test('two members edit different fields of one draft offline; after syncing both
   try {
     const a = new DraftsApp(await phoneA.newPage(), url);
     const b = new DraftsApp(await phoneB.newPage(), url);
-    await a.redeem(await inviteCode(server), 'kizuna.a');
-    await b.redeem(await inviteCode(server), 'kizuna.b');
+    await a.redeem(await server.invite(GROUP), 'kizuna.a');
+    await b.redeem(await server.invite(GROUP), 'kizuna.b');
 
     // A writes the draft; B pulls it and opens it.
     await a.newDraft();
@@ -196,8 +187,8 @@ test('the same field changed on two phones offline: the conflict screen shows bo
   try {
     const a = new DraftsApp(await phoneA.newPage(), url);
     const b = new DraftsApp(await phoneB.newPage(), url);
-    await a.redeem(await inviteCode(server), 'matsuri.a');
-    await b.redeem(await inviteCode(server), 'matsuri.b');
+    await a.redeem(await server.invite(GROUP), 'matsuri.a');
+    await b.redeem(await server.invite(GROUP), 'matsuri.b');
     await a.newDraft();
     await a.type('事業名', '夏まつり');
     await a.waitSaved();
@@ -248,7 +239,7 @@ test('a second tab waits while the first holds the drafts, then takes over with 
   const context = await phoneContext(browser);
   try {
     const first = new DraftsApp(await context.newPage(), url);
-    await first.redeem(await inviteCode(server), 'mimamori.tab');
+    await first.redeem(await server.invite(GROUP), 'mimamori.tab');
     await first.newDraft();
     await first.type('事業名', '二つのタブの下書き');
     await first.waitSaved();
@@ -278,7 +269,7 @@ test('Background Sync: an edit made offline reaches the server through the servi
     const app = new DraftsApp(page, url);
     await page.goto(url);
     await new DirectoryPage(page, url).waitServiceWorker();
-    await app.redeem(await inviteCode(server), 'mimamori.bg');
+    await app.redeem(await server.invite(GROUP), 'mimamori.bg');
     await app.newDraft();
     await app.type('事業名', '夜回りの見守り');
     await app.waitSaved();
@@ -330,7 +321,7 @@ test('a phone shared by two groups: each member sees and syncs only their own gr
   try {
     const page = await context.newPage();
     const app = new DraftsApp(page, url);
-    await app.redeem(await inviteCode(server), 'mimamori.shared');
+    await app.redeem(await server.invite(GROUP), 'mimamori.shared');
     await app.newDraft();
     await app.type('事業名', '町会の見守り');
     await app.waitSaved();
@@ -339,7 +330,7 @@ test('a phone shared by two groups: each member sees and syncs only their own gr
     await page.goto(`${url}/signin`);
     await page.getByRole('button', { name: 'サインアウト' }).click();
     await page.getByRole('button', { name: '招待コードで登録' }).waitFor();
-    const other = (await server.admin('invite', '--group', 'porepore')).match(/[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/)[0];
+    const other = await server.invite('porepore');
     await app.redeem(other, 'porepore.shared');
     assert.equal(await page.locator('[data-testid=draft-link]', { hasText: '町会の見守り' }).count(), 0,
       'the other group\'s draft is not listed');
@@ -370,12 +361,12 @@ test('a change pulled from another phone keeps the caret in the field being type
   try {
     const a = new DraftsApp(await phoneA.newPage(), url);
     const b = new DraftsApp(await phoneB.newPage(), url);
-    await a.redeem(await inviteCode(server), 'caret.a');
+    await a.redeem(await server.invite(GROUP), 'caret.a');
     await a.newDraft();
     await a.type('事業名', 'しじま');
     await a.waitSaved();
     await a.waitState('同期済み');
-    await b.redeem(await inviteCode(server), 'caret.b');
+    await b.redeem(await server.invite(GROUP), 'caret.b');
     await b.openDraft('しじま');
     await b.type('実施場所', '四十万公民館');
     await b.waitSaved();
@@ -407,7 +398,7 @@ test('typing without a pause is stored on the device at least every half second'
   const context = await phoneContext(browser);
   try {
     const app = new DraftsApp(await context.newPage(), url);
-    await app.redeem(await inviteCode(server), 'autosave.a');
+    await app.redeem(await server.invite(GROUP), 'autosave.a');
     await app.newDraft();
     await app.field('事業名').click();
     const storedTitle = () => app.page.evaluate(() => new Promise((ok, fail) => {

@@ -67,6 +67,15 @@ export class Server {
     await new Promise((ok) => { p.on('exit', ok); p.kill('SIGKILL'); });
   }
 
+  /** A single-use invitation code for `group`'s account (`invite` prints
+   * the code on stdout; `admin` also returns its note on stderr). */
+  async invite(group = 'shijima-kizuna-chokai') {
+    const out = await this.admin('invite', '--group', group);
+    const code = out.match(/\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b/)?.[0];
+    if (!code) throw new Error(`no invitation code in: ${out}`);
+    return code;
+  }
+
   /** Run a server admin command against the same database. */
   async admin(...args) {
     const p = spawn(SERVER_BIN, [...args, '--data-dir', this.dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });

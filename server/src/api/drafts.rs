@@ -4,11 +4,10 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tsunagari_core::Cursor;
 use tsunagari_core::sync::{Draft, DraftId, PullResponse, PushRequest, PushResponse};
 
 use super::extract::ApiJson;
-use super::{ApiError, FeedQuery, bad_query, post_only};
+use super::{ApiError, FeedQuery, bad_query, post_only, since_cursor};
 use crate::AppState;
 use crate::auth::Member;
 use crate::clock::Millis;
@@ -37,11 +36,7 @@ async fn pull(
     query: Result<Query<FeedQuery>, QueryRejection>,
 ) -> Result<Json<PullResponse>, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
-    let since = query
-        .since
-        .as_deref()
-        .map(str::parse::<Cursor>)
-        .transpose()?;
+    let since = since_cursor(query.since.as_deref())?;
     Ok(Json(
         drafts::feed(&state.store, &member, since.as_ref()).await?,
     ))

@@ -181,6 +181,11 @@ struct FeedQuery {
     since: Option<String>,
 }
 
+/// The `since` parameter of a feed: none, or a cursor (400 when malformed).
+pub(crate) fn since_cursor(since: Option<&str>) -> Result<Option<Cursor>, ApiError> {
+    Ok(since.map(str::parse::<Cursor>).transpose()?)
+}
+
 fn bad_query(rejection: QueryRejection) -> ApiError {
     bad_query_for(rejection, "the only parameter is `since`")
 }
@@ -198,11 +203,7 @@ async fn group_feed(
     query: Result<Query<FeedQuery>, QueryRejection>,
 ) -> Result<Json<FeedPage<Group>>, ApiError> {
     let Query(query) = query.map_err(bad_query)?;
-    let since = query
-        .since
-        .as_deref()
-        .map(str::parse::<Cursor>)
-        .transpose()?;
+    let since = since_cursor(query.since.as_deref())?;
     Ok(Json(groups::feed(&state.store, since.as_ref()).await?))
 }
 
@@ -237,11 +238,7 @@ async fn event_feed(
         )
     })?;
     if query.from.is_none() && query.to.is_none() {
-        let since = query
-            .since
-            .as_deref()
-            .map(str::parse::<Cursor>)
-            .transpose()?;
+        let since = since_cursor(query.since.as_deref())?;
         return Ok(Json(events::feed(&state.store, since.as_ref()).await?).into_response());
     }
     if query.since.is_some() {

@@ -14,7 +14,7 @@ use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
-use tsunagari_core::proposal::{BudgetKind, BudgetLine, Milestone, Proposal};
+use tsunagari_core::proposal::Proposal;
 use tsunagari_core::{DirectorySeed, Group, GroupKind};
 use tsunagari_server::{AppState, Store, app};
 
@@ -236,32 +236,5 @@ pub async fn redeem_new_on(store: &Store, app: &Router, group: &str, login: &str
 
 /// A proposal of `group` that `validate` accepts.
 pub fn valid_proposal(group: &str) -> Proposal {
-    let line = |id: &str, kind, item: &str, amount_yen| BudgetLine {
-        id: id.into(),
-        kind,
-        item: item.into(),
-        amount_yen,
-    };
-    Proposal {
-        title: "雪かきボランティアの輪".into(),
-        summary: "高齢者世帯の雪かきを学生と町会で行う。".into(),
-        purpose: "冬の暮らしを地域で支える。".into(),
-        local_issue: "高齢化で雪かきができない世帯が増えている。".into(),
-        activities: "説明会、雪かき、振り返りの会。".into(),
-        schedule: vec![Milestone {
-            id: "m1".into(),
-            date: tsunagari_core::Date::new(2025, 11, 1).expect("date"),
-            what: "説明会".into(),
-        }],
-        place: "金沢市内の町会".into(),
-        outcomes: "30世帯の雪かき".into(),
-        role_division: "団体は運営、市は広報。".into(),
-        department: "市民協働推進課".into(),
-        budget: vec![
-            line("b1", BudgetKind::Income, "補助金", 200_000),
-            line("b2", BudgetKind::Expense, "スコップ", 200_000),
-        ],
-        contact_person: "金沢 花子".into(),
-        ..Proposal::new_draft(2025, tsunagari_core::Division::General, group.into())
-    }
+    tsunagari_core::synthetic::valid_proposal(group)
 }
