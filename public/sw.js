@@ -8,7 +8,11 @@ self.__PRECACHE = [];
 
 const PREFIX = 'tsunagari-';
 const CACHE = PREFIX + VERSION;
+// Two pages (ARCHITECTURE.md, "Two bundles"): the directory shell for the
+// directory's routes, the full app for every other; the same rule as the
+// server's (server/src/static_files.rs, `is_shell_route`).
 const SHELL = '/index.html';
+const FULL_APP = '/app.html';
 const NAVIGATION_TIMEOUT_MS = 3000;
 
 self.addEventListener('install', (event) => {
@@ -57,16 +61,28 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-/** Pages: the network if it answers soon, else the cached shell (every route is the SPA). */
+function isShellRoute(path) {
+  return path === '/' || path === '/groups' || path.startsWith('/groups/');
+}
+
+/** The cached page that runs this route: the shell's, else the full app's. */
+async function cachedPage(path) {
+  if (!isShellRoute(path)) {
+    const full = await caches.match(FULL_APP, { cacheName: CACHE });
+    if (full) return full;
+  }
+  return (await caches.match(SHELL, { cacheName: CACHE })) || (await caches.match('/'));
+}
+
+/** Pages: the network if it answers soon, else the cached page for the route. */
 async function networkFirst(request) {
+  const path = new URL(request.url).pathname;
   try {
     const response = await withTimeout(fetch(request), NAVIGATION_TIMEOUT_MS);
     if (response.ok) return response;
-    const shell = await caches.match(SHELL);
-    return shell || response;
+    return (await cachedPage(path)) || response;
   } catch (_) {
-    const shell = await caches.match(SHELL, { cacheName: CACHE });
-    return shell || (await caches.match('/')) || Response.error();
+    return (await cachedPage(path)) || Response.error();
   }
 }
 

@@ -186,7 +186,12 @@ pub fn event_item(event: &Event, lang: Lang, year: YearStyle) -> impl IntoView +
     let place = (!event.place.is_empty()).then(|| event.place.clone());
     view! {
         <li>
-            <a class="event-card" data-testid="event-link" href=format!("/events/{}", event.id)>
+            <a
+                class="event-card"
+                data-testid="event-link"
+                href=format!("/events/{}", event.id)
+                rel=crate::routes::FULL_APP_REL
+            >
                 <span class="event-when">{when(lang, event, year)}</span>
                 <span class="event-title">{event.title.clone()}</span>
                 {place.map(|p| view! { <span class="event-place">{p}</span> })}

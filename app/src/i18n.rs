@@ -3,7 +3,9 @@
 //! A page asks for `texts(lang)` and reads fields; sentences that carry a
 //! number or a date are small functions next to the table.
 
+#[cfg(feature = "full")]
 mod drafts;
+#[cfg(feature = "full")]
 pub use drafts::{DraftTexts, api_error, conflict_count, draft_state, field_label, waiting_count};
 
 use leptos::prelude::*;
@@ -69,6 +71,7 @@ impl Lang {
     }
 
     /// The strings of sign-in and proposal drafts.
+    #[cfg(feature = "full")]
     pub fn drafts(self) -> &'static DraftTexts {
         match self {
             Lang::Ja => &drafts::JA,
@@ -131,6 +134,7 @@ pub struct Texts {
     pub bench_running: &'static str,
     pub nav_calendar: &'static str,
     pub nav_events: &'static str,
+    pub nav_drafts: &'static str,
     pub prev_month: &'static str,
     pub next_month: &'static str,
     pub today: &'static str,
@@ -225,6 +229,7 @@ static JA: Texts = Texts {
     bench_running: "計測しています…",
     nav_calendar: "カレンダー",
     nav_events: "予定",
+    nav_drafts: "提案書",
     prev_month: "前の月",
     next_month: "次の月",
     today: "今日",
@@ -319,6 +324,7 @@ static EN: Texts = Texts {
     bench_running: "Measuring…",
     nav_calendar: "Calendar",
     nav_events: "Agenda",
+    nav_drafts: "Proposals",
     prev_month: "Previous month",
     next_month: "Next month",
     today: "Today",

@@ -3,8 +3,17 @@
 //! `App` provides the shared state, starts the IndexedDB read and the first
 //! pull, registers the service worker, and lays out header, status line and
 //! routes. Each route lives in its own file under `routes/`.
+//!
+//! One crate, two bundles: with the `full` feature (the default) every page;
+//! without it the directory shell, whose adapters are the same code, only
+//! partly called.
+
+// The shell leaves the drafts' and calendar's callers out; what only they
+// use is dead there, and only there.
+#![cfg_attr(not(feature = "full"), allow(dead_code))]
 
 mod api;
+#[cfg(feature = "full")]
 mod drafts;
 mod event_ui;
 mod i18n;
@@ -31,11 +40,13 @@ fn App() -> impl IntoView {
 
     let (update_ready, set_update_ready) = signal(false);
     let state_slot = StoredValue::new(None::<AppState>);
+    #[cfg(feature = "full")]
     let drafts_slot = StoredValue::new(None::<drafts::Drafts>);
     let online = pwa::online_signal(move || {
         if let Some(state) = state_slot.get_value() {
             sync::pull_later(state);
         }
+        #[cfg(feature = "full")]
         if let Some(d) = drafts_slot.get_value() {
             drafts::sync::request(d);
         }
@@ -58,9 +69,12 @@ fn App() -> impl IntoView {
     state_slot.set_value(Some(state));
     provide_context(state);
     sync::start(state);
-    let d = drafts::Drafts::start();
-    drafts_slot.set_value(Some(d));
-    provide_context(d);
+    #[cfg(feature = "full")]
+    {
+        let d = drafts::Drafts::start();
+        drafts_slot.set_value(Some(d));
+        provide_context(d);
+    }
     pwa::register_service_worker(set_update_ready);
 
     view! {
@@ -72,23 +86,46 @@ fn App() -> impl IntoView {
             <UpdateBanner/>
             <StatusLine/>
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <routes::not_found::NotFound/> }>
-                    <Route path=path!("/") view=|| view! { <Redirect path="/groups"/> }/>
-                    <Route path=path!("/groups") view=routes::groups::GroupsPage/>
-                    <Route path=path!("/groups/:id") view=routes::group::GroupPage/>
-                    <Route path=path!("/calendar") view=routes::calendar::CalendarPage/>
-                    <Route path=path!("/events") view=routes::agenda::AgendaPage/>
-                    <Route path=path!("/events/:id") view=routes::event::EventPage/>
-                    <Route path=path!("/signin") view=routes::signin::SignInPage/>
-                    <Route path=path!("/drafts") view=routes::drafts::DraftsPage/>
-                    <Route path=path!("/drafts/:id") view=routes::draft::DraftPage/>
-                    <Route path=path!("/drafts/:id/print") view=routes::draft_view::DraftPrintPage/>
-                    <Route path=path!("/bench") view=routes::bench::BenchPage/>
-                    <Route path=path!("/bench/calendar") view=routes::bench_calendar::BenchCalendarPage/>
-                    <Route path=path!("/bench/drafts") view=routes::bench_drafts::BenchDraftsPage/>
-                </Routes>
+                <AppRoutes/>
             </main>
         </Router>
+    }
+}
+
+/// Every page: the full app (`app.html`).
+#[cfg(feature = "full")]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <routes::not_found::NotFound/> }>
+            <Route path=path!("/") view=|| view! { <Redirect path="/groups"/> }/>
+            <Route path=path!("/groups") view=routes::groups::GroupsPage/>
+            <Route path=path!("/groups/:id") view=routes::group::GroupPage/>
+            <Route path=path!("/calendar") view=routes::calendar::CalendarPage/>
+            <Route path=path!("/events") view=routes::agenda::AgendaPage/>
+            <Route path=path!("/events/:id") view=routes::event::EventPage/>
+            <Route path=path!("/signin") view=routes::signin::SignInPage/>
+            <Route path=path!("/drafts") view=routes::drafts::DraftsPage/>
+            <Route path=path!("/drafts/:id") view=routes::draft::DraftPage/>
+            <Route path=path!("/drafts/:id/print") view=routes::draft_view::DraftPrintPage/>
+            <Route path=path!("/bench") view=routes::bench::BenchPage/>
+            <Route path=path!("/bench/calendar") view=routes::bench_calendar::BenchCalendarPage/>
+            <Route path=path!("/bench/drafts") view=routes::bench_drafts::BenchDraftsPage/>
+        </Routes>
+    }
+}
+
+/// The directory's pages only: the directory shell (`index.html`). The
+/// server and the service worker send every other path to `app.html`.
+#[cfg(not(feature = "full"))]
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <routes::not_found::NotFound/> }>
+            <Route path=path!("/") view=|| view! { <Redirect path="/groups"/> }/>
+            <Route path=path!("/groups") view=routes::groups::GroupsPage/>
+            <Route path=path!("/groups/:id") view=routes::group::GroupPage/>
+        </Routes>
     }
 }
 
@@ -116,11 +153,37 @@ fn Header() -> impl IntoView {
             </div>
             <nav class="container" aria-label=move || t().nav_label>
                 <A href="/groups">{move || t().nav_groups}</A>
-                <A href="/calendar">{move || t().nav_calendar}</A>
-                <A href="/events">{move || t().nav_events}</A>
-                <A href="/drafts">{move || lang.get().drafts().nav_drafts}</A>
+                <OtherPages/>
             </nav>
         </header>
+    }
+}
+
+/// The header's links beyond the directory, moved by the router in the
+/// full app.
+#[cfg(feature = "full")]
+#[component]
+fn OtherPages() -> impl IntoView {
+    let lang = state::use_app().lang;
+    let t = move || lang.get().texts();
+    view! {
+        <A href="/calendar">{move || t().nav_calendar}</A>
+        <A href="/events">{move || t().nav_events}</A>
+        <A href="/drafts">{move || t().nav_drafts}</A>
+    }
+}
+
+/// In the directory shell those pages are not compiled in: plain links the
+/// browser follows to the full app.
+#[cfg(not(feature = "full"))]
+#[component]
+fn OtherPages() -> impl IntoView {
+    let lang = state::use_app().lang;
+    let t = move || lang.get().texts();
+    view! {
+        <a href="/calendar" rel="external">{move || t().nav_calendar}</a>
+        <a href="/events" rel="external">{move || t().nav_events}</a>
+        <a href="/drafts" rel="external">{move || t().nav_drafts}</a>
     }
 }
 

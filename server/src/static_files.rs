@@ -8,8 +8,12 @@
 //! - Everything else (`index.html`, `/sw.js`, the manifest, icons, errors):
 //!   `no-cache`, so a new release is seen at the next visit.
 //! - A GET whose last path segment has no `.` and matches no file is a client
-//!   route (`/groups/porepore`): `index.html` with 200. A missing name with
-//!   an extension (`/nope.js`) is a 404.
+//!   route, answered with 200 and one of the two pages (ARCHITECTURE.md, "Two
+//!   bundles"): the directory's routes (`/`, `/groups`, `/groups/porepore`)
+//!   with `index.html`, the directory shell; every other (`/calendar`,
+//!   `/drafts/…`) with `app.html`, the full app, or `index.html` when the
+//!   build has no full app. A missing name with an extension (`/nope.js`) is
+//!   a 404. `public/sw.js` makes the same choice offline.
 //!
 //! Compression (gzip, br) is done for the whole app in [`crate::app`].
 
@@ -43,7 +47,7 @@ async fn serve(State(dist): State<Arc<PathBuf>>, req: Request) -> Response {
             .map(|r| r.map(Body::new))
     } else {
         ServeDir::new(dist.as_path())
-            .fallback(ServeFile::new(dist.join("index.html")))
+            .fallback(ServeFile::new(page_for(&dist, &path)))
             .oneshot(req)
             .await
             .map(|r| r.map(Body::new))
@@ -57,6 +61,21 @@ async fn serve(State(dist): State<Arc<PathBuf>>, req: Request) -> Response {
     }
     set_headers(&file_name, &mut res);
     res
+}
+
+/// The directory shell's client routes: `/`, `/groups`, `/groups/…`.
+pub fn is_shell_route(path: &str) -> bool {
+    path == "/" || path == "/groups" || path.starts_with("/groups/")
+}
+
+/// The page that runs a client route (see the module's comment).
+fn page_for(dist: &std::path::Path, path: &str) -> PathBuf {
+    let full_app = dist.join("app.html");
+    if is_shell_route(path) || !full_app.is_file() {
+        dist.join("index.html")
+    } else {
+        full_app
+    }
 }
 
 fn set_headers(file_name: &str, res: &mut Response) {
@@ -147,6 +166,23 @@ mod tests {
         assert!(!looks_like_file(""));
         assert!(!looks_like_file(".hidden"));
         assert!(!looks_like_file("trailing."));
+    }
+
+    #[test]
+    fn shell_routes() {
+        for path in ["/", "/groups", "/groups/", "/groups/porepore"] {
+            assert!(is_shell_route(path), "{path}");
+        }
+        for path in [
+            "/calendar",
+            "/events/x",
+            "/drafts",
+            "/signin",
+            "/groupsx",
+            "/nope",
+        ] {
+            assert!(!is_shell_route(path), "{path}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ const WASM: &str = "tsunagari-app-3f2a9c1b0d4e5f67_bg.wasm";
 const JS: &str = "tsunagari-app-3f2a9c1b0d4e5f67.js";
 const CSS: &str = "style-0123456789abcdef.css";
 const INDEX: &str = "<!doctype html><title>tsunagari</title>";
+const FULL_APP: &str = "<!doctype html><title>tsunagari (full app)</title>";
 
 /// A fake trunk output: compressible files of each kind.
 fn write_dist(dir: &Path) {
@@ -29,6 +30,7 @@ fn write_dist(dir: &Path) {
     .expect("write");
     std::fs::write(dir.join(CSS), "body { margin: 0 }\n".repeat(100)).expect("write");
     std::fs::write(dir.join("index.html"), INDEX).expect("write");
+    std::fs::write(dir.join("app.html"), FULL_APP).expect("write");
     std::fs::write(
         dir.join("sw.js"),
         "self.addEventListener('fetch', () => {});\n",
@@ -126,12 +128,21 @@ async fn types_and_cache_rules() {
 }
 
 #[tokio::test]
-async fn client_routes_fall_back_to_index_but_missing_files_are_404() {
+async fn client_routes_fall_back_to_their_page_but_missing_files_are_404() {
     let (app, _db, _dist) = app().await;
-    for path in ["/groups/porepore", "/groups", "/about/"] {
+    let shell = ["/groups/porepore", "/groups", "/"].map(|p| (p, INDEX));
+    let full = [
+        "/calendar",
+        "/events/e1",
+        "/drafts/d1/print",
+        "/signin",
+        "/about/",
+    ]
+    .map(|p| (p, FULL_APP));
+    for (path, page) in shell.into_iter().chain(full) {
         let answer = get(&app, path).await;
         assert_eq!(answer.status, StatusCode::OK, "{path}");
-        assert_eq!(answer.body, INDEX.as_bytes(), "{path}");
+        assert_eq!(answer.body, page.as_bytes(), "{path}");
         assert_eq!(answer.header("cache-control"), Some("no-cache"), "{path}");
         assert!(
             answer
@@ -147,6 +158,17 @@ async fn client_routes_fall_back_to_index_but_missing_files_are_404() {
         let answer = get(&app, path).await;
         assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(answer.header("cache-control"), Some("no-cache"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_full_app_every_route_gets_the_shell() {
+    let (app, _db, dist) = app().await;
+    std::fs::remove_file(dist.path().join("app.html")).expect("remove");
+    for path in ["/groups/porepore", "/calendar", "/drafts"] {
+        let answer = get(&app, path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(answer.body, INDEX.as_bytes(), "{path}");
     }
 }
 

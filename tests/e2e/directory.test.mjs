@@ -39,6 +39,7 @@ test('after one online visit the whole directory works with the server gone', ()
     await app.waitCached();
     await eventually(async () => (await app.resultLinks().count()) === groups.length,
       'the stored directory listed after an offline reload');
+    assert.equal(await page.locator('link[rel=stylesheet][href^="/app-"]').count(), 0, 'index.html (the directory shell) runs /groups');
     assert.match(await app.lastUpdated().innerText(), /\d{1,2}:\d{2}/, 'the time of the last update is shown');
 
     // ぽれぽれ (hiragana) finds ポレポレ (katakana), ranked first.
@@ -66,6 +67,22 @@ test('after one online visit the whole directory works with the server gone', ()
     // Full-width letters fold to half-width and case: ｔｉｐｓ finds Tips.
     await app.search('ｔｉｐｓ');
     await eventually(async () => (await app.resultNames()).some((n) => /tips/i.test(n)), 'ｔｉｐｓ finds Tips');
+
+    // The header leads out of the directory shell into the full app (a
+    // second bundle, precached by the same worker): offline too, with the
+    // events the shell stored.
+    const nav = page.getByRole('navigation');
+    await nav.getByRole('link', { name: 'カレンダー' }).click();
+    await page.locator('[data-testid=month-grid]').waitFor({ timeout: 20_000 });
+    assert.equal(new URL(page.url()).pathname, '/calendar');
+    assert.equal(await page.locator('link[rel=stylesheet][href^="/app-"]').count(), 1, 'app.html (the full app) runs /calendar');
+    await page.goto(`${page.url().replace(/\/calendar.*$/, '')}/events`);
+    await page.locator('[data-testid=show-past]').click();
+    await eventually(async () => (await page.locator('[data-testid=agenda] [data-testid=event-link]').count()) > 0,
+      'the agenda lists the events stored while in the directory');
+    // … and back: the full app has the directory too.
+    await nav.getByRole('link', { name: '団体' }).click();
+    await eventually(async () => (await app.resultLinks().count()) === groups.length, 'the directory in the full app');
 }));
 
 test('back online, the app pulls only the delta: a deleted group disappears', () => withApp(() => phoneContext(browser), async ({ server, context, page, app }) => {

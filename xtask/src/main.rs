@@ -14,7 +14,7 @@ mod sizes;
 mod tools;
 
 use anyhow::{Context, Result, bail};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn main() {
     if let Err(err) = real_main() {
@@ -53,7 +53,8 @@ fn precache_hook() -> Result<()> {
     let Some(staging) = std::env::var_os("TRUNK_STAGING_DIR") else {
         bail!("precache runs as trunk's post_build hook (TRUNK_STAGING_DIR is not set)");
     };
-    precache::run(std::path::Path::new(&staging))
+    let full_app = std::env::var_os(precache::FULL_APP_ENV).map(PathBuf::from);
+    precache::run(std::path::Path::new(&staging), full_app.as_deref())
 }
 
 /// Options shared by `run`: `--port N`, `--data-dir DIR`, `--host H`.
@@ -161,15 +162,43 @@ fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `trunk build --release` and `cargo build --release -p tsunagari-server`.
+/// Both bundles into `dist/` (see [`build_bundles`]) and
+/// `cargo build --release -p tsunagari-server`.
 pub fn build_release() -> Result<()> {
-    proc::step(
-        "build the app bundle (trunk build --release)",
-        proc::cmd("trunk").args(["build", "--release"]),
-    )?;
+    build_bundles("dist", &[])?;
     proc::step(
         "build the server",
         proc::cmd("cargo").args(["build", "--release", "--package", "tsunagari-server"]),
+    )
+}
+
+/// The two bundles of one crate, as the server serves them from `dist`:
+/// first the full app (`app.html`, every page) into `target/<dist>-app`, then the
+/// directory shell (`index.html`, no default features) into `dist`, whose
+/// post-build hook copies the full app in (its page renamed `app.html`) and
+/// writes the service worker's precache list over both. `features` go to
+/// the full app's build only.
+pub fn build_bundles(dist: &str, features: &[&str]) -> Result<()> {
+    let root = workspace_root();
+    let name = Path::new(dist)
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy();
+    let full_dist = format!("target/{name}-app");
+    let mut full = proc::cmd("trunk");
+    full.args(["build", "app.html", "--release", "--dist", &full_dist]);
+    if !features.is_empty() {
+        full.args(["--features", &features.join(",")]);
+    }
+    proc::step(
+        "build the full app (trunk build app.html --release)",
+        &mut full,
+    )?;
+    proc::step(
+        "build the directory shell and merge the bundles (trunk build --release)",
+        proc::cmd("trunk")
+            .args(["build", "index.html", "--release", "--dist", dist])
+            .env(precache::FULL_APP_ENV, root.join(&full_dist)),
     )
 }
 

@@ -1,11 +1,16 @@
-//! trunk's `post_build` hook: writes the service worker's precache list.
+//! trunk's `post_build` hook: merges the full app into the directory shell's
+//! bundle and writes the service worker's precache list.
 //!
-//! trunk stages the bundle (hashed wasm, JS, CSS, copied files, index.html)
-//! in `TRUNK_STAGING_DIR` before moving it to `dist/`. This lists every
+//! trunk stages a bundle (hashed wasm, JS, CSS, copied files, index.html) in
+//! `TRUNK_STAGING_DIR` before moving it to its dist directory. The full
+//! app's build (`app.html`) stages no worker: the hook leaves it alone. The
+//! directory shell's build (`index.html`, with the worker) is the last: the
+//! hook copies the finished full app in from [`FULL_APP_ENV`] (its page,
+//! which trunk names `index.html`, becomes `app.html`), then lists every
 //! staged file except the worker itself, hashes their paths and contents
-//! into a cache version, and writes both into the staged `sw.js` in place
-//! of its placeholders, so the list is never maintained by hand and the
-//! cache name changes exactly when the shell does.
+//! into a cache version, and writes both into the staged `sw.js` in place of
+//! its placeholders, so the list is never maintained by hand and the cache
+//! name changes exactly when either bundle does.
 
 use anyhow::{Context, Result, bail};
 use std::fs;
@@ -15,8 +20,31 @@ const WORKER: &str = "sw.js";
 const LIST_PLACEHOLDER: &str = "self.__PRECACHE = [];";
 const VERSION_PLACEHOLDER: &str = "const VERSION = 'dev';";
 
-pub fn run(staging_dir: &Path) -> Result<()> {
+/// The environment variable naming the full app's finished build
+/// (`cargo xtask` sets it; see `build_bundles`).
+pub const FULL_APP_ENV: &str = "TSUNAGARI_FULL_APP";
+/// What the full app's page is called in the merged bundle.
+const FULL_APP_PAGE: &str = "app.html";
+
+pub fn run(staging_dir: &Path, full_app: Option<&Path>) -> Result<()> {
     let worker = staging_dir.join(WORKER);
+    if !worker.is_file() {
+        println!("precache: no {WORKER} staged (the full app's build): nothing to do");
+        return Ok(());
+    }
+    match full_app {
+        Some(dir) => {
+            let copied = merge_full_app(dir, staging_dir)?;
+            println!(
+                "precache: merged {copied} files of the full app from {}",
+                dir.display()
+            );
+        }
+        None => println!(
+            "precache: {FULL_APP_ENV} is not set: the bundle is the directory shell alone \
+             (`cargo xtask run` builds both)"
+        ),
+    }
     let source = fs::read_to_string(&worker)
         .with_context(|| format!("reading the staged service worker {}", worker.display()))?;
 
@@ -43,6 +71,40 @@ pub fn run(staging_dir: &Path) -> Result<()> {
     fs::write(&worker, written).with_context(|| format!("writing {}", worker.display()))?;
     println!("precache: {} files, cache version {version}", urls.len());
     Ok(())
+}
+
+/// Copies the full app's files (flat: trunk emits no folders for it) into
+/// the staging directory, its `index.html` as `app.html`. Files the shell
+/// already has (the same hashed stylesheet) are kept as they are.
+fn merge_full_app(from: &Path, staging_dir: &Path) -> Result<usize> {
+    if !from.join("index.html").is_file() {
+        bail!(
+            "{} has no index.html: build app.html there first (`cargo xtask run` does)",
+            from.display()
+        );
+    }
+    let mut copied = 0;
+    for entry in fs::read_dir(from).with_context(|| format!("listing {}", from.display()))? {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if !path.is_file() {
+            continue;
+        }
+        let target = if name == "index.html" {
+            staging_dir.join(FULL_APP_PAGE)
+        } else {
+            staging_dir.join(name)
+        };
+        if target.exists() && name != "index.html" {
+            continue;
+        }
+        fs::copy(&path, &target)
+            .with_context(|| format!("copying {} to {}", path.display(), target.display()))?;
+        copied += 1;
+    }
+    Ok(copied)
 }
 
 /// Replaces the two placeholders; refuses a worker that lacks either.
@@ -133,7 +195,7 @@ mod tests {
         .unwrap();
         fs::write(dir.join("index.html"), "<html></html>").unwrap();
         fs::write(dir.join("icons/a.png"), "png").unwrap();
-        run(&dir).unwrap();
+        run(&dir, None).unwrap();
         let sw = fs::read_to_string(dir.join("sw.js")).unwrap();
         assert!(
             sw.contains(r#"self.__PRECACHE = ["/","/icons/a.png","/index.html"];"#),
@@ -141,5 +203,43 @@ mod tests {
         );
         assert!(!sw.contains("'dev'"));
         fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn merges_the_full_app_and_lists_it() {
+        let base = std::env::temp_dir().join(format!("precache-merge-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let (shell, full) = (base.join("shell"), base.join("full"));
+        fs::create_dir_all(&shell).unwrap();
+        fs::create_dir_all(&full).unwrap();
+        fs::write(
+            shell.join("sw.js"),
+            "const VERSION = 'dev';\nself.__PRECACHE = [];\n",
+        )
+        .unwrap();
+        fs::write(shell.join("index.html"), "shell").unwrap();
+        fs::write(shell.join("style-1.css"), "css").unwrap();
+        fs::write(full.join("index.html"), "full").unwrap();
+        fs::write(full.join("style-1.css"), "css").unwrap();
+        fs::write(full.join("app-2_bg.wasm"), "wasm").unwrap();
+
+        // The full app's own build stages no worker: left alone.
+        run(&full, None).unwrap();
+        assert_eq!(fs::read_to_string(full.join("index.html")).unwrap(), "full");
+
+        run(&shell, Some(&full)).unwrap();
+        assert_eq!(
+            fs::read_to_string(shell.join("index.html")).unwrap(),
+            "shell"
+        );
+        assert_eq!(fs::read_to_string(shell.join("app.html")).unwrap(), "full");
+        let sw = fs::read_to_string(shell.join("sw.js")).unwrap();
+        assert!(
+            sw.contains(
+                r#"self.__PRECACHE = ["/","/app-2_bg.wasm","/app.html","/index.html","/style-1.css"];"#
+            ),
+            "{sw}"
+        );
+        fs::remove_dir_all(&base).unwrap();
     }
 }

@@ -1,4 +1,4 @@
-//! The release bundle's size: raw, gzip and brotli, per file of the app shell.
+//! The release bundles' sizes: raw, gzip and brotli, per file of a page's bundle.
 
 use anyhow::{Context, Result};
 use std::io::Write;
@@ -26,9 +26,12 @@ fn brotli_len(bytes: &[u8]) -> Result<usize> {
     Ok(out.len())
 }
 
-/// The app shell's files in `dist`: wasm, js, css, html (icons and the
-/// manifest are not part of the shell the budget counts).
-pub fn app_shell(dist: &Path) -> Result<Vec<FileSize>> {
+/// One page's bundle in `dist`: the page itself, the wasm, JS and CSS files
+/// it names, and `extra` (the shell counts its service worker). Icons and the
+/// manifest are not part of what the budget counts.
+pub fn page_bundle(dist: &Path, page: &str, extra: &[&str]) -> Result<Vec<FileSize>> {
+    let html = std::fs::read_to_string(dist.join(page))
+        .with_context(|| format!("reading {}", dist.join(page).display()))?;
     let mut sizes = Vec::new();
     for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
         let path = entry?.path();
@@ -36,10 +39,13 @@ pub fn app_shell(dist: &Path) -> Result<Vec<FileSize>> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let shell = ["wasm", "js", "css", "html"]
+        let asset = ["wasm", "js", "css"]
             .iter()
             .any(|ext| path.extension().is_some_and(|e| e == *ext));
-        if !shell || !path.is_file() {
+        let named = name == page
+            || extra.contains(&name.as_str())
+            || (asset && html.contains(&format!("/{name}")));
+        if !named || !path.is_file() {
             continue;
         }
         let bytes = std::fs::read(&path)?;

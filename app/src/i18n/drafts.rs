@@ -5,7 +5,6 @@ use tsunagari_core::proposal::Field;
 use tsunagari_core::sync::DraftState;
 
 pub struct DraftTexts {
-    pub nav_drafts: &'static str,
     pub signin_title: &'static str,
     pub redeem_tab: &'static str,
     pub signin_tab: &'static str,
@@ -81,7 +80,6 @@ pub struct DraftTexts {
 }
 
 pub static JA: DraftTexts = DraftTexts {
-    nav_drafts: "提案書",
     signin_title: "団体アカウント",
     redeem_tab: "招待コードで登録",
     signin_tab: "サインイン",
@@ -157,7 +155,6 @@ pub static JA: DraftTexts = DraftTexts {
 };
 
 pub static EN: DraftTexts = DraftTexts {
-    nav_drafts: "Proposals",
     signin_title: "Group account",
     redeem_tab: "Register with a code",
     signin_tab: "Sign in",

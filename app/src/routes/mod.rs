@@ -1,5 +1,11 @@
 //! One route, one file.
+//!
+//! The directory shell (built without the `full` feature) compiles only the
+//! directory's pages: `/`, `/groups`, `/groups/:id` and the not-found page.
+//! Every other page is in the full app (`app.html`), which the server and
+//! the service worker answer for every other path (see ARCHITECTURE.md).
 
+#[cfg(feature = "full")]
 pub mod agenda;
 // The hidden benchmark pages (`/bench`, `/bench/calendar`, `/bench/drafts`) are built only
 // with the `bench` feature (`cargo xtask bench`); the shipped bundle answers
@@ -10,7 +16,7 @@ pub mod bench;
 pub mod bench_calendar;
 #[cfg(feature = "bench")]
 pub mod bench_drafts;
-#[cfg(not(feature = "bench"))]
+#[cfg(all(feature = "full", not(feature = "bench")))]
 pub mod bench {
     use leptos::prelude::*;
 
@@ -19,7 +25,7 @@ pub mod bench {
         view! { <super::not_found::NotFound/> }
     }
 }
-#[cfg(not(feature = "bench"))]
+#[cfg(all(feature = "full", not(feature = "bench")))]
 pub mod bench_calendar {
     use leptos::prelude::*;
 
@@ -28,7 +34,7 @@ pub mod bench_calendar {
         view! { <super::not_found::NotFound/> }
     }
 }
-#[cfg(not(feature = "bench"))]
+#[cfg(all(feature = "full", not(feature = "bench")))]
 pub mod bench_drafts {
     use leptos::prelude::*;
 
@@ -37,14 +43,31 @@ pub mod bench_drafts {
         view! { <super::not_found::NotFound/> }
     }
 }
+#[cfg(feature = "full")]
 pub mod calendar;
+#[cfg(feature = "full")]
 pub mod conflict;
+#[cfg(feature = "full")]
 pub mod draft;
+#[cfg(feature = "full")]
 pub mod draft_form;
+#[cfg(feature = "full")]
 pub mod draft_view;
+#[cfg(feature = "full")]
 pub mod drafts;
+#[cfg(feature = "full")]
 pub mod event;
 pub mod group;
 pub mod groups;
 pub mod not_found;
+#[cfg(feature = "full")]
 pub mod signin;
+
+/// The `rel` of a link to a page of the full app: none inside the full app
+/// (the router navigates in place); `external` in the directory shell, where
+/// that page is not compiled in, so the browser loads `app.html` for it.
+pub const FULL_APP_REL: Option<&str> = if cfg!(feature = "full") {
+    None
+} else {
+    Some("external")
+};
