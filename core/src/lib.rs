@@ -24,5 +24,5 @@ pub use directory::{
     CityContact, DirectorySeed, Division, Group, GroupId, GroupKind, ProgramEntry, Registration,
 };
 pub use events::{Event, EventCategory, EventDate, EventError, EventId, EventSeed};
-pub use feed::{ApiErrorBody, Cursor, CursorError, FeedPage};
+pub use feed::{ApiErrorBody, Cursor, CursorError, FeedPage, bucket_of};
 pub use search::{SearchIndex, Searchable, normalize};
