@@ -61,20 +61,30 @@ pub fn js_error(e: wasm_bindgen::JsValue) -> String {
         .unwrap_or_else(|| "unknown error".to_string())
 }
 
+/// A feed answer twice: read into Rust (`page`, for the screens and the
+/// search), and its items as the browser parsed them (`records`), which go
+/// into IndexedDB as they are: no Rust-to-JS conversion per record.
+pub struct Feed<T> {
+    pub page: FeedPage<T>,
+    /// `page.items` as JS objects, in the same order: the server's JSON of
+    /// the same `core` types, so `store::load_all` reads them back.
+    pub records: js_sys::Array,
+}
+
 /// `GET /api/groups` (everything) or `GET /api/groups?since=<cursor>`.
-pub async fn fetch_groups(since: Option<&str>) -> Result<FeedPage<Group>, ApiError> {
+pub async fn fetch_groups(since: Option<&str>) -> Result<Feed<Group>, ApiError> {
     fetch_feed("/api/groups", since).await
 }
 
 /// `GET /api/events` (everything) or `GET /api/events?since=<cursor>`.
-pub async fn fetch_events(since: Option<&str>) -> Result<FeedPage<Event>, ApiError> {
+pub async fn fetch_events(since: Option<&str>) -> Result<Feed<Event>, ApiError> {
     fetch_feed("/api/events", since).await
 }
 
 async fn fetch_feed<T: DeserializeOwned>(
     path: &str,
     since: Option<&str>,
-) -> Result<FeedPage<T>, ApiError> {
+) -> Result<Feed<T>, ApiError> {
     let url = match since {
         Some(cursor) => format!(
             "{path}?since={}",
@@ -85,7 +95,12 @@ async fn fetch_feed<T: DeserializeOwned>(
     // The browser parses the JSON (`Response.json()`); serde reads the
     // resulting JS object. No JSON parser in the wasm bundle.
     let value = get_json(&url).await?;
-    serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Body(e.to_string()))
+    let records = js_sys::Reflect::get(&value, &"items".into())
+        .ok()
+        .and_then(|items| items.dyn_into::<js_sys::Array>().ok())
+        .ok_or_else(|| ApiError::Body("the feed has no items array".into()))?;
+    let page = serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Body(e.to_string()))?;
+    Ok(Feed { page, records })
 }
 
 async fn get_json(url: &str) -> Result<wasm_bindgen::JsValue, ApiError> {

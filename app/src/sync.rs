@@ -91,8 +91,8 @@ async fn pull_groups(state: AppState, db: Option<&Database>) -> SyncState {
     };
     // Nothing in memory (the stored groups could not be read): ask for all.
     let cursor = cursor.filter(|_| !state.groups.with_untracked(Vec::is_empty));
-    let page = match api::fetch_groups(cursor.as_deref()).await {
-        Ok(page) => page,
+    let feed = match api::fetch_groups(cursor.as_deref()).await {
+        Ok(feed) => feed,
         Err(e) => {
             warn!("pulling /api/groups failed: {e}");
             return SyncState::Failed;
@@ -100,10 +100,12 @@ async fn pull_groups(state: AppState, db: Option<&Database>) -> SyncState {
     };
     let now = js_sys::Date::now();
     let stored = match db {
-        Some(db) => store::apply_page(db, &page, now).await,
+        Some(db) => store::apply_page(db, &feed, now).await,
         None => Err(store::StoreError("no database".into())),
     };
-    state.groups.update(|groups| merge(groups, page, |g| &g.id));
+    state
+        .groups
+        .update(|groups| merge(groups, feed.page, |g| &g.id));
     state.last_updated.set(Some(now));
     match stored {
         Ok(()) => {
@@ -126,8 +128,8 @@ async fn pull_events(state: AppState, db: Option<&Database>) -> SyncState {
         None => None,
     };
     let cursor = cursor.filter(|_| !state.events.with_untracked(Vec::is_empty));
-    let page = match api::fetch_events(cursor.as_deref()).await {
-        Ok(page) => page,
+    let feed = match api::fetch_events(cursor.as_deref()).await {
+        Ok(feed) => feed,
         Err(e) => {
             warn!("pulling /api/events failed: {e}");
             return SyncState::Failed;
@@ -135,9 +137,10 @@ async fn pull_events(state: AppState, db: Option<&Database>) -> SyncState {
     };
     let now = js_sys::Date::now();
     let stored = match db {
-        Some(db) => store::apply_events_page(db, &page, now).await,
+        Some(db) => store::apply_events_page(db, &feed, now).await,
         None => Err(store::StoreError("no database".into())),
     };
+    let page = feed.page;
     let changed = page.reset || !page.items.is_empty() || !page.deleted.is_empty();
     if changed {
         state

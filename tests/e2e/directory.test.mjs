@@ -2,7 +2,9 @@
 // (the server process is killed), reload, search with kana folding, detail.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, phoneContext, persistentPhoneContext, withApp, demoGroups } from './fixtures.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, launchBrowser, phoneContext, persistentPhoneContext, withApp, demoGroups } from './fixtures.mjs';
 
 const groups = demoGroups();
 const byName = (part) => {
@@ -90,8 +92,18 @@ test('back online, the app pulls only the delta: a deleted group disappears', ()
     await app.waitStored();
     const gone = groups[groups.length - 1];
 
+    // While the phone is away: one group deleted, another one's description
+    // changed (a re-import of the seed file with that edit).
+    const changed = groups[0];
+    const newDescription = `${changed.description} 【更新】防災マップづくりを始めました。`;
+    const file = join(server.dataDir, 'groups-edited.json');
+    const full = JSON.parse(readFileSync(join(ROOT, 'data/groups.json'), 'utf8'));
+    full.groups = full.groups.filter((g) => g.id !== gone.id)
+      .map((g) => (g.id === changed.id ? { ...g, description: newDescription } : g));
+    writeFileSync(file, JSON.stringify(full));
     await server.stop();
     await server.admin('delete-group', gone.id);
+    await server.admin('import-groups', file);
     await server.start();
 
     const feedRequests = [];
@@ -101,6 +113,15 @@ test('back online, the app pulls only the delta: a deleted group disappears', ()
     await eventually(async () => (await app.resultLinks().count()) === groups.length - 1, 'the deleted group is gone');
     assert.ok(!(await app.resultNames()).some((n) => n.includes(gone.name)), `${gone.name} is no longer listed`);
     assert.ok(feedRequests.some((u) => new URL(u).searchParams.has('since')), `the pull asked for a delta: ${feedRequests}`);
+    // The changed group is stored once, with its new text: after an offline
+    // reload (what IndexedDB holds) the search finds the new words, and the
+    // count above already excludes a duplicate.
+    await server.stop();
+    await page.reload();
+    await app.waitCached();
+    await eventually(async () => (await app.resultLinks().count()) === groups.length - 1, 'the stored directory after the delta');
+    await app.search('防災マップづくり');
+    await eventually(async () => (await app.resultNames())[0]?.includes(changed.name), 'the changed description is stored');
 }));
 
 test('filter by kind, and the English switch persists across reloads', () => withApp(() => phoneContext(browser), async ({ server, context, page, app }) => {

@@ -45,15 +45,15 @@ pub fn BenchCalendarPage() -> impl IntoView {
 async fn run(month: RwSignal<Option<(YearMonth, Vec<Event>)>>) -> Result<String, String> {
     yield_to_browser().await;
     let start = now();
-    let page = api::fetch_events(None).await.map_err(|e| e.to_string())?;
+    let feed = api::fetch_events(None).await.map_err(|e| e.to_string())?;
     let pull = now() - start;
-    let events = &page.items;
+    let events = &feed.page.items;
 
     let db = store::open(store::BENCH_DB)
         .await
         .map_err(|e| e.to_string())?;
     let start = now();
-    store::apply_events_page(&db, &page, js_sys::Date::now())
+    store::apply_events_page(&db, &feed, js_sys::Date::now())
         .await
         .map_err(|e| e.to_string())?;
     let idb_write = now() - start;
