@@ -101,6 +101,7 @@ fn app_figures(report: &mut String) -> Result<()> {
         "The full app (app.html: every other page; precached with the shell)",
         &full,
     )?;
+    writeln!(report)?;
     Ok(())
 }
 
