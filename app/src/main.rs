@@ -68,6 +68,10 @@ fn App() -> impl IntoView {
     };
     state_slot.set_value(Some(state));
     provide_context(state);
+    store::set_upgrade_hooks(store::UpgradeHooks {
+        blocked: Box::new(move || state.sync.set(SyncState::UpgradeBlocked)),
+        newer: Box::new(move || set_update_ready.set(true)),
+    });
     sync::start(state);
     #[cfg(feature = "full")]
     {
@@ -201,6 +205,7 @@ fn StatusLine() -> impl IntoView {
             SyncState::Syncing => t.syncing,
             SyncState::Failed => t.sync_failed,
             SyncState::StorageFailed => t.storage_failed,
+            SyncState::UpgradeBlocked => t.upgrade_blocked,
             SyncState::Idle | SyncState::Stored => t.online,
         }
     };
@@ -208,7 +213,7 @@ fn StatusLine() -> impl IntoView {
         let trouble = !state.online.get()
             || matches!(
                 state.sync.get(),
-                SyncState::Failed | SyncState::StorageFailed
+                SyncState::Failed | SyncState::StorageFailed | SyncState::UpgradeBlocked
             );
         if trouble { "status warn" } else { "status" }
     };

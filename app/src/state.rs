@@ -17,6 +17,9 @@ pub enum SyncState {
     Failed,
     /// The last pull was received but could not be stored on this device.
     StorageFailed,
+    /// The database upgrade of a new release waits for a tab of the old
+    /// release to close.
+    UpgradeBlocked,
 }
 
 #[derive(Clone, Copy)]

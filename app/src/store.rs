@@ -71,10 +71,83 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
     }
 }
 
-/// Opens (creating or upgrading) a database with tsunagari's schema.
+/// What the page does when a schema upgrade meets another tab (see
+/// [`main_db`]).
+pub struct UpgradeHooks {
+    /// This page upgrades, and a tab of an older release keeps the database
+    /// open: the upgrade waits until that tab closes or reloads.
+    pub blocked: Box<dyn Fn()>,
+    /// A tab of a newer release asks to upgrade: this page should reload.
+    pub newer: Box<dyn Fn()>,
+}
+
+thread_local! {
+    static MAIN: std::cell::RefCell<Option<Database>> = const { std::cell::RefCell::new(None) };
+    static HOOKS: std::cell::RefCell<Option<std::rc::Rc<UpgradeHooks>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Sets what [`main_db`] does when an upgrade meets another tab; once, at
+/// start-up, before the first call.
+pub fn set_upgrade_hooks(hooks: UpgradeHooks) {
+    HOOKS.with(|h| *h.borrow_mut() = Some(std::rc::Rc::new(hooks)));
+}
+
+/// The app's database, opened once per page and shared, so transactions
+/// start in the order they are asked for.
+///
+/// A newer release in another tab asking to upgrade (`versionchange`) runs
+/// the `newer` hook (the update banner) and does NOT close the connection:
+/// a draft being typed here keeps being saved; that tab's upgrade waits (and
+/// says so, the `blocked` hook) until this page reloads.
+pub async fn main_db() -> Result<Database, StoreError> {
+    if let Some(db) = MAIN.with(|m| m.borrow().clone()) {
+        return Ok(db);
+    }
+    let hooks = HOOKS.with(|h| h.borrow().clone());
+    let on_blocked = hooks.clone();
+    let db = open_with(MAIN_DB, move || {
+        if let Some(h) = on_blocked {
+            (h.blocked)();
+        }
+    })
+    .await?;
+    // Two callers may have opened at once: keep the first connection.
+    if let Some(first) = MAIN.with(|m| m.borrow().clone()) {
+        db.close();
+        return Ok(first);
+    }
+    if let Ok(mut changes) = db.version_changes() {
+        leptos::task::spawn_local(async move {
+            if changes.recv().await.is_some()
+                && let Some(h) = hooks
+            {
+                (h.newer)();
+            }
+        });
+    }
+    MAIN.with(|m| *m.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+/// Opens (creating or upgrading) another database with tsunagari's schema
+/// (the benchmarks' own).
+#[cfg(feature = "bench")]
 pub async fn open(name: &str) -> Result<Database, StoreError> {
+    open_with(name, || {}).await
+}
+
+async fn open_with(
+    name: &str,
+    on_blocked: impl FnOnce() + 'static,
+) -> Result<Database, StoreError> {
     let db = Database::open(name)
         .with_version(4u8)
+        .with_on_blocked(move |_| {
+            leptos::logging::warn!("IndexedDB upgrade blocked: another tab has the database open");
+            on_blocked();
+            Ok(())
+        })
         .with_on_upgrade_needed(|event, db| {
             // Version 1: the directory.
             if event.old_version() < 1.0 {

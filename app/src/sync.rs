@@ -12,7 +12,7 @@ use tsunagari_core::{Event, FeedPage};
 /// `state.ready` when both are done.
 pub fn start(state: AppState) {
     leptos::task::spawn_local(async move {
-        let db = match store::open(store::MAIN_DB).await {
+        let db = match store::main_db().await {
             Ok(db) => Some(db),
             Err(e) => {
                 warn!("{e}; continuing without offline storage");
@@ -32,7 +32,7 @@ pub fn start(state: AppState) {
 /// Pulls again (e.g. when the browser comes back online).
 pub fn pull_later(state: AppState) {
     leptos::task::spawn_local(async move {
-        let db = store::open(store::MAIN_DB).await.ok();
+        let db = store::main_db().await.ok();
         pull(state, db.as_ref()).await;
     });
 }

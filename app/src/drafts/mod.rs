@@ -11,7 +11,6 @@ mod tab_lock;
 use crate::api;
 use leptos::logging::warn;
 use leptos::prelude::*;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use tsunagari_core::Division;
 use tsunagari_core::account::Session;
@@ -69,19 +68,9 @@ pub fn use_drafts() -> Drafts {
     expect_context::<Drafts>()
 }
 
-thread_local! {
-    static DB: RefCell<Option<indexed_db_futures::database::Database>> = const { RefCell::new(None) };
-}
-
-/// The app's database, opened once and shared, so transactions start in
-/// the order they are asked for.
+/// The app's database (shared: [`crate::store::main_db`]).
 pub async fn db() -> Result<indexed_db_futures::database::Database, crate::store::StoreError> {
-    if let Some(db) = DB.with(|d| d.borrow().clone()) {
-        return Ok(db);
-    }
-    let db = crate::store::open(crate::store::MAIN_DB).await?;
-    DB.with(|d| *d.borrow_mut() = Some(db.clone()));
-    Ok(db)
+    crate::store::main_db().await
 }
 
 /// 21 random characters of `[A-Za-z0-9_-]` (126 bits), from the browser's
