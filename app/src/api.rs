@@ -104,16 +104,33 @@ async fn fetch_feed<T: DeserializeOwned>(
 }
 
 async fn get_json(url: &str) -> Result<wasm_bindgen::JsValue, ApiError> {
-    let promise = leptos::prelude::window().fetch_with_str(url);
-    let response = JsFuture::from(promise)
-        .await
-        .map_err(|e| ApiError::Network(js_error(e)))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| ApiError::Body("fetch did not return a Response".into()))?;
+    let response = fetch(url, None).await?;
     if !response.ok() {
         return Err(ApiError::Status(response.status()));
     }
+    json_body(&response).await
+}
+
+/// `fetch`, as a [`web_sys::Response`] (any status); no answer at all is
+/// [`ApiError::Network`].
+async fn fetch(
+    url: &str,
+    init: Option<&web_sys::RequestInit>,
+) -> Result<web_sys::Response, ApiError> {
+    let window = leptos::prelude::window();
+    let promise = match init {
+        Some(init) => window.fetch_with_str_and_init(url, init),
+        None => window.fetch_with_str(url),
+    };
+    JsFuture::from(promise)
+        .await
+        .map_err(|e| ApiError::Network(js_error(e)))?
+        .dyn_into()
+        .map_err(|_| ApiError::Body("fetch did not return a Response".into()))
+}
+
+/// The answer's body as the browser parsed it (`Response.json()`).
+async fn json_body(response: &web_sys::Response) -> Result<wasm_bindgen::JsValue, ApiError> {
     let json = response.json().map_err(|e| ApiError::Body(js_error(e)))?;
     JsFuture::from(json)
         .await
@@ -163,10 +180,7 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     body: Option<&B>,
 ) -> Result<T, ApiError> {
     let response = request(method, url, token, body).await?;
-    let json = response.json().map_err(|e| ApiError::Body(js_error(e)))?;
-    let value = JsFuture::from(json)
-        .await
-        .map_err(|e| ApiError::Body(js_error(e)))?;
+    let value = json_body(&response).await?;
     serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Body(e.to_string()))
 }
 
@@ -194,25 +208,16 @@ async fn request<B: Serialize>(
         init.set_body(&text);
     }
     init.set_headers(&headers);
-    let promise = leptos::prelude::window().fetch_with_str_and_init(url, &init);
-    let response = JsFuture::from(promise)
-        .await
-        .map_err(|e| ApiError::Network(js_error(e)))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| ApiError::Body("fetch did not return a Response".into()))?;
+    let response = fetch(url, Some(&init)).await?;
     if response.ok() {
         return Ok(response);
     }
     let status = response.status();
-    let code = match response.json() {
-        Ok(json) => JsFuture::from(json)
-            .await
-            .ok()
-            .and_then(|v| serde_wasm_bindgen::from_value::<ApiErrorBody>(v).ok())
-            .map(|b| b.error),
-        Err(_) => None,
-    };
+    let code = json_body(&response)
+        .await
+        .ok()
+        .and_then(|v| serde_wasm_bindgen::from_value::<ApiErrorBody>(v).ok())
+        .map(|b| b.error);
     Err(ApiError::Refused {
         status,
         code: code.unwrap_or_default(),

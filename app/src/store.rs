@@ -36,14 +36,12 @@ pub const MAIN_DB: &str = "tsunagari";
 #[cfg(feature = "bench")]
 pub const BENCH_DB: &str = "tsunagari-bench";
 
-/// Versions 1 to 3 only.
+/// Versions 1 to 3 only (deleted by the upgrade to version 4).
 const GROUPS: &str = "groups";
 const GROUP_BUCKETS: &str = "group_buckets";
 pub const META: &str = "meta";
 pub const DRAFTS: &str = "drafts";
 const EVENTS: &str = "events";
-/// Versions 1 to 3 only.
-const KIND_INDEX: &str = "kind";
 const START_INDEX: &str = "start";
 const CURSOR_KEY: &str = "cursor";
 const EVENTS_CURSOR_KEY: &str = "events_cursor";
@@ -149,13 +147,9 @@ async fn open_with(
             Ok(())
         })
         .with_on_upgrade_needed(|event, db| {
-            // Version 1: the directory.
+            // Version 1: `meta` (and `groups`, replaced in version 4, so a
+            // new install does not make it).
             if event.old_version() < 1.0 {
-                let groups = db
-                    .create_object_store(GROUPS)
-                    .with_key_path("id".into())
-                    .build()?;
-                groups.create_index(KIND_INDEX, "kind".into()).build()?;
                 db.create_object_store(META).build()?;
             }
             // Version 2: events. A new store with its index; existing

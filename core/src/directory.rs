@@ -158,6 +158,17 @@ pub enum Division {
 }
 
 impl Division {
+    pub const ALL: [Division; 8] = [
+        Division::Start,
+        Division::General,
+        Division::Collaboration,
+        Division::Student,
+        Division::HighSchool,
+        Division::StudentHighSchool,
+        Division::PreChallenge,
+        Division::Alumni,
+    ];
+
     /// The snake_case code serde writes on the wire.
     pub fn code(self) -> &'static str {
         match self {

@@ -526,16 +526,7 @@ mod tests {
     fn wire_forms_equal_serde() {
         use crate::directory::Division;
         use crate::proposal::BudgetKind;
-        for d in [
-            Division::Start,
-            Division::General,
-            Division::Collaboration,
-            Division::Student,
-            Division::HighSchool,
-            Division::StudentHighSchool,
-            Division::PreChallenge,
-            Division::Alumni,
-        ] {
+        for d in Division::ALL {
             assert_eq!(d.wire(), json_wire(&d));
         }
         for k in [BudgetKind::Income, BudgetKind::Expense] {

@@ -201,17 +201,6 @@ const DEPARTMENTS: &[&str] = &[
     "福祉政策課",
 ];
 
-const DIVISIONS: &[Division] = &[
-    Division::Start,
-    Division::General,
-    Division::Collaboration,
-    Division::Student,
-    Division::HighSchool,
-    Division::StudentHighSchool,
-    Division::PreChallenge,
-    Division::Alumni,
-];
-
 /// `n` plausible groups, numbered `syn-00000`, `syn-00001`, …
 ///
 /// Names combine Kanazawa place names, themes and suffixes, sometimes with
@@ -324,7 +313,7 @@ fn group(rng: &mut Rng, i: usize) -> Group {
     let programs = (0..rng.range(0, 2))
         .map(|_| ProgramEntry {
             fiscal_year: 2015 + rng.below(11) as u16,
-            division: *rng.pick(DIVISIONS),
+            division: *rng.pick(&Division::ALL),
             title: format!("{}の{}{}事業", rng.pick(PLACES).0, theme.0, activity),
             department: if rng.chance(70) {
                 Some((*rng.pick(DEPARTMENTS)).to_owned())

@@ -9,22 +9,14 @@ use std::process::Command;
 
 use axum::Router;
 use axum::http::StatusCode;
-use common::{PASSPHRASE, call, databases, post_json, small_seed, valid_proposal};
+use common::{BIN, PASSPHRASE, call, databases, post_json, run_admin, small_seed, valid_proposal};
 use serde_json::json;
 use tsunagari_core::sync::{ClientId, Mutation, MutationId, Op, PushRequest};
 use tsunagari_server::{AppState, Store, app, export, groups};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tsunagari-server");
-
 /// `(success, stdout, stderr)`.
 fn admin(data_dir: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("run the binary");
+    let out = run_admin(data_dir, args);
     (
         out.status.success(),
         String::from_utf8(out.stdout).expect("UTF-8 stdout"),

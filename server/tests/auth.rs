@@ -4,8 +4,9 @@
 
 mod common;
 
+use axum::Router;
 use axum::http::StatusCode;
-use common::{PASSPHRASE, call, databases, post_json, redeem_new, router, small_seed};
+use common::{Answer, PASSPHRASE, call, databases, post_json, redeem_new, router, small_seed};
 use serde_json::json;
 use tsunagari_core::account::{Session, SignInRequest};
 use tsunagari_server::auth::{self, AuthError, FAILURE_WINDOW_SECS, sha256_hex};
@@ -22,6 +23,17 @@ fn redeem_body(code: &str, login: &str, passphrase: &str) -> String {
 
 fn signin_body(login: &str, passphrase: &str) -> String {
     json!({"login": login, "passphrase": passphrase}).to_string()
+}
+
+/// `POST /api/auth/signin` with this login and passphrase.
+async fn sign_in(app: &Router, login: &str, passphrase: &str) -> Answer {
+    post_json(
+        app,
+        "/api/auth/signin",
+        None,
+        &signin_body(login, passphrase),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -76,13 +88,7 @@ async fn redeem_sign_in_me_sign_out() {
         assert_eq!(body["group_id"], "porepore");
         assert!(body.get("token").is_none(), "me has no token: {body}");
 
-        let answer = post_json(
-            &app,
-            "/api/auth/signin",
-            None,
-            &signin_body("HANAKO.K", PASSPHRASE),
-        )
-        .await;
+        let answer = sign_in(&app, "HANAKO.K", PASSPHRASE).await;
         assert_eq!(answer.status, StatusCode::OK, "{}", db.name);
         let second: Session = serde_json::from_slice(&answer.body).expect("a Session");
         let second = second.token.expect("a token");
@@ -252,13 +258,7 @@ async fn five_failures_rate_limit_the_login_until_the_window_passes() {
         let app = router(&db);
         redeem_new(&db, &app, "porepore", "taro").await;
         for _ in 0..5 {
-            let answer = post_json(
-                &app,
-                "/api/auth/signin",
-                None,
-                &signin_body("taro", "wrong passphrase"),
-            )
-            .await;
+            let answer = sign_in(&app, "taro", "wrong passphrase").await;
             assert_eq!(
                 answer.api_error(StatusCode::UNAUTHORIZED),
                 "bad_credentials",
@@ -267,13 +267,7 @@ async fn five_failures_rate_limit_the_login_until_the_window_passes() {
             );
         }
         // Now even the right passphrase waits.
-        let answer = post_json(
-            &app,
-            "/api/auth/signin",
-            None,
-            &signin_body("taro", PASSPHRASE),
-        )
-        .await;
+        let answer = sign_in(&app, "taro", PASSPHRASE).await;
         assert_eq!(
             answer.api_error(StatusCode::TOO_MANY_REQUESTS),
             "rate_limited",
@@ -289,25 +283,13 @@ async fn five_failures_rate_limit_the_login_until_the_window_passes() {
 
         // Another login is not limited; an unknown one counts like a known one.
         for _ in 0..5 {
-            let answer = post_json(
-                &app,
-                "/api/auth/signin",
-                None,
-                &signin_body("nobody", PASSPHRASE),
-            )
-            .await;
+            let answer = sign_in(&app, "nobody", PASSPHRASE).await;
             assert_eq!(
                 answer.api_error(StatusCode::UNAUTHORIZED),
                 "bad_credentials"
             );
         }
-        let answer = post_json(
-            &app,
-            "/api/auth/signin",
-            None,
-            &signin_body("nobody", PASSPHRASE),
-        )
-        .await;
+        let answer = sign_in(&app, "nobody", PASSPHRASE).await;
         assert_eq!(
             answer.api_error(StatusCode::TOO_MANY_REQUESTS),
             "rate_limited"
@@ -358,13 +340,7 @@ async fn a_revoked_member_is_signed_out_and_refused() {
             "{}",
             db.name
         );
-        let answer = post_json(
-            &app,
-            "/api/auth/signin",
-            None,
-            &signin_body("jiro", PASSPHRASE),
-        )
-        .await;
+        let answer = sign_in(&app, "jiro", PASSPHRASE).await;
         assert_eq!(
             answer.api_error(StatusCode::UNAUTHORIZED),
             "bad_credentials",

@@ -6,7 +6,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tsunagari-server");
+mod common;
+
+use common::BIN;
 
 fn seed_file(path: &Path, ids: &[&str]) {
     let groups: Vec<serde_json::Value> = ids
@@ -42,13 +44,7 @@ fn http_get(addr: &str, path: &str) -> (String, String) {
 }
 
 fn admin(data_dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("run the binary");
+    let out = common::run_admin(data_dir, args);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),

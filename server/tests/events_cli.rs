@@ -6,16 +6,12 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tsunagari-server");
+mod common;
+
+use common::BIN;
 
 fn run(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .arg("--data-dir")
-        .arg(data_dir)
-        .env_remove("DATABASE_URL")
-        .output()
-        .expect("run the binary")
+    common::run_admin(data_dir, args)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -6,7 +6,7 @@
 // Sync sends an offline edit through the service worker with the app closed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, phoneContext, persistentPhoneContext, DirectoryPage } from './fixtures.mjs';
+import { Server, launchBrowser, phoneContext, persistentPhoneContext, withApp, DirectoryPage } from './fixtures.mjs';
 
 const GROUP = 'shijima-kizuna-chokai';
 const PASSPHRASE = 'しじまの町を歩いて見守る';
@@ -67,17 +67,31 @@ class DraftsApp {
   syncStatus() { return this.page.locator('[data-testid=sync-status]'); }
 }
 
+/** A fresh server and one phone: `body({ server, url, context, page, app })`, `app` the drafts pages. */
+function withPhone(newContext, body) {
+  return withApp(newContext, (env) => body({ ...env, app: new DraftsApp(env.page, env.url) }));
+}
+
+/** A fresh server and two phones of `newContext`: `body({ server, url, a, b })`. */
+async function withTwoPhones(newContext, body) {
+  const server = new Server();
+  const url = await server.start();
+  const phones = [];
+  try {
+    phones.push(await newContext(), await newContext());
+    const [a, b] = await Promise.all(phones.map(async (p) => new DraftsApp(await p.newPage(), url)));
+    await body({ server, url, a, b });
+  } finally {
+    for (const p of phones) await (p.dispose ? p.dispose() : p.close());
+    await server.dispose();
+  }
+}
+
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-test('a draft written offline survives a reload and reaches the server when back online', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const context = await phoneContext(browser);
-  try {
-    const page = await context.newPage();
-    const app = new DraftsApp(page, url);
+test('a draft written offline survives a reload and reaches the server when back online', () => withPhone(() => phoneContext(browser), async ({ server, url, page, app }) => {
     await page.goto(url);
     await new DirectoryPage(page, url).waitServiceWorker();
 
@@ -114,20 +128,9 @@ test('a draft written offline survives a reload and reaches the server when back
     const item = page.locator('[data-testid=draft-link]', { hasText: 'しじま見守り散歩2025' });
     await item.waitFor();
     assert.match(await item.innerText(), /同期済み/);
-  } finally {
-    await context.close();
-    await server.dispose();
-  }
-});
+}));
 
-test('two members edit different fields of one draft offline; after syncing both phones and the server have both edits', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const phoneA = await persistentPhoneContext();
-  const phoneB = await persistentPhoneContext();
-  try {
-    const a = new DraftsApp(await phoneA.newPage(), url);
-    const b = new DraftsApp(await phoneB.newPage(), url);
+test('two members edit different fields of one draft offline; after syncing both phones and the server have both edits', () => withTwoPhones(persistentPhoneContext, async ({ server, url, a, b }) => {
     await a.redeem(await server.invite(GROUP), 'kizuna.a');
     await b.redeem(await server.invite(GROUP), 'kizuna.b');
 
@@ -172,21 +175,9 @@ test('two members edit different fields of one draft offline; after syncing both
     assert.equal(drafts.length, 1);
     assert.equal(drafts[0].proposal.title, '町会の防災マップづくりと避難訓練');
     assert.equal(drafts[0].proposal.place, '四十万小学校の体育館');
-  } finally {
-    await phoneA.dispose();
-    await phoneB.dispose();
-    await server.dispose();
-  }
-});
+}));
 
-test('the same field changed on two phones offline: the conflict screen shows both versions and the choice syncs', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const phoneA = await phoneContext(browser);
-  const phoneB = await phoneContext(browser);
-  try {
-    const a = new DraftsApp(await phoneA.newPage(), url);
-    const b = new DraftsApp(await phoneB.newPage(), url);
+test('the same field changed on two phones offline: the conflict screen shows both versions and the choice syncs', () => withTwoPhones(() => phoneContext(browser), async ({ server, url, a, b }) => {
     await a.redeem(await server.invite(GROUP), 'matsuri.a');
     await b.redeem(await server.invite(GROUP), 'matsuri.b');
     await a.newDraft();
@@ -226,19 +217,9 @@ test('the same field changed on two phones offline: the conflict screen shows bo
     await a.page.waitForFunction(() => document.querySelector('#f-title')?.value === 'しじま夏まつり2026', null, { timeout: 20_000 });
     const drafts = await serverDrafts(url, 'matsuri.a');
     assert.equal(drafts[0].proposal.title, 'しじま夏まつり2026');
-  } finally {
-    await phoneA.close();
-    await phoneB.close();
-    await server.dispose();
-  }
-});
+}));
 
-test('a second tab waits while the first holds the drafts, then takes over with what the first saved', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const context = await phoneContext(browser);
-  try {
-    const first = new DraftsApp(await context.newPage(), url);
+test('a second tab waits while the first holds the drafts, then takes over with what the first saved', () => withPhone(() => phoneContext(browser), async ({ server, url, context, app: first }) => {
     await first.redeem(await server.invite(GROUP), 'mimamori.tab');
     await first.newDraft();
     await first.type('事業名', '二つのタブの下書き');
@@ -254,19 +235,9 @@ test('a second tab waits while the first holds the drafts, then takes over with 
     const item = page2.locator('[data-testid=draft-link]', { hasText: '二つのタブの下書き' });
     await item.waitFor({ timeout: 20_000 });
     assert.doesNotMatch(await status.innerText(), /別のタブ/);
-  } finally {
-    await context.close();
-    await server.dispose();
-  }
-});
+}));
 
-test('Background Sync: an edit made offline reaches the server through the service worker after the app was closed', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const phone = await persistentPhoneContext();
-  try {
-    const page = await phone.newPage();
-    const app = new DraftsApp(page, url);
+test('Background Sync: an edit made offline reaches the server through the service worker after the app was closed', () => withPhone(persistentPhoneContext, async ({ server, url, context: phone, page, app }) => {
     await page.goto(url);
     await new DirectoryPage(page, url).waitServiceWorker();
     await app.redeem(await server.invite(GROUP), 'mimamori.bg');
@@ -308,19 +279,9 @@ test('Background Sync: an edit made offline reaches the server through the servi
     const again = await serverDrafts(url, 'mimamori.bg');
     assert.equal(again[0].revision, drafts[0].revision, 'the replayed request changed nothing');
     assert.match(await keepAlive.locator('[data-testid=draft-link]', { hasText: '夜回りの見守り' }).innerText(), /同期済み/);
-  } finally {
-    await phone.dispose();
-    await server.dispose();
-  }
-});
+}));
 
-test('a phone shared by two groups: each member sees and syncs only their own group\'s drafts', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const context = await phoneContext(browser);
-  try {
-    const page = await context.newPage();
-    const app = new DraftsApp(page, url);
+test('a phone shared by two groups: each member sees and syncs only their own group\'s drafts', () => withPhone(() => phoneContext(browser), async ({ server, url, page, app }) => {
     await app.redeem(await server.invite(GROUP), 'mimamori.shared');
     await app.newDraft();
     await app.type('事業名', '町会の見守り');
@@ -339,28 +300,11 @@ test('a phone shared by two groups: each member sees and syncs only their own gr
     await app.waitSaved();
     await app.waitState('同期済み');
 
-    const signin = await fetch(`${url}/api/auth/signin`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: 'porepore.shared', passphrase: PASSPHRASE }),
-    });
-    const { token } = await signin.json();
-    const page2 = await (await fetch(`${url}/api/drafts`, { headers: { authorization: `Bearer ${token}` } })).json();
-    assert.deepEqual(page2.items.map((d) => d.proposal.title), ['ポレポレの居場所づくり']);
+    assert.deepEqual((await serverDrafts(url, 'porepore.shared')).map((d) => d.proposal.title), ['ポレポレの居場所づくり']);
     assert.deepEqual((await serverDrafts(url, 'mimamori.shared')).map((d) => d.proposal.title), ['町会の見守り']);
-  } finally {
-    await context.close();
-    await server.dispose();
-  }
-});
+}));
 
-test('a change pulled from another phone keeps the caret in the field being typed in', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const phoneA = await phoneContext(browser);
-  const phoneB = await phoneContext(browser);
-  try {
-    const a = new DraftsApp(await phoneA.newPage(), url);
-    const b = new DraftsApp(await phoneB.newPage(), url);
+test('a change pulled from another phone keeps the caret in the field being typed in', () => withTwoPhones(() => phoneContext(browser), async ({ server, a, b }) => {
     await a.redeem(await server.invite(GROUP), 'caret.a');
     await a.newDraft();
     await a.type('事業名', 'しじま');
@@ -385,19 +329,9 @@ test('a change pulled from another phone keeps the caret in the field being type
     await a.page.keyboard.type('隊');
     assert.equal(await a.field('事業名').inputValue(), 'しじま見守り隊', 'typing went on in the same field after the redraw');
     assert.equal(await a.field('実施場所').inputValue(), '四十万公民館');
-  } finally {
-    await phoneA.close();
-    await phoneB.close();
-    await server.dispose();
-  }
-});
+}));
 
-test('typing without a pause is stored on the device at least every half second', async () => {
-  const server = new Server();
-  const url = await server.start();
-  const context = await phoneContext(browser);
-  try {
-    const app = new DraftsApp(await context.newPage(), url);
+test('typing without a pause is stored on the device at least every half second', () => withPhone(() => phoneContext(browser), async ({ server, app }) => {
     await app.redeem(await server.invite(GROUP), 'autosave.a');
     await app.newDraft();
     await app.field('事業名').click();
@@ -418,8 +352,4 @@ test('typing without a pause is stored on the device at least every half second'
     assert.ok(midway.length >= 15, `after 2.5 s of typing, ${midway.length} of ~25 characters were stored`);
     await app.waitSaved();
     assert.equal(await storedTitle(), 'x'.repeat(40));
-  } finally {
-    await context.close();
-    await server.dispose();
-  }
-});
+}));

@@ -9,6 +9,7 @@ pub mod sync;
 mod tab_lock;
 
 use crate::api;
+use crate::store::main_db;
 use leptos::logging::warn;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -66,11 +67,6 @@ pub struct Drafts {
 
 pub fn use_drafts() -> Drafts {
     expect_context::<Drafts>()
-}
-
-/// The app's database (shared: [`crate::store::main_db`]).
-pub async fn db() -> Result<indexed_db_futures::database::Database, crate::store::StoreError> {
-    crate::store::main_db().await
 }
 
 /// 21 random characters of `[A-Za-z0-9_-]` (126 bits), from the browser's
@@ -133,7 +129,7 @@ impl Drafts {
     }
 
     async fn load(self) {
-        let db = match db().await {
+        let db = match main_db().await {
             Ok(db) => db,
             Err(e) => {
                 warn!("{e}; drafts are kept in memory only");
@@ -170,7 +166,7 @@ impl Drafts {
         ids: &[DraftId],
         remove: &[DraftId],
     ) -> Result<(), crate::store::StoreError> {
-        let db = db().await?;
+        let db = main_db().await?;
         // Read memory after the last await, so writes happen in call order.
         let put: Vec<LocalDraft> = self
             .locals
@@ -303,7 +299,7 @@ impl Drafts {
 
     /// Signed in (or redeemed a code): keep the session and sync.
     pub async fn signed_in(self, session: Session) {
-        if let Ok(db) = db().await
+        if let Ok(db) = main_db().await
             && let Err(e) = store::save_session(&db, Some(&session)).await
         {
             warn!("{e}");
@@ -339,7 +335,7 @@ impl Drafts {
     /// Forgets the session on this device; drafts and unsent changes stay.
     pub async fn forget_session(self) {
         self.session.set(None);
-        if let Ok(db) = db().await
+        if let Ok(db) = main_db().await
             && let Err(e) = store::save_session(&db, None).await
         {
             warn!("{e}");

@@ -90,7 +90,7 @@ async fn run(d: Drafts) {
         return;
     }
     d.status.set(DraftSync::Syncing);
-    let db = match super::db().await {
+    let db = match crate::store::main_db().await {
         Ok(db) => db,
         Err(e) => {
             warn!("{e}");
@@ -150,7 +150,7 @@ const BACKGROUND_SYNC_TAG: &str = "tsunagari-drafts";
 /// the same request (same mutation ids) when it next syncs; the server
 /// applies it once.
 async fn stage_for_background(d: Drafts) {
-    let db = match super::db().await {
+    let db = match crate::store::main_db().await {
         Ok(db) => db,
         Err(e) => {
             warn!("{e}");

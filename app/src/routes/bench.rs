@@ -15,28 +15,33 @@ const QUERIES: usize = 2_000;
 
 #[component]
 pub fn BenchPage() -> impl IntoView {
+    view! {
+        <div class="container page">
+            {bench_results(async { run().await.map_err(|e| e.to_string()) })}
+        </div>
+    }
+}
+
+/// A benchmark page's title and results: "measuring" until `run` answers,
+/// then its JSON (an error as `{"error": …}`) in
+/// `[data-testid=bench-results]`, which the benchmark script reads.
+pub fn bench_results(run: impl Future<Output = Result<String, String>> + 'static) -> impl IntoView {
     let lang = use_app().lang;
     let t = move || lang.get().texts();
     Effect::new(move |_| set_title(t().bench_title, lang.get()));
     let (result, set_result) = signal(None::<String>);
     leptos::task::spawn_local(async move {
-        let text = match run().await {
-            Ok(json) => json,
-            Err(e) => format!(
-                "{{\"error\": \"{}\"}}",
-                e.to_string().replace(['"', '\\'], "'")
-            ),
-        };
+        let text = run
+            .await
+            .unwrap_or_else(|e| format!("{{\"error\": \"{}\"}}", e.replace(['"', '\\'], "'")));
         set_result.set(Some(text));
     });
     view! {
-        <div class="container page">
-            <h1>{move || t().bench_title}</h1>
-            {move || match result.get() {
-                Some(json) => view! { <pre data-testid="bench-results">{json}</pre> }.into_any(),
-                None => view! { <p aria-live="polite">{t().bench_running}</p> }.into_any(),
-            }}
-        </div>
+        <h1>{move || t().bench_title}</h1>
+        {move || match result.get() {
+            Some(json) => view! { <pre data-testid="bench-results">{json}</pre> }.into_any(),
+            None => view! { <p aria-live="polite">{t().bench_running}</p> }.into_any(),
+        }}
     }
 }
 
@@ -130,8 +135,13 @@ async fn run() -> Result<String, store::StoreError> {
 
 /// Yields to the browser once (a short timer).
 pub async fn yield_to_browser() {
+    sleep(50).await;
+}
+
+/// A timer of `ms` milliseconds.
+pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

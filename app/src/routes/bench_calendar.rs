@@ -3,9 +3,9 @@
 //! transaction storing them all, drawing the busiest month, and filtering
 //! per keystroke.
 
-use crate::routes::bench::{ms, now, quantile, yield_to_browser};
+use crate::routes::bench::{bench_results, ms, now, quantile, yield_to_browser};
 use crate::routes::calendar::MonthGrid;
-use crate::state::{set_title, use_app};
+use crate::state::use_app;
 use crate::{api, store};
 use leptos::prelude::*;
 use tsunagari_core::search::SearchIndex;
@@ -17,24 +17,11 @@ const PREFIXES: usize = 5;
 #[component]
 pub fn BenchCalendarPage() -> impl IntoView {
     let lang = use_app().lang;
-    let t = move || lang.get().texts();
-    Effect::new(move |_| set_title(t().bench_title, lang.get()));
-    let (result, set_result) = signal(None::<String>);
     let month = RwSignal::new(None::<(YearMonth, Vec<Event>)>);
     let selected = RwSignal::new(None::<Date>);
-    leptos::task::spawn_local(async move {
-        let text = run(month)
-            .await
-            .unwrap_or_else(|e| format!("{{\"error\": \"{}\"}}", e.replace(['"', '\\'], "'")));
-        set_result.set(Some(text));
-    });
     view! {
         <div class="container page">
-            <h1>{move || t().bench_title}</h1>
-            {move || match result.get() {
-                Some(json) => view! { <pre data-testid="bench-results">{json}</pre> }.into_any(),
-                None => view! { <p aria-live="polite">{t().bench_running}</p> }.into_any(),
-            }}
+            {bench_results(run(month))}
             {move || month.get().map(|(m, events)| {
                 view! { <MonthGrid month=m events=events selected=selected lang=lang.get_untracked()/> }
             })}

@@ -7,8 +7,7 @@
 use crate::api;
 use crate::drafts::store::{self, Write};
 use crate::drafts::{self, DraftSync, random_id, use_drafts};
-use crate::routes::bench::{ms, now};
-use crate::state::{set_title, use_app};
+use crate::routes::bench::{bench_results, ms, now, sleep};
 use leptos::prelude::*;
 use tsunagari_core::Division;
 use tsunagari_core::account::RedeemRequest;
@@ -19,35 +18,14 @@ const DRAFTS: usize = 500;
 
 #[component]
 pub fn BenchDraftsPage() -> impl IntoView {
-    let lang = use_app().lang;
-    let t = move || lang.get().texts();
-    Effect::new(move |_| set_title(t().bench_title, lang.get()));
-    let (result, set_result) = signal(None::<String>);
     let d = use_drafts();
-    leptos::task::spawn_local(async move {
-        let text = run(d)
-            .await
-            .unwrap_or_else(|e| format!("{{\"error\": \"{}\"}}", e.replace(['"', '\\'], "'")));
-        set_result.set(Some(text));
-    });
-    view! {
-        <div class="container page">
-            <h1>{move || t().bench_title}</h1>
-            {move || match result.get() {
-                Some(json) => view! { <pre data-testid="bench-results">{json}</pre> }.into_any(),
-                None => view! { <p aria-live="polite">{t().bench_running}</p> }.into_any(),
-            }}
-        </div>
-    }
+    view! { <div class="container page">{bench_results(run(d))}</div> }
 }
 
 /// Waits (polling every few milliseconds) until `done` holds.
 async fn until(done: impl Fn() -> bool) {
     while !done() {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 2);
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+        sleep(2).await;
     }
 }
 
@@ -99,7 +77,7 @@ async fn run(d: drafts::Drafts) -> Result<String, String> {
             m.insert(l.draft.id.clone(), l.clone());
         }
     });
-    let db = drafts::db().await.map_err(|e| e.to_string())?;
+    let db = crate::store::main_db().await.map_err(|e| e.to_string())?;
     let start = now();
     let outbox = d.outbox.get_untracked();
     store::write(

@@ -18,6 +18,20 @@ use tsunagari_core::proposal::Proposal;
 use tsunagari_core::{DirectorySeed, Group, GroupKind};
 use tsunagari_server::{AppState, Store, app};
 
+/// The server binary of this build.
+pub const BIN: &str = env!("CARGO_BIN_EXE_tsunagari-server");
+
+/// Runs a command of the binary on the SQLite data directory `data_dir`.
+pub fn run_admin(data_dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(BIN)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run the binary")
+}
+
 /// A database for one test, and what keeps it alive.
 pub struct TestDb {
     pub name: &'static str,
