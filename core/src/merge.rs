@@ -9,8 +9,10 @@
 //!   choice) and the conflict keeps all three values for the user to pick or
 //!   edit;
 //! - a long text is merged with [`merge_text`], a diff3 over sentences
-//!   (Japanese text often has no line breaks), falling back to characters
-//!   inside a passage both sides changed; only overlapping edits conflict;
+//!   (Japanese text often has no line breaks); inside a passage both sides
+//!   changed, each side's change is one unbroken stretch, and the two merge
+//!   only with a character both kept between them: each side's words stay
+//!   whole, or it is a conflict;
 //! - the schedule and the budget merge item by item, by id: additions on
 //!   either side are kept, a deletion is applied only when the other side did
 //!   not edit the item (edits are never lost), an item edited on both sides
@@ -425,7 +427,9 @@ fn plan_list(
 ///
 /// The text is compared sentence by sentence (a sentence ends after 。！？．!?
 /// or a line break, with any closing brackets that follow). Where both sides
-/// changed the same sentences, their characters are compared before giving up.
+/// changed the same sentences, each side's change there is taken as one
+/// stretch (see [`merge_passage`]): the two merge only when at least one
+/// character both kept lies between them, so each side's words stay whole.
 pub fn merge_text(base: &str, ours: &str, theirs: &str) -> Result<String, TextConflict> {
     if ours == theirs || theirs == base {
         return Ok(ours.to_string());
@@ -444,15 +448,8 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str) -> Result<String, TextCo
         match chunk {
             Chunk::Clean(parts) => out.extend(parts),
             Chunk::Conflict { base, ours, theirs } => {
-                // Characters are merged only inside one sentence edited on
-                // both sides: across sentences a character diff can weave two
-                // rewrites into words neither side wrote.
-                let one_sentence = base.len() == 1 && ours.len() == 1 && theirs.len() == 1;
                 let (base, ours, theirs) = (base.concat(), ours.concat(), theirs.concat());
-                match one_sentence
-                    .then(|| merge_chars(&base, &ours, &theirs))
-                    .flatten()
-                {
+                match merge_passage(&base, &ours, &theirs) {
                     Some(merged) => out.push_str(&merged),
                     None => regions.push(TextRegion { base, ours, theirs }),
                 }
@@ -466,17 +463,58 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str) -> Result<String, TextCo
     }
 }
 
-/// diff3 over characters; `None` when any passage overlaps.
-fn merge_chars(base: &str, ours: &str, theirs: &str) -> Option<String> {
+/// Merges a passage both sides changed, or `None` when the changes touch.
+///
+/// Each side's change is the one stretch between the characters it kept at
+/// the start and at the end, never split: a character diff inside it would
+/// anchor on incidental characters (に, の, します) and weave the other
+/// side's words into this side's (「月の朝に一度」 from 「月に一度」 and
+/// 「土曜の朝」). Two stretches merge only with a kept character between
+/// them; touching (an insertion at the edge of the other's replacement, two
+/// insertions at one place) or overlapping is a conflict.
+fn merge_passage(base: &str, ours: &str, theirs: &str) -> Option<String> {
     let chars = |s: &str| s.chars().collect::<Vec<char>>();
-    let mut out = String::new();
-    for chunk in diff3(&chars(base), &chars(ours), &chars(theirs)) {
-        match chunk {
-            Chunk::Clean(cs) => out.extend(cs),
-            Chunk::Conflict { .. } => return None,
+    let (b, o, t) = (chars(base), chars(ours), chars(theirs));
+    let (ours, theirs) = (Stretch::of(&b, &o), Stretch::of(&b, &t));
+    let (first, second) = if ours.end < theirs.start {
+        (ours, theirs)
+    } else if theirs.end < ours.start {
+        (theirs, ours)
+    } else {
+        return None;
+    };
+    let mut out = String::with_capacity(base.len() + first.text.len() + second.text.len());
+    out.extend(&b[..first.start]);
+    out.extend(first.text);
+    out.extend(&b[first.end..second.start]);
+    out.extend(second.text);
+    out.extend(&b[second.end..]);
+    Some(out)
+}
+
+/// One side's change to a passage: base characters `[start, end)` became
+/// `text` (the common start and end trimmed).
+struct Stretch<'a> {
+    start: usize,
+    end: usize,
+    text: &'a [char],
+}
+
+impl<'a> Stretch<'a> {
+    fn of(base: &[char], side: &'a [char]) -> Self {
+        let start = base.iter().zip(side).take_while(|(x, y)| x == y).count();
+        let tail = base[start..]
+            .iter()
+            .rev()
+            .zip(side[start..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        Stretch {
+            start,
+            end: base.len() - tail,
+            text: &side[start..side.len() - tail],
         }
     }
-    Some(out)
 }
 
 /// Splits text into sentences and line breaks; concatenating the parts gives
@@ -553,6 +591,17 @@ mod tests {
             ]
         );
         assert_eq!(split_sentences(""), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn edits_apart_merge_inside_a_passage_both_changed() {
+        // Two sentences joined on one side, the second edited on the other.
+        let merged = merge_text(
+            "雪を運ぶ。道を掃く。",
+            "雪を運ぶ、道を掃く。",
+            "雪を運ぶ。道を毎朝掃く。",
+        );
+        assert_eq!(merged, Ok("雪を運ぶ、道を毎朝掃く。".to_string()));
     }
 
     #[test]
