@@ -21,11 +21,9 @@
 //! Same inputs, same output, on every device: nothing here depends on hash
 //! order, and lists are walked in sorted id order.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::{Deserialize, Serialize};
 
-use crate::proposal::{BudgetLine, Field, Milestone, Proposal};
+use crate::proposal::{Field, Proposal};
 
 /// What [`merge_proposals`] decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -233,195 +231,6 @@ fn text(
     }
 }
 
-/// A list entry merged by id.
-trait Item: Clone + PartialEq {
-    fn id(&self) -> &str;
-    fn merge_fields(base: Option<&Self>, ours: &Self, theirs: &Self, c: &mut Vec<Conflict>)
-    -> Self;
-}
-
-impl Item for Milestone {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn merge_fields(b: Option<&Self>, o: &Self, t: &Self, c: &mut Vec<Conflict>) -> Self {
-        let id = &o.id;
-        Milestone {
-            id: id.clone(),
-            date: pick(
-                Field::MilestoneDate(id.clone()),
-                b.map(|b| &b.date),
-                &o.date,
-                &t.date,
-                c,
-            ),
-            what: pick(
-                Field::MilestoneWhat(id.clone()),
-                b.map(|b| &b.what),
-                &o.what,
-                &t.what,
-                c,
-            ),
-        }
-    }
-}
-
-impl Item for BudgetLine {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn merge_fields(b: Option<&Self>, o: &Self, t: &Self, c: &mut Vec<Conflict>) -> Self {
-        let id = &o.id;
-        BudgetLine {
-            id: id.clone(),
-            kind: pick(
-                Field::BudgetKind(id.clone()),
-                b.map(|b| &b.kind),
-                &o.kind,
-                &t.kind,
-                c,
-            ),
-            item: pick(
-                Field::BudgetItem(id.clone()),
-                b.map(|b| &b.item),
-                &o.item,
-                &t.item,
-                c,
-            ),
-            amount_yen: pick(
-                Field::BudgetAmount(id.clone()),
-                b.map(|b| &b.amount_yen),
-                &o.amount_yen,
-                &t.amount_yen,
-                c,
-            ),
-        }
-    }
-}
-
-/// An item's key: its id and which occurrence of that id it is, so a list
-/// with a repeated id loses nothing.
-type Key<'a> = (&'a str, usize);
-
-fn keyed<'a>(ids: &[&'a str]) -> Vec<Key<'a>> {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    ids.iter()
-        .map(|&id| {
-            let n = seen.entry(id).or_insert(0);
-            let key = (id, *n);
-            *n += 1;
-            key
-        })
-        .collect()
-}
-
-fn merge_list<I: Item>(base: &[I], ours: &[I], theirs: &[I], c: &mut Vec<Conflict>) -> Vec<I> {
-    fn ids<I: Item>(list: &[I]) -> Vec<&str> {
-        list.iter().map(I::id).collect()
-    }
-    // The merged items, in the order they were decided (sorted key order).
-    let mut values: Vec<Option<I>> = Vec::new();
-    let order = plan_list(&ids(base), &ids(ours), &ids(theirs), &mut |b, o, t| {
-        let (b, o, t) = (
-            b.map(|i| &base[i]),
-            o.map(|i| &ours[i]),
-            t.map(|i| &theirs[i]),
-        );
-        let value = match (b, o, t) {
-            (b, Some(o), Some(t)) => Some(I::merge_fields(b, o, t, c)),
-            // Deleted on one side: removed if the other left it alone,
-            // kept (with its edits) otherwise.
-            (Some(b), Some(o), None) => (o != b).then(|| o.clone()),
-            (Some(b), None, Some(t)) => (t != b).then(|| t.clone()),
-            // Added on one side.
-            (None, Some(o), None) => Some(o.clone()),
-            (None, None, Some(t)) => Some(t.clone()),
-            (_, None, None) => None,
-        };
-        let kept = value.is_some();
-        if kept {
-            values.push(value);
-        }
-        kept
-    });
-    order
-        .into_iter()
-        .filter_map(|i| values.get_mut(i).and_then(Option::take))
-        .collect()
-}
-
-/// The item-type-independent part of [`merge_list`] (one copy in the
-/// wasm, not one per item type): walks every key in sorted order, asking
-/// `decide` (with the key's index in base, ours, theirs) whether the item is
-/// kept, then returns the kept items' decision numbers in the merged order.
-fn plan_list(
-    base: &[&str],
-    ours: &[&str],
-    theirs: &[&str],
-    decide: &mut dyn FnMut(Option<usize>, Option<usize>, Option<usize>) -> bool,
-) -> Vec<usize> {
-    let (kb, ko, kt) = (keyed(base), keyed(ours), keyed(theirs));
-    fn index<'a>(keys: &[Key<'a>]) -> BTreeMap<Key<'a>, usize> {
-        let mut m = BTreeMap::new();
-        for (i, k) in keys.iter().enumerate() {
-            m.insert(*k, i);
-        }
-        m
-    }
-    let (mb, mo, mt) = (index(&kb), index(&ko), index(&kt));
-    let mut all: BTreeSet<Key<'_>> = BTreeSet::new();
-    for k in kb.iter().chain(&ko).chain(&kt) {
-        all.insert(*k);
-    }
-
-    // What each key becomes, decided in sorted id order.
-    let mut kept: BTreeMap<Key<'_>, usize> = BTreeMap::new();
-    for key in all {
-        let (b, o, t) = (mb.get(&key), mo.get(&key), mt.get(&key));
-        if decide(b.copied(), o.copied(), t.copied()) {
-            let n = kept.len();
-            kept.insert(key, n);
-        }
-    }
-
-    // Order: a diff3 of the key sequences; where both sides reordered the same
-    // stretch, ours then theirs.
-    let mut order: Vec<Key<'_>> = Vec::new();
-    for chunk in diff3(&kb, &ko, &kt) {
-        match chunk {
-            Chunk::Clean(keys) => order.extend(keys),
-            Chunk::Conflict { ours, theirs, .. } => order.extend(ours.into_iter().chain(theirs)),
-        }
-    }
-    let mut placed: BTreeSet<Key<'_>> = BTreeSet::new();
-    order.retain(|k| kept.contains_key(k) && placed.insert(*k));
-    // Kept items the order dropped (deleted on one side, edited on the
-    // other) go back after their predecessor on the side that kept them.
-    let missing: Vec<Key<'_>> = kept
-        .keys()
-        .filter(|k| !placed.contains(*k))
-        .copied()
-        .collect();
-    for key in missing {
-        let source = if mt.contains_key(&key) { &kt } else { &ko };
-        let at = source
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|pos| {
-                source[..pos]
-                    .iter()
-                    .rev()
-                    .find_map(|prev| order.iter().position(|k| k == prev))
-            })
-            .map_or(0, |i| i + 1);
-        order.insert(at, key);
-    }
-    order
-        .into_iter()
-        .filter_map(|k| kept.get(&k).copied())
-        .collect()
-}
-
 /// Merges three versions of a text. Non-overlapping edits merge; edits to
 /// the same passage that differ are a [`TextConflict`].
 ///
@@ -546,7 +355,27 @@ pub fn split_sentences(text: &str) -> Vec<&str> {
 }
 
 mod diff3;
+mod list;
 use diff3::{Chunk, diff3};
+use list::merge_list;
+
+/// Counts work in the merge's loops, for the tests that bound it.
+#[inline(always)]
+fn count_steps(_n: usize) {
+    #[cfg(test)]
+    STEPS.with(|s| s.set(s.get() + _n as u64));
+}
+
+#[cfg(test)]
+thread_local! {
+    static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The steps counted on this thread since the last call.
+#[cfg(test)]
+fn take_steps() -> u64 {
+    STEPS.with(|s| s.replace(0))
+}
 
 #[cfg(test)]
 mod tests {
