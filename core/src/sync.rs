@@ -49,10 +49,29 @@
 //! request is retried verbatim until answered; nothing new is sent meanwhile,
 //! and a request carries at most one mutation per draft (the next one is
 //! built after the answer, on the revision it returned). A refused Delete
-//! re-queues a Put, so edits made before deleting still reach the server. A draft in conflict
-//! is not sent until the user resolves it. A pulled or merged server version
-//! never replaces an unsent local edit: it is merged with it, or becomes a
-//! conflict that keeps both.
+//! re-queues a Put, and a Delete not yet sent is dropped when the server's
+//! content changed since, with the text typed before it merged in like any
+//! unsent edit: edits made before deleting reach the server. A draft in
+//! conflict is not sent until the user resolves it. A pulled or merged
+//! server version never replaces an unsent local edit: it is merged with
+//! it, or becomes a conflict that keeps both.
+//!
+//! **Order of in-flight work.** A pull is taken only when no request is
+//! unanswered ([`Outbox::may_pull`]; [`apply_pull`] refuses otherwise): a
+//! sync re-sends the unanswered request and applies its answer, then pulls,
+//! then queues what is still unsent ([`Outbox::requeue_unsent`]) and pushes.
+//! And an answer about an older revision than a copy has seen changes
+//! nothing ([`apply_result`]). So no answer meets a copy a pull rewrote.
+//!
+//! **Submitted elsewhere.** A submitted version that arrives while this
+//! device holds text the server never received makes the copy the
+//! submitted version and keeps that text beside it ([`LeftOut`],
+//! [`DraftState::SubmittedWithoutYours`]): never "synced", never a conflict
+//! with nothing to choose, nothing more sent for it.
+//!
+//! **Retries.** Only our server's JSON refusal of a whole push (a 4xx other
+//! than 401, 408, 429) is final ([`push_refusal_is_final`]); everything
+//! else is retried after [`retry_delay_ms`].
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -62,7 +81,7 @@ use serde::{Deserialize, Serialize};
 use crate::directory::{Division, GroupId};
 use crate::feed::FeedPage;
 use crate::merge::{Conflict, merge_proposals};
-use crate::proposal::{Proposal, validate};
+use crate::proposal::{Field, Proposal, validate};
 
 // ---------------------------------------------------------------- ids ----
 
@@ -150,6 +169,10 @@ pub enum DraftState {
     Conflict,
     /// Submitted, read-only (提出済み).
     Submitted,
+    /// Submitted from another device while this one held text the server
+    /// never received: read-only, and this device's text is kept beside it
+    /// ([`LocalDraft::left_out`]) for the member to copy. Never "synced".
+    SubmittedWithoutYours,
 }
 
 /// A draft as the server stores it and the pull feed sends it.
@@ -669,6 +692,21 @@ pub struct LocalDraft {
     /// The server's last refusal, until the next accepted change.
     #[serde(default)]
     pub rejected: Option<Rejection>,
+    /// The draft was submitted elsewhere without this device's unsent text:
+    /// that text, kept until the member dismisses it.
+    #[serde(default)]
+    pub left_out: Option<LeftOut>,
+}
+
+/// This device's text that a submission from another device did not
+/// include (the proposal is read-only now, so it can no longer be merged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// This device's version when it learnt of the submission.
+    pub proposal: Proposal,
+    /// The fields this device changed that the submitted version lacks, in
+    /// form order (what to show first).
+    pub fields: Vec<Field>,
 }
 
 impl LocalDraft {
@@ -687,6 +725,7 @@ impl LocalDraft {
             last_common: None,
             conflict: None,
             rejected: None,
+            left_out: None,
         }
     }
 
@@ -697,6 +736,7 @@ impl LocalDraft {
             last_common: Some(remote.proposal.clone()),
             conflict: None,
             rejected: None,
+            left_out: None,
         }
     }
 
@@ -719,7 +759,9 @@ impl LocalDraft {
     /// The state the draft list shows; `waiting`: the outbox holds a
     /// mutation for this draft ([`Outbox::is_waiting`]).
     pub fn state(&self, waiting: bool) -> DraftState {
-        if self.conflict.is_some() {
+        if self.kept_text().is_some() {
+            DraftState::SubmittedWithoutYours
+        } else if self.conflict.is_some() {
             DraftState::Conflict
         } else if self.draft.submitted_at.is_some() {
             DraftState::Submitted
@@ -729,6 +771,26 @@ impl LocalDraft {
             DraftState::Waiting
         } else {
             DraftState::Synced
+        }
+    }
+
+    /// This device's text left out of a submission made elsewhere, if any.
+    /// Also covers a copy stored by an older release, which kept it as a
+    /// "conflict" with a submitted server version and no conflicting field.
+    pub fn kept_text(&self) -> Option<&Proposal> {
+        match (&self.left_out, &self.conflict) {
+            (Some(k), _) => Some(&k.proposal),
+            (None, Some(c)) if c.server.submitted_at.is_some() => Some(&self.draft.proposal),
+            _ => None,
+        }
+    }
+
+    /// The member copied the text left out of a submission (or does not
+    /// want it): forget it. The draft stays the submitted version.
+    pub fn dismiss_left_out(&mut self) {
+        self.left_out = None;
+        if let Some(c) = self.conflict.take_if(|c| c.server.submitted_at.is_some()) {
+            *self = LocalDraft::from_server(&c.server);
         }
     }
 
@@ -744,32 +806,33 @@ impl LocalDraft {
 /// merged against `base`; what cannot be merged becomes a conflict. The
 /// local edits are never dropped.
 fn absorb(local: &LocalDraft, base: &Proposal, remote: &Draft) -> LocalDraft {
+    if remote.submitted_at.is_some() {
+        return submitted_without(local, base, remote);
+    }
     let ours = &local.draft.proposal;
     let changed_here = ours != base;
     // Deleted here, not yet sent: kept deleted unless the server's content
-    // changed since (then edits elsewhere win and the delete is dropped).
+    // changed since. Then edits elsewhere win and the delete is dropped, and
+    // what this device typed before deleting is merged in like any unsent
+    // edit (as when the server refuses the delete).
     if local.draft.deleted && remote.deleted {
         return LocalDraft::from_server(remote);
     }
-    if local.draft.deleted {
-        if remote.proposal == *base || remote.proposal == *ours {
-            let mut l = local.clone();
-            l.draft.revision = remote.revision;
-            l.last_common = Some(remote.proposal.clone());
-            l.conflict = None;
-            return l;
-        }
-        return LocalDraft::from_server(remote);
+    if local.draft.deleted && (remote.proposal == *base || remote.proposal == *ours) {
+        let mut l = local.clone();
+        l.draft.revision = remote.revision;
+        l.last_common = Some(remote.proposal.clone());
+        l.conflict = None;
+        return l;
     }
     let out = merge_proposals(base, ours, &remote.proposal);
-    let submitted_elsewhere = remote.submitted_at.is_some() && out.merged != remote.proposal;
     let mut l = local.clone();
-    if out.conflicts.is_empty() && !submitted_elsewhere {
+    if out.conflicts.is_empty() {
         l.draft.proposal = out.merged;
         l.draft.revision = remote.revision;
         // A draft deleted elsewhere stays alive here if it has edits to keep.
         l.draft.deleted = remote.deleted && !changed_here;
-        l.draft.submitted_at = remote.submitted_at.clone();
+        l.draft.submitted_at = None;
         l.last_common = Some(remote.proposal.clone());
         l.conflict = None;
     } else {
@@ -784,10 +847,82 @@ fn absorb(local: &LocalDraft, base: &Proposal, remote: &Draft) -> LocalDraft {
     l
 }
 
+/// The server's submitted version (`remote`) met a copy with text it lacks:
+/// the submission cannot be changed any more, so the copy becomes the
+/// submitted version (read-only, nothing left to send) and what this device
+/// changed since `base` and the submission lacks is kept in
+/// [`LocalDraft::left_out`]. Also when the copy was deleted here: that
+/// deletion cannot happen any more, so what was typed before it is kept
+/// (as when the server refuses a deletion).
+fn submitted_without(local: &LocalDraft, base: &Proposal, remote: &Draft) -> LocalDraft {
+    let mut l = LocalDraft::from_server(remote);
+    l.left_out = local.left_out.clone();
+    let ours = &local.draft.proposal;
+    if l.left_out.is_none() {
+        let fields = left_out_fields(base, ours, &remote.proposal);
+        if !fields.is_empty() {
+            l.left_out = Some(LeftOut {
+                proposal: ours.clone(),
+                fields,
+            });
+        }
+    }
+    l
+}
+
+/// The fields `ours` changed since `base` that `submitted` does not hold as
+/// `ours` has them, in form order.
+pub fn left_out_fields(base: &Proposal, ours: &Proposal, submitted: &Proposal) -> Vec<Field> {
+    let mut fields = Vec::new();
+    let mut check = |field: Field, differs: fn(&Proposal, &Proposal) -> bool| {
+        if differs(ours, base) && differs(ours, submitted) {
+            fields.push(field);
+        }
+    };
+    check(Field::FiscalYear, |a, b| a.fiscal_year != b.fiscal_year);
+    check(Field::Division, |a, b| a.division != b.division);
+    check(Field::Title, |a, b| a.title != b.title);
+    check(Field::Summary, |a, b| a.summary != b.summary);
+    check(Field::Purpose, |a, b| a.purpose != b.purpose);
+    check(Field::LocalIssue, |a, b| a.local_issue != b.local_issue);
+    check(Field::Activities, |a, b| a.activities != b.activities);
+    check(Field::Schedule, |a, b| a.schedule != b.schedule);
+    check(Field::Place, |a, b| a.place != b.place);
+    check(Field::Outcomes, |a, b| a.outcomes != b.outcomes);
+    check(Field::RoleDivision, |a, b| {
+        a.role_division != b.role_division
+    });
+    check(Field::Department, |a, b| a.department != b.department);
+    check(Field::Budget, |a, b| a.budget != b.budget);
+    check(Field::ContactPerson, |a, b| {
+        a.contact_person != b.contact_person
+    });
+    fields
+}
+
+/// The server revision an answer speaks of (`None`: a refusal, which names none).
+fn answered_revision(outcome: &Outcome) -> Option<u64> {
+    match outcome {
+        Outcome::Applied { revision, .. }
+        | Outcome::Merged { revision, .. }
+        | Outcome::Conflict { revision, .. } => Some(*revision),
+        Outcome::Rejected { .. } => None,
+    }
+}
+
 /// The local draft after the server answered `sent` with `result`.
+///
+/// An answer never winds a copy back: one about an older revision than the
+/// copy has already seen (a late answer, after a pull moved the copy on)
+/// changes nothing, since that copy holds the newer version and keeps its
+/// own unsent text. With the order of [`apply_pull`] (no pull while a
+/// request is unanswered) this does not happen; the check keeps it so.
 pub fn apply_result(local: &LocalDraft, sent: &Mutation, result: &MutationResult) -> LocalDraft {
     let mut l = local.clone();
     if result.id != sent.id || sent.draft != local.draft.id {
+        return l;
+    }
+    if answered_revision(&result.outcome).is_some_and(|r| r < local.seen_revision()) {
         return l;
     }
     let server_draft = |revision: u64, proposal: &Proposal| Draft {
@@ -804,9 +939,14 @@ pub fn apply_result(local: &LocalDraft, sent: &Mutation, result: &MutationResult
             l.rejected = None;
         }
         (Outcome::Applied { revision, .. }, Op::Delete) => {
-            // Our tombstone holds the server's content at our base; so does
-            // this copy. A draft already deleted elsewhere comes with the
-            // next pull (its revision is not ours to claim).
+            // A copy no longer deleted here moved on; the next pull brings
+            // the tombstone. Otherwise our tombstone holds the server's
+            // content at our base, and so does this copy. A draft already
+            // deleted elsewhere comes with the next pull (its revision is
+            // not ours to claim).
+            if !l.draft.deleted {
+                return l;
+            }
             if *revision == sent.base_revision.saturating_add(1) {
                 l.draft.revision = *revision;
             }
@@ -822,9 +962,19 @@ pub fn apply_result(local: &LocalDraft, sent: &Mutation, result: &MutationResult
             },
             Op::Submit,
         ) => {
-            l.draft.revision = *revision;
-            l.draft.submitted_at = submitted_at.clone();
-            l.rejected = None;
+            // The server submitted its content at our base, the last common
+            // version; anything typed since is kept beside it.
+            let base = local
+                .last_common
+                .clone()
+                .unwrap_or_else(|| local.draft.proposal.clone());
+            let submitted = Draft {
+                revision: *revision,
+                proposal: base.clone(),
+                submitted_at: submitted_at.clone(),
+                ..server_draft(*revision, &base)
+            };
+            return submitted_without(local, &base, &submitted);
         }
         (Outcome::Merged { revision, draft }, Op::Put { proposal, .. }) => {
             // Merge again locally: the server's merge against what was sent,
@@ -876,11 +1026,23 @@ pub fn apply_result(local: &LocalDraft, sent: &Mutation, result: &MutationResult
 
 /// The user's resolution of a conflict: `chosen` becomes the content, on top
 /// of the server's revision. Queue a Put afterwards.
+///
+/// A copy stored by an older release as a "conflict" with a submitted
+/// server version has nothing to resolve: it becomes the submitted version
+/// with this device's text kept ([`LocalDraft::left_out`]).
 pub fn resolve(local: &LocalDraft, chosen: Proposal) -> LocalDraft {
     let mut l = local.clone();
     if let Some(c) = l.conflict.take() {
+        if c.server.submitted_at.is_some() {
+            let base = local
+                .last_common
+                .clone()
+                .unwrap_or_else(|| c.server.proposal.clone());
+            let mut ours = local.clone();
+            ours.conflict = None;
+            return submitted_without(&ours, &base, &c.server);
+        }
         l.draft.revision = c.server.revision;
-        l.draft.submitted_at = c.server.submitted_at.clone();
         l.last_common = Some(c.server.proposal);
         l.draft.deleted = false;
     }
@@ -915,6 +1077,18 @@ pub fn pull_draft(
     absorb(l, &base, remote)
 }
 
+/// [`pull_draft`], keeping text left out of a submission until the member
+/// dismisses it.
+fn pull_one(local: Option<&LocalDraft>, remote: &Draft, reset: bool, waiting: bool) -> LocalDraft {
+    let mut next = pull_draft(local, remote, reset, waiting);
+    if next.left_out.is_none()
+        && let Some(kept) = local.and_then(|l| l.left_out.clone())
+    {
+        next.left_out = Some(kept);
+    }
+    next
+}
+
 /// What to store after a pull, in **one** IndexedDB transaction together
 /// with `cursor`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -929,15 +1103,33 @@ pub struct PullChanges {
     pub requeue: Vec<DraftId>,
 }
 
+/// A pull was offered while a request is unanswered (see [`apply_pull`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a push request is unanswered: send it again, and take its answer, before pulling")]
+pub struct UnansweredRequest;
+
 /// A pulled page into what this device holds. Never drops an unsent edit:
 /// a draft the server no longer has (removed from the feed, or missing from
 /// a reset snapshot) is kept, as never synced, when it has unsent changes,
 /// so the next push recreates it.
+///
+/// **The order of in-flight work.** A page is taken only when nothing is in
+/// flight ([`Outbox::may_pull`]); otherwise this refuses and changes
+/// nothing. A device re-sends its unanswered request and applies the answer
+/// first, then pulls (the sync loop: push, pull, [`Outbox::requeue_unsent`],
+/// push). So a pulled version never meets an answer decided before it
+/// (which would merge against a copy the pull had already rewritten and
+/// push the member's own words away, overwrite text typed after the pull
+/// with an old "applied", or wind the revision back), and the answer to a
+/// request always meets the copy it was sent from plus what was typed since.
 pub fn apply_pull(
     locals: &BTreeMap<DraftId, LocalDraft>,
     page: &PullResponse,
     outbox: &Outbox,
-) -> PullChanges {
+) -> Result<PullChanges, UnansweredRequest> {
+    if !outbox.may_pull() {
+        return Err(UnansweredRequest);
+    }
     let mut upsert = Vec::new();
     let mut remove = Vec::new();
     let mut requeue = Vec::new();
@@ -945,7 +1137,7 @@ pub fn apply_pull(
     for remote in &page.items {
         seen.insert(remote.id.clone());
         let local = locals.get(&remote.id);
-        let next = pull_draft(local, remote, page.reset, outbox.is_waiting(&remote.id));
+        let next = pull_one(local, remote, page.reset, outbox.is_waiting(&remote.id));
         if local != Some(&next) {
             upsert.push(next);
         }
@@ -960,6 +1152,9 @@ pub fn apply_pull(
     };
     for id in gone {
         let Some(l) = locals.get(id) else { continue };
+        if l.left_out.is_some() {
+            continue; // kept until the member has copied the text
+        }
         if l.has_unsent(outbox.is_waiting(id)) && !l.draft.deleted {
             let mut kept = l.clone();
             kept.draft.revision = 0;
@@ -971,12 +1166,12 @@ pub fn apply_pull(
             remove.push(id.clone());
         }
     }
-    PullChanges {
+    Ok(PullChanges {
         cursor: page.cursor.clone(),
         upsert,
         remove,
         requeue,
-    }
+    })
 }
 
 /// What the user asked for, not yet sent.
@@ -1036,6 +1231,34 @@ impl Outbox {
         }
     }
 
+    /// Whether a pull may be applied now: nothing is in flight (see
+    /// [`apply_pull`] for why the unanswered request goes first).
+    pub fn may_pull(&self) -> bool {
+        self.in_flight.is_empty()
+    }
+
+    /// A safety net under the intents, run after each pull: queues a Put
+    /// for every one of `drafts` with content the server has not confirmed
+    /// and nothing waiting, so nothing waits forever because an intent was
+    /// lost (or queued while another group's member was signed in). Drafts
+    /// deleted, in conflict, refused or submitted wait for the member
+    /// instead. Returns whether anything was queued.
+    pub fn requeue_unsent<'a>(&mut self, drafts: impl IntoIterator<Item = &'a LocalDraft>) -> bool {
+        let mut queued = false;
+        for l in drafts {
+            let unsent = !l.draft.deleted
+                && l.draft.submitted_at.is_none()
+                && l.conflict.is_none()
+                && l.rejected.is_none()
+                && l.has_unsent(false);
+            if unsent && !self.is_waiting(&l.draft.id) {
+                self.queue(&l.draft.id, Intent::Put);
+                queued = true;
+            }
+        }
+        queued
+    }
+
     /// Whether anything for `draft` is queued or in flight.
     pub fn is_waiting(&self, draft: &DraftId) -> bool {
         self.in_flight.iter().any(|m| m.draft == *draft)
@@ -1074,6 +1297,9 @@ impl Outbox {
                 let Some(l) = local(&draft) else {
                     continue; // gone from this device: nothing to send
                 };
+                if l.draft.submitted_at.is_some() || l.kept_text().is_some() {
+                    continue; // read-only now: nothing more to send
+                }
                 if l.conflict.is_some() {
                     taken.insert(draft.clone());
                     rest.push((draft, intent));
@@ -1132,4 +1358,23 @@ impl Outbox {
         }
         answered
     }
+}
+
+/// Whether a push answered with HTTP `status` is a final refusal of the
+/// whole request (not sent again until the drafts change): only a 4xx that
+/// carries our server's JSON error (`json_error`, its `error` code) and is
+/// not about time or the token (401 sign in again, 408 timeout, 429 slow
+/// down). Anything else, a 5xx, a 408, or an answer that is not our JSON (a
+/// proxy's or captive portal's page, a gateway timeout), is retried with
+/// [`retry_delay_ms`].
+pub fn push_refusal_is_final(status: u16, json_error: Option<&str>) -> bool {
+    let from_our_server = json_error.is_some_and(|code| !code.is_empty());
+    from_our_server && (400..500).contains(&status) && !matches!(status, 401 | 408 | 429)
+}
+
+/// How long to wait before the next try after `failures` failed syncs in a
+/// row: 2 s, 4 s, 8 s… at most a minute.
+pub fn retry_delay_ms(failures: u32) -> u64 {
+    let doublings = failures.saturating_sub(1).min(5);
+    (2_000u64 << doublings).min(60_000)
 }
