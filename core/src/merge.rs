@@ -9,8 +9,10 @@
 //!   choice) and the conflict keeps all three values for the user to pick or
 //!   edit;
 //! - a long text is merged with [`merge_text`], a diff3 over sentences
-//!   (Japanese text often has no line breaks), falling back to characters
-//!   inside a passage both sides changed; only overlapping edits conflict;
+//!   (Japanese text often has no line breaks); inside a passage both sides
+//!   changed, each side's change is one unbroken stretch, and the two merge
+//!   only with a character both kept between them: each side's words stay
+//!   whole, or it is a conflict;
 //! - the schedule and the budget merge item by item, by id: additions on
 //!   either side are kept, a deletion is applied only when the other side did
 //!   not edit the item (edits are never lost), an item edited on both sides
@@ -19,11 +21,9 @@
 //! Same inputs, same output, on every device: nothing here depends on hash
 //! order, and lists are walked in sorted id order.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use serde::{Deserialize, Serialize};
 
-use crate::proposal::{BudgetLine, Field, Milestone, Proposal};
+use crate::proposal::{Field, Proposal};
 
 /// What [`merge_proposals`] decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -231,201 +231,14 @@ fn text(
     }
 }
 
-/// A list entry merged by id.
-trait Item: Clone + PartialEq {
-    fn id(&self) -> &str;
-    fn merge_fields(base: Option<&Self>, ours: &Self, theirs: &Self, c: &mut Vec<Conflict>)
-    -> Self;
-}
-
-impl Item for Milestone {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn merge_fields(b: Option<&Self>, o: &Self, t: &Self, c: &mut Vec<Conflict>) -> Self {
-        let id = &o.id;
-        Milestone {
-            id: id.clone(),
-            date: pick(
-                Field::MilestoneDate(id.clone()),
-                b.map(|b| &b.date),
-                &o.date,
-                &t.date,
-                c,
-            ),
-            what: pick(
-                Field::MilestoneWhat(id.clone()),
-                b.map(|b| &b.what),
-                &o.what,
-                &t.what,
-                c,
-            ),
-        }
-    }
-}
-
-impl Item for BudgetLine {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn merge_fields(b: Option<&Self>, o: &Self, t: &Self, c: &mut Vec<Conflict>) -> Self {
-        let id = &o.id;
-        BudgetLine {
-            id: id.clone(),
-            kind: pick(
-                Field::BudgetKind(id.clone()),
-                b.map(|b| &b.kind),
-                &o.kind,
-                &t.kind,
-                c,
-            ),
-            item: pick(
-                Field::BudgetItem(id.clone()),
-                b.map(|b| &b.item),
-                &o.item,
-                &t.item,
-                c,
-            ),
-            amount_yen: pick(
-                Field::BudgetAmount(id.clone()),
-                b.map(|b| &b.amount_yen),
-                &o.amount_yen,
-                &t.amount_yen,
-                c,
-            ),
-        }
-    }
-}
-
-/// An item's key: its id and which occurrence of that id it is, so a list
-/// with a repeated id loses nothing.
-type Key<'a> = (&'a str, usize);
-
-fn keyed<'a>(ids: &[&'a str]) -> Vec<Key<'a>> {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    ids.iter()
-        .map(|&id| {
-            let n = seen.entry(id).or_insert(0);
-            let key = (id, *n);
-            *n += 1;
-            key
-        })
-        .collect()
-}
-
-fn merge_list<I: Item>(base: &[I], ours: &[I], theirs: &[I], c: &mut Vec<Conflict>) -> Vec<I> {
-    fn ids<I: Item>(list: &[I]) -> Vec<&str> {
-        list.iter().map(I::id).collect()
-    }
-    // The merged items, in the order they were decided (sorted key order).
-    let mut values: Vec<Option<I>> = Vec::new();
-    let order = plan_list(&ids(base), &ids(ours), &ids(theirs), &mut |b, o, t| {
-        let (b, o, t) = (
-            b.map(|i| &base[i]),
-            o.map(|i| &ours[i]),
-            t.map(|i| &theirs[i]),
-        );
-        let value = match (b, o, t) {
-            (b, Some(o), Some(t)) => Some(I::merge_fields(b, o, t, c)),
-            // Deleted on one side: removed if the other left it alone,
-            // kept (with its edits) otherwise.
-            (Some(b), Some(o), None) => (o != b).then(|| o.clone()),
-            (Some(b), None, Some(t)) => (t != b).then(|| t.clone()),
-            // Added on one side.
-            (None, Some(o), None) => Some(o.clone()),
-            (None, None, Some(t)) => Some(t.clone()),
-            (_, None, None) => None,
-        };
-        let kept = value.is_some();
-        if kept {
-            values.push(value);
-        }
-        kept
-    });
-    order
-        .into_iter()
-        .filter_map(|i| values.get_mut(i).and_then(Option::take))
-        .collect()
-}
-
-/// The item-type-independent part of [`merge_list`] (one copy in the
-/// wasm, not one per item type): walks every key in sorted order, asking
-/// `decide` (with the key's index in base, ours, theirs) whether the item is
-/// kept, then returns the kept items' decision numbers in the merged order.
-fn plan_list(
-    base: &[&str],
-    ours: &[&str],
-    theirs: &[&str],
-    decide: &mut dyn FnMut(Option<usize>, Option<usize>, Option<usize>) -> bool,
-) -> Vec<usize> {
-    let (kb, ko, kt) = (keyed(base), keyed(ours), keyed(theirs));
-    fn index<'a>(keys: &[Key<'a>]) -> BTreeMap<Key<'a>, usize> {
-        let mut m = BTreeMap::new();
-        for (i, k) in keys.iter().enumerate() {
-            m.insert(*k, i);
-        }
-        m
-    }
-    let (mb, mo, mt) = (index(&kb), index(&ko), index(&kt));
-    let mut all: BTreeSet<Key<'_>> = BTreeSet::new();
-    for k in kb.iter().chain(&ko).chain(&kt) {
-        all.insert(*k);
-    }
-
-    // What each key becomes, decided in sorted id order.
-    let mut kept: BTreeMap<Key<'_>, usize> = BTreeMap::new();
-    for key in all {
-        let (b, o, t) = (mb.get(&key), mo.get(&key), mt.get(&key));
-        if decide(b.copied(), o.copied(), t.copied()) {
-            let n = kept.len();
-            kept.insert(key, n);
-        }
-    }
-
-    // Order: a diff3 of the key sequences; where both sides reordered the same
-    // stretch, ours then theirs.
-    let mut order: Vec<Key<'_>> = Vec::new();
-    for chunk in diff3(&kb, &ko, &kt) {
-        match chunk {
-            Chunk::Clean(keys) => order.extend(keys),
-            Chunk::Conflict { ours, theirs, .. } => order.extend(ours.into_iter().chain(theirs)),
-        }
-    }
-    let mut placed: BTreeSet<Key<'_>> = BTreeSet::new();
-    order.retain(|k| kept.contains_key(k) && placed.insert(*k));
-    // Kept items the order dropped (deleted on one side, edited on the
-    // other) go back after their predecessor on the side that kept them.
-    let missing: Vec<Key<'_>> = kept
-        .keys()
-        .filter(|k| !placed.contains(*k))
-        .copied()
-        .collect();
-    for key in missing {
-        let source = if mt.contains_key(&key) { &kt } else { &ko };
-        let at = source
-            .iter()
-            .position(|k| *k == key)
-            .and_then(|pos| {
-                source[..pos]
-                    .iter()
-                    .rev()
-                    .find_map(|prev| order.iter().position(|k| k == prev))
-            })
-            .map_or(0, |i| i + 1);
-        order.insert(at, key);
-    }
-    order
-        .into_iter()
-        .filter_map(|k| kept.get(&k).copied())
-        .collect()
-}
-
 /// Merges three versions of a text. Non-overlapping edits merge; edits to
 /// the same passage that differ are a [`TextConflict`].
 ///
 /// The text is compared sentence by sentence (a sentence ends after 。！？．!?
 /// or a line break, with any closing brackets that follow). Where both sides
-/// changed the same sentences, their characters are compared before giving up.
+/// changed the same sentences, each side's change there is taken as one
+/// stretch (see [`merge_passage`]): the two merge only when at least one
+/// character both kept lies between them, so each side's words stay whole.
 pub fn merge_text(base: &str, ours: &str, theirs: &str) -> Result<String, TextConflict> {
     if ours == theirs || theirs == base {
         return Ok(ours.to_string());
@@ -444,15 +257,8 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str) -> Result<String, TextCo
         match chunk {
             Chunk::Clean(parts) => out.extend(parts),
             Chunk::Conflict { base, ours, theirs } => {
-                // Characters are merged only inside one sentence edited on
-                // both sides: across sentences a character diff can weave two
-                // rewrites into words neither side wrote.
-                let one_sentence = base.len() == 1 && ours.len() == 1 && theirs.len() == 1;
                 let (base, ours, theirs) = (base.concat(), ours.concat(), theirs.concat());
-                match one_sentence
-                    .then(|| merge_chars(&base, &ours, &theirs))
-                    .flatten()
-                {
+                match merge_passage(&base, &ours, &theirs) {
                     Some(merged) => out.push_str(&merged),
                     None => regions.push(TextRegion { base, ours, theirs }),
                 }
@@ -466,17 +272,58 @@ pub fn merge_text(base: &str, ours: &str, theirs: &str) -> Result<String, TextCo
     }
 }
 
-/// diff3 over characters; `None` when any passage overlaps.
-fn merge_chars(base: &str, ours: &str, theirs: &str) -> Option<String> {
+/// Merges a passage both sides changed, or `None` when the changes touch.
+///
+/// Each side's change is the one stretch between the characters it kept at
+/// the start and at the end, never split: a character diff inside it would
+/// anchor on incidental characters (に, の, します) and weave the other
+/// side's words into this side's (「月の朝に一度」 from 「月に一度」 and
+/// 「土曜の朝」). Two stretches merge only with a kept character between
+/// them; touching (an insertion at the edge of the other's replacement, two
+/// insertions at one place) or overlapping is a conflict.
+fn merge_passage(base: &str, ours: &str, theirs: &str) -> Option<String> {
     let chars = |s: &str| s.chars().collect::<Vec<char>>();
-    let mut out = String::new();
-    for chunk in diff3(&chars(base), &chars(ours), &chars(theirs)) {
-        match chunk {
-            Chunk::Clean(cs) => out.extend(cs),
-            Chunk::Conflict { .. } => return None,
+    let (b, o, t) = (chars(base), chars(ours), chars(theirs));
+    let (ours, theirs) = (Stretch::of(&b, &o), Stretch::of(&b, &t));
+    let (first, second) = if ours.end < theirs.start {
+        (ours, theirs)
+    } else if theirs.end < ours.start {
+        (theirs, ours)
+    } else {
+        return None;
+    };
+    let mut out = String::with_capacity(base.len() + first.text.len() + second.text.len());
+    out.extend(&b[..first.start]);
+    out.extend(first.text);
+    out.extend(&b[first.end..second.start]);
+    out.extend(second.text);
+    out.extend(&b[second.end..]);
+    Some(out)
+}
+
+/// One side's change to a passage: base characters `[start, end)` became
+/// `text` (the common start and end trimmed).
+struct Stretch<'a> {
+    start: usize,
+    end: usize,
+    text: &'a [char],
+}
+
+impl<'a> Stretch<'a> {
+    fn of(base: &[char], side: &'a [char]) -> Self {
+        let start = base.iter().zip(side).take_while(|(x, y)| x == y).count();
+        let tail = base[start..]
+            .iter()
+            .rev()
+            .zip(side[start..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        Stretch {
+            start,
+            end: base.len() - tail,
+            text: &side[start..side.len() - tail],
         }
     }
-    Some(out)
 }
 
 /// Splits text into sentences and line breaks; concatenating the parts gives
@@ -508,7 +355,27 @@ pub fn split_sentences(text: &str) -> Vec<&str> {
 }
 
 mod diff3;
+mod list;
 use diff3::{Chunk, diff3};
+use list::merge_list;
+
+/// Counts work in the merge's loops, for the tests that bound it.
+#[inline(always)]
+fn count_steps(_n: usize) {
+    #[cfg(test)]
+    STEPS.with(|s| s.set(s.get() + _n as u64));
+}
+
+#[cfg(test)]
+thread_local! {
+    static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// The steps counted on this thread since the last call.
+#[cfg(test)]
+fn take_steps() -> u64 {
+    STEPS.with(|s| s.replace(0))
+}
 
 #[cfg(test)]
 mod tests {
@@ -553,6 +420,17 @@ mod tests {
             ]
         );
         assert_eq!(split_sentences(""), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn edits_apart_merge_inside_a_passage_both_changed() {
+        // Two sentences joined on one side, the second edited on the other.
+        let merged = merge_text(
+            "雪を運ぶ。道を掃く。",
+            "雪を運ぶ、道を掃く。",
+            "雪を運ぶ。道を毎朝掃く。",
+        );
+        assert_eq!(merged, Ok("雪を運ぶ、道を毎朝掃く。".to_string()));
     }
 
     #[test]

@@ -229,6 +229,75 @@ fn merge_text_reports_the_overlapping_passage() {
     );
 }
 
+/// Issue 13: phone A rewrote the sentence, phone B added 「の朝」 after 土曜,
+/// a word A removed. No text keeps both sides' words and means what either
+/// wrote, so the answer is a conflict showing both versions: merging
+/// character by character gave 「月の朝に一度…」, words neither side wrote.
+#[test]
+fn a_sentence_rewritten_on_one_side_and_edited_on_the_other_is_a_conflict() {
+    let base = "毎週土曜に公園を掃除します。";
+    let a = "月に一度、川の清掃をします。";
+    let b = "毎週土曜の朝に公園を掃除します。";
+    for (ours, theirs) in [(a, b), (b, a)] {
+        let err = merge_text(base, ours, theirs).expect_err("both changed the same words");
+        assert_eq!(err.regions.len(), 1);
+        let r = &err.regions[0];
+        assert_eq!((&*r.base, &*r.ours, &*r.theirs), (base, ours, theirs));
+    }
+
+    // In a draft: the field is a conflict, the draft keeps ours until the
+    // member chooses, and neither side's sentence is lost.
+    let mut p = example();
+    p.activities = format!("{base}ごみ袋は町会が用意します。");
+    let mut ours = p.clone();
+    ours.activities = ours.activities.replace(base, a);
+    let mut theirs = p.clone();
+    theirs.activities = theirs.activities.replace(base, b);
+    let out = merge_proposals(&p, &ours, &theirs);
+    assert_eq!(out.merged.activities, ours.activities);
+    assert_eq!(
+        out.conflicts,
+        vec![Conflict {
+            field: Field::Activities,
+            base: p.activities.clone(),
+            ours: ours.activities.clone(),
+            theirs: theirs.activities.clone(),
+        }]
+    );
+}
+
+#[test]
+fn edits_inside_one_sentence_merge_only_when_apart() {
+    // Apart (at least one character both kept between them): both taken.
+    assert_eq!(
+        merge_text(
+            "毎週土曜に公園を掃除します。",
+            "毎週土曜に中央公園を掃除します。",
+            "毎週土曜に公園を掃除しました。"
+        ),
+        Ok("毎週土曜に中央公園を掃除しました。".to_string())
+    );
+    // Touching: an insertion at the edge of the other side's replacement,
+    // and two replacements side by side, are conflicts.
+    for (ours, theirs) in [
+        (
+            "毎週日曜日に公園を掃除します。",
+            "毎週土曜の朝に公園を掃除します。",
+        ),
+        (
+            "毎週日曜に公園を掃除します。",
+            "毎週土日に公園を掃除します。",
+        ),
+        (
+            "毎週土曜に公園を掃除しません。",
+            "毎週土曜に公園を掃除しますよ。",
+        ),
+    ] {
+        let merged = merge_text("毎週土曜に公園を掃除します。", ours, theirs);
+        assert!(merged.is_err(), "{ours} / {theirs}: {merged:?}");
+    }
+}
+
 // ---- properties ----
 
 fn arb_text() -> impl Strategy<Value = String> {
@@ -546,4 +615,168 @@ proptest! {
         prop_assert_eq!(merge_text(&base, &ours, &base), Ok(ours.clone()));
         prop_assert_eq!(split_sentences(&base).concat(), base);
     }
+
+}
+
+proptest! {
+    // Cheap cases; overlapping edits that share characters are a small part.
+    #![proptest_config(ProptestConfig::with_cases(4096))]
+
+    #[test]
+    fn a_text_merge_never_drops_a_change_made_on_only_one_side(
+        (base, ours, theirs) in arb_two_edits()
+    ) {
+        let (b, o, t) = (chars(&base), chars(&ours), chars(&theirs));
+        let (eo, et) = (change(&b, &o), change(&b, &t));
+        match merge_text(&base, &ours, &theirs) {
+            Ok(merged) if ours == theirs || theirs == base => prop_assert_eq!(merged, ours),
+            Ok(merged) if ours == base => prop_assert_eq!(merged, theirs),
+            // Both changed: the result is the base with both changes, which
+            // exists only where they do not overlap.
+            Ok(merged) => {
+                let mut applied = Vec::new();
+                for x in placements(&b, &o) {
+                    for y in placements(&b, &t) {
+                        applied.extend(apply_both(&b, &x, &y));
+                    }
+                }
+                prop_assert!(!applied.is_empty(), "overlapping changes merged into {}", merged);
+                prop_assert!(applied.contains(&merged), "{} is not one of {:?}", merged, applied);
+            }
+            Err(_) => {
+                prop_assert!(ours != theirs && ours != base && theirs != base);
+                // Changes at least one character apart always merge.
+                // Apart however each change is placed (「をを」→「を」 may
+                // have removed either を).
+                let (lo, lt) = (change_leftmost(&b, &o), change_leftmost(&b, &t));
+                let apart = |x: &Change, y: &Change| x.end < y.start || y.end < x.start;
+                let always_apart = [(&eo, &et), (&eo, &lt), (&lo, &et), (&lo, &lt)]
+                    .into_iter()
+                    .all(|(x, y)| apart(x, y));
+                prop_assert!(!always_apart, "separate changes {:?} and {:?} conflicted", eo, et);
+            }
+        }
+    }
+
+    #[test]
+    fn a_clean_text_merge_contains_every_word_each_side_inserted_unbroken(
+        (base, ours, theirs) in arb_two_edits()
+    ) {
+        // A word: the run of characters a side typed in place of base text
+        // (no sentence end inside; see `arb_two_edits`).
+        let b = chars(&base);
+        if let Ok(merged) = merge_text(&base, &ours, &theirs) {
+            for side in [&ours, &theirs] {
+                let word: String = change(&b, &chars(side)).text.into_iter().collect();
+                prop_assert!(merged.contains(&word), "{:?} broken in {:?}", word, merged);
+            }
+        }
+    }
+}
+
+// ---- text changes, for the laws above ----
+
+fn chars(s: &str) -> Vec<char> {
+    s.chars().collect()
+}
+
+/// One side's change: base characters `[start, end)` became `text`; the
+/// smallest such stretch (common start and end trimmed).
+#[derive(Debug)]
+struct Change {
+    start: usize,
+    end: usize,
+    text: Vec<char>,
+}
+
+fn change(base: &[char], side: &[char]) -> Change {
+    let start = base.iter().zip(side).take_while(|(x, y)| x == y).count();
+    let tail = base[start..]
+        .iter()
+        .rev()
+        .zip(side[start..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    Change {
+        start,
+        end: base.len() - tail,
+        text: side[start..side.len() - tail].to_vec(),
+    }
+}
+
+/// [`change`] placed as early as it can be: the common end trimmed first.
+fn change_leftmost(base: &[char], side: &[char]) -> Change {
+    let rev = |s: &[char]| s.iter().rev().copied().collect::<Vec<char>>();
+    let c = change(&rev(base), &rev(side));
+    Change {
+        start: base.len() - c.end,
+        end: base.len() - c.start,
+        text: rev(&c.text),
+    }
+}
+
+/// Every place [`change`] could be: 「をを」→「を」 removed either を.
+fn placements(base: &[char], side: &[char]) -> Vec<Change> {
+    let (early, late) = (change_leftmost(base, side), change(base, side));
+    let (len, text_len) = (late.end - late.start, late.text.len());
+    (early.start..=late.start)
+        .filter(|&s| side[..s] == base[..s] && side[s + text_len..] == base[s + len..])
+        .map(|s| Change {
+            start: s,
+            end: s + len,
+            text: side[s..s + text_len].to_vec(),
+        })
+        .collect()
+}
+
+/// The base with both changes made, when they do not overlap (two
+/// insertions at one place overlap: their order is unknown).
+fn apply_both(base: &[char], a: &Change, b: &Change) -> Option<String> {
+    let (a_first, b_first) = (a.end <= b.start, b.end <= a.start);
+    let (first, second) = match (a_first, b_first) {
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        _ => return None,
+    };
+    let mut out: Vec<char> = base[..first.start].to_vec();
+    out.extend(&first.text);
+    out.extend(&base[first.end..second.start]);
+    out.extend(&second.text);
+    out.extend(&base[second.end..]);
+    Some(out.into_iter().collect())
+}
+
+/// A short text of sentences made of a few common characters (so a
+/// character diff finds incidental anchors, as in real Japanese), and two
+/// sides each replacing one stretch of it with a word: common characters
+/// and the side's own (か, さ), never a sentence end.
+fn arb_two_edits() -> impl Strategy<Value = (String, String, String)> {
+    let sentence = prop::collection::vec(
+        prop::sample::select(vec!['毎', '週', 'に', 'の', 'を', 'し', 'ま', 'す']),
+        1..6,
+    )
+    .prop_map(|mut cs| {
+        cs.push('。');
+        cs
+    });
+    let base = prop::collection::vec(sentence, 1..4).prop_map(|v| v.concat());
+    let word = |own: char| {
+        prop::collection::vec(
+            prop::sample::select(vec![own, own, 'に', 'の', 'を', 'し', '毎']),
+            0..5,
+        )
+    };
+    let edit = |own: char| (0usize..64, 0usize..6, word(own));
+    (base, edit('か'), edit('さ')).prop_map(|(base, a, b)| {
+        let apply = |(at, len, w): (usize, usize, Vec<char>)| {
+            let at = at % (base.len() + 1);
+            let end = (at + len).min(base.len());
+            let mut s = base[..at].to_vec();
+            s.extend(w);
+            s.extend(&base[end..]);
+            s.into_iter().collect::<String>()
+        };
+        let text = base.iter().collect::<String>();
+        (text, apply(a), apply(b))
+    })
 }

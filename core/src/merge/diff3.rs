@@ -52,8 +52,10 @@ fn lcs_pairs<T: PartialEq>(a: &[T], b: &[T]) -> Vec<(usize, usize)> {
     let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let mut pairs: Vec<(usize, usize)> = (0..prefix).map(|i| (i, i)).collect();
     let (n, m) = (am.len(), bm.len());
+    super::count_steps(prefix + suffix + 1);
     if n > 0 && m > 0 && n.saturating_mul(m) <= LCS_MAX_CELLS {
         // table[i][j] = LCS length of am[i..] and bm[j..]; ≤ min(n, m) ≤ 1000.
+        super::count_steps(n * m);
         let w = m + 1;
         let mut table = vec![0u16; (n + 1) * w];
         for i in (0..n).rev() {
