@@ -1042,12 +1042,27 @@ impl World {
         }
         let old = l.draft.proposal.clone();
         let word = self.word(p, id);
-        let kind = self.rng.below(10);
+        let kind = self.rng.below(12);
         note!(self, "{p} edits {id} ({kind}): {word}");
         self.phones[p].type_in(id, |pr| match kind {
             0..=4 => pr.activities.push_str(&format!("<{word}>を行う。")),
             5 | 6 => pr.title = format!("<{word}>"),
             7 => pr.place = format!("<{word}>の集会所"),
+            // A word put into the first sentence, after its first character
+            // (like 「の朝」 into 「月に一度、…」).
+            8 => {
+                let at = pr.activities.chars().next().map_or(0, char::len_utf8);
+                pr.activities.insert_str(at, &format!("<{word}>"));
+            }
+            // The first sentence rewritten.
+            9 => {
+                let rest = pr
+                    .activities
+                    .split_once('。')
+                    .map_or("", |(_, rest)| rest)
+                    .to_string();
+                pr.activities = format!("月に一度<{word}>で集まる。{rest}");
+            }
             _ => pr.schedule.push(Milestone {
                 id: format!("<{word}>"),
                 date: d(2025, 12, 1),
@@ -1557,6 +1572,18 @@ fn submitted_elsewhere_keeps_the_unsent_text_and_says_so() {
     );
     assert_converged(&server, &b, &id);
     assert!(!server.drafts[&id].proposal.activities.contains("<b1>"));
+
+    // Typing that still reaches the submitted copy joins the kept text.
+    let mut typed = b.local(&id).clone();
+    let mut more = kept.clone();
+    more.title = "<b3>".into();
+    typed.edit(more.clone(), 9);
+    assert_eq!(typed.draft.proposal, server.drafts[&id].proposal);
+    assert_eq!(typed.kept_text(), Some(&more));
+    assert_eq!(
+        typed.left_out.as_ref().map(|k| k.fields.clone()),
+        Some(vec![Field::Title, Field::Activities, Field::Place])
+    );
 
     // Later syncs keep the text until the member dismisses it.
     b.sync(&mut server);

@@ -90,10 +90,20 @@ impl LocalDraft {
         }
     }
 
-    /// The user changed the content.
+    /// The user changed the content. A submitted copy is read-only: text
+    /// that still reaches it (typed as the submission arrived) is kept
+    /// beside it, with what was kept before, never mixed into it.
     pub fn edit(&mut self, proposal: Proposal, now_ms: u64) {
-        self.draft.proposal = proposal;
         self.draft.updated_at_ms = now_ms;
+        if self.draft.submitted_at.is_some() {
+            let submitted = &self.draft.proposal;
+            let fields = left_out_fields(submitted, &proposal, submitted);
+            if !fields.is_empty() {
+                self.left_out = Some(LeftOut { proposal, fields });
+            }
+            return;
+        }
+        self.draft.proposal = proposal;
     }
 
     /// Whether this device has something the server may not: never synced,
