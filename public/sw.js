@@ -135,8 +135,13 @@ async function pushStoredDrafts() {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${session.token}` },
     body: JSON.stringify({ client: outbox.client, mutations: outbox.in_flight }),
   });
-  // A 4xx (signed out, refused) is the app's to explain: retrying won't help.
-  if (response.status >= 500) throw new Error(`push failed: ${response.status}`);
+  // Only our server's JSON refusal (a 4xx other than 408/429: signed out,
+  // refused) is final, and the app's to explain; a timeout, a 5xx or a page
+  // that is not our JSON (a proxy's) is retried by the browser later.
+  const ours = (response.headers.get('content-type') || '').startsWith('application/json');
+  if (!response.ok && (response.status >= 500 || response.status === 408 || response.status === 429 || !ours)) {
+    throw new Error(`push failed: ${response.status}`);
+  }
 }
 
 /** The app's database if it exists (never creates an empty one). */

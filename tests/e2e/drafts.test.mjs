@@ -353,3 +353,120 @@ test('typing without a pause is stored on the device at least every half second'
     await app.waitSaved();
     assert.equal(await storedTitle(), 'x'.repeat(40));
 }));
+
+/** Completes the group's draft titled `title` and submits it through the API, as another phone of member `login` would. */
+async function completeAndSubmit(url, login, title) {
+  const signin = await fetch(`${url}/api/auth/signin`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, passphrase: PASSPHRASE }),
+  });
+  const { token } = await signin.json();
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const page = await (await fetch(`${url}/api/drafts`, { headers: auth })).json();
+  const draft = page.items.find((d) => d.proposal.title === title);
+  assert.ok(draft, `the server has the draft ${title}`);
+  const proposal = {
+    ...draft.proposal,
+    summary: '町会の有志が通学路を歩いて見守ります。',
+    purpose: '子どもと高齢者が安心して歩ける町にする。',
+    local_issue: '見守りの担い手が減っている。',
+    activities: '週二回の見守り散歩。',
+    schedule: [{ id: 'm1', date: `${draft.proposal.fiscal_year}-11-01`, what: '説明会' }],
+    place: '四十万町内',
+    outcomes: '見守りの担い手が20人になる。',
+    role_division: '団体は運営、市は広報。',
+    department: '市民協働推進課',
+    budget: [
+      { id: 'b1', kind: 'income', item: '補助金', amount_yen: 50000 },
+      { id: 'b2', kind: 'expense', item: '腕章', amount_yen: 50000 },
+    ],
+    contact_person: '四十万 太郎',
+  };
+  const client = `e2e-other-phone-${Date.now()}`;
+  const push = await fetch(`${url}/api/drafts/push`, {
+    method: 'POST', headers: auth,
+    body: JSON.stringify({
+      client,
+      mutations: [
+        { id: { client, n: 1 }, draft: draft.id, base_revision: draft.revision, op: { type: 'put', proposal, base: draft.proposal } },
+        { id: { client, n: 2 }, draft: draft.id, base_revision: draft.revision + 1, op: { type: 'submit' } },
+      ],
+    }),
+  });
+  const { results } = await push.json();
+  assert.deepEqual(results.map((r) => r.outcome.type), ['applied', 'applied'], JSON.stringify(results));
+}
+
+test('submitted on another phone while this one had unsent text: the text is kept, shown plainly, and never called synced', () => withTwoPhones(() => phoneContext(browser), async ({ server, url, a, b }) => {
+    await a.redeem(await server.invite(GROUP), 'teishutsu.a');
+    await b.redeem(await server.invite(GROUP), 'teishutsu.b');
+    await a.newDraft();
+    await a.type('事業名', 'しじま見守り散歩');
+    await a.waitSaved();
+    await a.waitState('同期済み');
+    await b.syncNow();
+    await b.openDraft('しじま見守り散歩');
+    await b.field('事業名').waitFor();
+
+    // B's phone loses its network and B writes a sentence; meanwhile the
+    // proposal is completed and submitted from another phone.
+    await b.page.context().setOffline(true);
+    const sentence = 'Bの文章：月に一度、公民館で見守りの振り返り会を開きます。';
+    await b.type('期待される成果', sentence);
+    await b.waitSaved();
+    await completeAndSubmit(url, 'teishutsu.a', 'しじま見守り散歩');
+
+    await b.page.context().setOffline(false);
+    await b.syncNow();
+    const notice = b.page.locator('[data-testid=left-out]');
+    await notice.waitFor({ timeout: 20_000 });
+    assert.match(await notice.innerText(), /この端末で書いた文章は提出に含まれていません/);
+    assert.equal(await b.page.locator('[data-testid=left-out-text]').first().innerText(), sentence);
+    assert.match(await b.page.locator('[data-testid=left-out-all]').inputValue(), new RegExp(`期待される成果：${sentence}`));
+    assert.ok(await b.page.locator('[data-testid=copy-left-out]').isVisible(), 'a copy button');
+    assert.equal(await b.page.locator('[data-testid=conflict-panel]').count(), 0, 'no conflict screen');
+    assert.equal(await b.draftState().innerText(), 'この端末の文章は未提出');
+    await b.page.locator('[data-testid=sync-status]', { hasText: '件の提出にこの端末の文章が含まれていません' }).waitFor();
+    assert.doesNotMatch(await b.syncStatus().innerText(), /すべて同期済み/);
+
+    // Kept on the phone: still there after a reload and in the list.
+    await b.page.reload();
+    await notice.waitFor({ timeout: 20_000 });
+    assert.equal(await b.page.locator('[data-testid=left-out-text]').first().innerText(), sentence);
+    await b.openList();
+    const item = b.page.locator('[data-testid=draft-link]', { hasText: 'しじま見守り散歩' });
+    await item.waitFor();
+    assert.match(await item.innerText(), /この端末の文章は未提出/);
+    assert.doesNotMatch(await b.syncStatus().innerText(), /すべて同期済み/);
+
+    const drafts = await serverDrafts(url, 'teishutsu.b');
+    assert.ok(drafts[0].submitted_at, 'the proposal is submitted');
+    assert.equal(drafts[0].proposal.outcomes, '見守りの担い手が20人になる。', 'as the other phone submitted it');
+}));
+
+test('a push answered with a 408 (a timeout page, not our JSON) is sent again, and the draft reaches the server', () => withPhone(() => phoneContext(browser), async ({ server, url, page, app }) => {
+    await app.redeem(await server.invite(GROUP), 'timeout.a');
+    // The first push carrying the title gets a proxy's timeout page; no
+    // edit follows, so only a retry can bring the title to the server.
+    let timedOut = 0;
+    let after = 0;
+    await page.route('**/api/drafts/push', async (route) => {
+      const title = (route.request().postData() || '').includes('時間切れでも届く下書き');
+      if (title && timedOut === 0) {
+        timedOut += 1;
+        await route.fulfill({ status: 408, contentType: 'text/html', body: '<html><body>Request Timeout</body></html>' });
+      } else {
+        if (title) after += 1;
+        await route.continue();
+      }
+    });
+    await app.newDraft();
+    await app.type('事業名', '時間切れでも届く下書き');
+    await app.waitSaved();
+    await app.waitState('同期済み');
+    assert.equal(timedOut, 1, 'the push was answered with a 408 once');
+    assert.ok(after >= 1, 'and sent again');
+    assert.equal(await page.locator('[data-testid=rejected]').count(), 0, 'no refusal shown');
+    const drafts = await serverDrafts(url, 'timeout.a');
+    assert.deepEqual(drafts.map((d) => d.proposal.title), ['時間切れでも届く下書き']);
+}));

@@ -63,6 +63,10 @@ pub struct Drafts {
     running: StoredValue<bool>,
     again: StoredValue<bool>,
     soon: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
+    /// Failed syncs in a row (no answer, a timeout, a proxy's page, a 5xx).
+    failures: StoredValue<u32>,
+    /// The retry after the last failure, with backoff.
+    retry: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
 }
 
 pub fn use_drafts() -> Drafts {
@@ -110,6 +114,8 @@ impl Drafts {
             running: StoredValue::new(false),
             again: StoredValue::new(false),
             soon: StoredValue::new(None),
+            failures: StoredValue::new(0),
+            retry: StoredValue::new(None),
         };
         tab_lock::acquire(
             move || d.elsewhere.set(true),
@@ -280,6 +286,17 @@ impl Drafts {
             }
         });
         self.save_now(id);
+    }
+
+    /// The member copied the text a submission elsewhere left out (or does
+    /// not want it): forget it on this device.
+    pub fn dismiss_left_out(self, id: &DraftId) {
+        self.locals.update(|m| {
+            if let Some(l) = m.get_mut(id) {
+                l.dismiss_left_out();
+            }
+        });
+        self.persist_and_sync(vec![id.clone()], Vec::new());
     }
 
     fn persist_and_sync(self, ids: Vec<DraftId>, remove: Vec<DraftId>) {

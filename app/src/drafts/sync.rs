@@ -1,8 +1,12 @@
-//! The drafts' sync loop: pull what changed, then push the outbox.
+//! The drafts' sync loop, in `core`'s order of in-flight work
+//! ([`tsunagari_core::sync::apply_pull`]): the unanswered request again
+//! (and its answer) first, then the pull, then every draft still unsent is
+//! queued and the outbox pushed.
 //!
 //! Runs when the app starts, when the connection returns, about a second
-//! after an edit is stored, every minute, and on the 今すぐ同期 button; one
-//! run at a time (a request during a run makes it run once more).
+//! after an edit is stored, every minute, on the 今すぐ同期 button, and
+//! after a failure with backoff (2 s, 4 s, … a minute); one run at a time
+//! (a request during a run makes it run once more).
 //!
 //! Each step computes from memory, updates memory, then writes IndexedDB
 //! (never awaiting the network inside a transaction): a pulled page with its
@@ -21,6 +25,7 @@ use std::time::Duration;
 use tsunagari_core::account::Session;
 use tsunagari_core::sync::{
     ClientId, DraftId, Intent, LocalDraft, Outbox, Rejection, apply_pull, apply_result,
+    push_refusal_is_final, retry_delay_ms,
 };
 
 /// Runs a sync now, or once more after the one under way.
@@ -99,12 +104,19 @@ async fn run(d: Drafts) {
         }
     };
     let outcome = async {
+        let group = session.group_id.as_str();
+        if !d.outbox.with_untracked(Outbox::may_pull) {
+            push(d, &db, group, &token).await?;
+        }
         pull(d, &db, &session, &token).await?;
-        requeue_unsent(d, &session.group_id);
-        push(d, &db, &session.group_id, &token).await?;
+        requeue_unsent(d, group);
+        push(d, &db, group, &token).await?;
         Ok::<(), Stop>(())
     }
     .await;
+    if !matches!(outcome, Err(Stop::Network(_))) {
+        d.failures.set_value(0);
+    }
     match outcome {
         Ok(()) => {
             let now = js_sys::Date::now();
@@ -128,6 +140,7 @@ async fn run(d: Drafts) {
             // The request in flight is stored: the service worker may send
             // it once the browser is back online, even with the app closed.
             crate::pwa::register_background_sync(BACKGROUND_SYNC_TAG);
+            retry_later(d);
         }
         Err(Stop::Storage(e)) => {
             warn!("draft sync: {e}");
@@ -139,6 +152,19 @@ async fn run(d: Drafts) {
             d.status.set(DraftSync::SignedOut);
         }
     }
+}
+
+/// Tries again after a failed sync (no answer, a timeout, a proxy's page, a
+/// 5xx): 2 s, 4 s, 8 s… at most a minute after the last failure.
+fn retry_later(d: Drafts) {
+    let failures = d.failures.get_value().saturating_add(1);
+    d.failures.set_value(failures);
+    if let Some(handle) = d.retry.get_value() {
+        handle.clear();
+    }
+    let delay = Duration::from_millis(retry_delay_ms(failures));
+    let handle = set_timeout_with_handle(move || request(d), delay).ok();
+    d.retry.set_value(handle);
 }
 
 /// The service worker's Background Sync tag (public/sw.js).
@@ -196,7 +222,10 @@ async fn pull(d: Drafts, db: &Database, session: &Session, token: &str) -> Resul
     // copy get the same changes.
     let locals = group_locals(d, group);
     let mut outbox = d.outbox.get_untracked();
-    let changes = apply_pull(&locals, &page, &outbox);
+    // Only this loop puts requests in flight, and it answered them above;
+    // should one be out anyway, the pull waits for the next run.
+    let changes = apply_pull(&locals, &page, &outbox)
+        .map_err(|e| Stop::Network(ApiError::Body(e.to_string())))?;
     for id in &changes.requeue {
         outbox.queue(id, Intent::Put);
     }
@@ -223,47 +252,33 @@ async fn pull(d: Drafts, db: &Database, session: &Session, token: &str) -> Resul
     Ok(())
 }
 
-/// A safety net under the outbox: every draft of the group with content the
-/// server has not confirmed is queued, so nothing waits forever because an
-/// intent was lost (or queued while another group's member was signed in).
-/// Drafts in conflict, refused or submitted wait for the user instead.
+/// `core`'s safety net ([`Outbox::requeue_unsent`]) over the group's
+/// drafts, after the pull: nothing waits forever because an intent was lost
+/// (or queued while another group's member was signed in).
 fn requeue_unsent(d: Drafts, group: &str) {
-    let unsent: Vec<DraftId> = d.locals.with_untracked(|m| {
-        m.values()
-            .filter(|l| {
-                l.draft.group_id == group
-                    && !l.draft.deleted
-                    && l.draft.submitted_at.is_none()
-                    && l.conflict.is_none()
-                    && l.rejected.is_none()
-                    && l.has_unsent(false)
-            })
-            .map(|l| l.draft.id.clone())
-            .collect()
+    let mut outbox = d.outbox.get_untracked();
+    let queued = d.locals.with_untracked(|m| {
+        outbox.requeue_unsent(m.values().filter(|l| l.draft.group_id == group))
     });
-    if unsent
-        .iter()
-        .any(|id| d.outbox.with_untracked(|o| !o.is_waiting(id)))
-    {
-        d.outbox.update(|o| {
-            for id in &unsent {
-                if !o.is_waiting(id) {
-                    o.queue(id, Intent::Put);
-                }
-            }
-        });
+    if queued {
+        d.outbox.set(outbox);
     }
 }
 
 /// Why the server refused a whole push (not the token: that is a 401), in
-/// words for the draft page. The request will not be sent again; the
-/// drafts keep their text and go out with their next edit.
+/// words for the draft page, when the refusal is final: only a JSON refusal
+/// from our server ([`push_refusal_is_final`]). A timeout (408), a proxy's
+/// or portal's page, a 429 or a 5xx is `None`: retried with backoff. The
+/// request will not be sent again; the drafts keep their text and go out
+/// with their next edit.
 fn refusal(e: &ApiError) -> Option<Rejection> {
     let ApiError::Refused { status, code } = e else {
         return None;
     };
+    if !push_refusal_is_final(*status, Some(code)) {
+        return None;
+    }
     let (reason_ja, reason_en) = match status {
-        401 | 429 | 500.. => return None,
         413 => (
             "この下書きは大きすぎてサーバーに送れません。長い文章を短くしてください。下書きはこの端末に残っています。".to_string(),
             "This draft is too large to send. Please shorten long texts; the draft is kept on this device.".to_string(),

@@ -77,6 +77,16 @@ pub struct DraftTexts {
     pub rejected: &'static str,
     pub error_generic: &'static str,
     pub error_network: &'static str,
+    pub left_out_title: &'static str,
+    pub left_out_help: &'static str,
+    pub left_out_copy: &'static str,
+    pub left_out_copied: &'static str,
+    pub left_out_copy_failed: &'static str,
+    pub left_out_all: &'static str,
+    pub left_out_dismiss: &'static str,
+    pub left_out_dismiss_confirm: &'static str,
+    pub left_out_count: &'static str,
+    pub submitted_version: &'static str,
 }
 
 pub static JA: DraftTexts = DraftTexts {
@@ -152,6 +162,16 @@ pub static JA: DraftTexts = DraftTexts {
     rejected: "サーバーが変更を受け付けませんでした",
     error_generic: "うまくいきませんでした。時間をおいてもう一度お試しください。",
     error_network: "サーバーに接続できません。インターネット接続を確認してください。",
+    left_out_title: "この端末で書いた文章は提出に含まれていません",
+    left_out_help: "この提案書は別の端末から提出されました。この端末で書いた次の文章は、サーバーに届く前だったため、提出された提案書に入っていません。文章はこの端末に残っています。コピーして、市の担当者への連絡や新しい下書きに使ってください。",
+    left_out_copy: "文章をコピー",
+    left_out_copied: "コピーしました",
+    left_out_copy_failed: "コピーできませんでした。文章を選択してコピーしてください。",
+    left_out_all: "この端末の文章（すべて）",
+    left_out_dismiss: "コピーしたので消す",
+    left_out_dismiss_confirm: "この端末に残っている文章を消しますか？元に戻せません。",
+    left_out_count: "件の提出にこの端末の文章が含まれていません",
+    submitted_version: "提出された内容",
 };
 
 pub static EN: DraftTexts = DraftTexts {
@@ -227,9 +247,19 @@ pub static EN: DraftTexts = DraftTexts {
     rejected: "The server did not accept the change",
     error_generic: "Something went wrong. Please try again later.",
     error_network: "Cannot reach the server. Check the internet connection.",
+    left_out_title: "Submitted without the text written on this device",
+    left_out_help: "This proposal was submitted from another device. The text below, written on this device, had not reached the server yet, so the submitted proposal does not include it. It is kept on this device: copy it to send to the city’s contact or to use in a new draft.",
+    left_out_copy: "Copy the text",
+    left_out_copied: "Copied",
+    left_out_copy_failed: "Could not copy. Please select the text and copy it.",
+    left_out_all: "The text from this device (all of it)",
+    left_out_dismiss: "I have copied it: remove it",
+    left_out_dismiss_confirm: "Remove the text kept on this device? This cannot be undone.",
+    left_out_count: " submitted without your text",
+    submitted_version: "What was submitted",
 };
 
-/// この端末のみ / 同期待ち / 同期済み / 競合 / 提出済み.
+/// この端末のみ / 同期待ち / 同期済み / 競合 / 提出済み / この端末の文章は未提出.
 pub fn draft_state(lang: Lang, state: DraftState) -> &'static str {
     match (lang, state) {
         (Lang::Ja, DraftState::OnlyLocal) => "この端末のみ",
@@ -237,11 +267,13 @@ pub fn draft_state(lang: Lang, state: DraftState) -> &'static str {
         (Lang::Ja, DraftState::Synced) => "同期済み",
         (Lang::Ja, DraftState::Conflict) => "競合",
         (Lang::Ja, DraftState::Submitted) => "提出済み",
+        (Lang::Ja, DraftState::SubmittedWithoutYours) => "この端末の文章は未提出",
         (Lang::En, DraftState::OnlyLocal) => "Only on this device",
         (Lang::En, DraftState::Waiting) => "Waiting to sync",
         (Lang::En, DraftState::Synced) => "Synced",
         (Lang::En, DraftState::Conflict) => "Conflict",
         (Lang::En, DraftState::Submitted) => "Submitted",
+        (Lang::En, DraftState::SubmittedWithoutYours) => "Submitted without your text",
     }
 }
 

@@ -1,6 +1,10 @@
 //! The conflict screen: for each field both devices changed, 自分の版 and
 //! サーバーの版 side by side; the user picks one or writes a combined text,
-//! then 解決 makes the choice an ordinary edit on the server's revision.
+//! then 解決 makes the choice an ordinary edit on the server's revision
+//! (never enabled with no field to choose).
+//!
+//! And the panel of a proposal submitted elsewhere without this device's
+//! text: that text, field by field, selectable and with a copy button.
 
 use super::draft_form::format_yen;
 use crate::drafts::use_drafts;
@@ -9,7 +13,8 @@ use crate::state::use_app;
 use leptos::prelude::*;
 use tsunagari_core::merge::Conflict;
 use tsunagari_core::proposal::{Field, Proposal, rules_for};
-use tsunagari_core::sync::{DraftId, LocalDraft};
+use tsunagari_core::sync::{DraftId, LocalDraft, left_out_fields};
+use wasm_bindgen::JsCast;
 
 #[derive(Clone, PartialEq)]
 enum Choice {
@@ -190,9 +195,10 @@ pub fn ConflictPanel(id: DraftId, local: Memo<Option<LocalDraft>>) -> impl IntoV
             }
         })
         .collect_view();
+    // No field to choose means nothing to resolve: the button stays off.
     let all_chosen = {
         let choices = choices.clone();
-        move || choices.iter().all(|c| c.with(Option::is_some))
+        move || !choices.is_empty() && choices.iter().all(|c| c.with(Option::is_some))
     };
     let resolve = {
         let conflicts = conflict.conflicts.clone();
@@ -221,6 +227,146 @@ pub fn ConflictPanel(id: DraftId, local: Memo<Option<LocalDraft>>) -> impl IntoV
                 {move || t().resolve}
             </button>
         </div>
+    }
+    .into_any()
+}
+
+/// A field of the kept text as a person reads it.
+fn field_text(lang: Lang, p: &Proposal, f: &Field) -> String {
+    match f {
+        Field::FiscalYear => i18n::fiscal_year(lang, p.fiscal_year),
+        Field::Division => i18n::division_label(lang, p.division).to_string(),
+        Field::Department => p.department.clone(),
+        Field::Schedule => p
+            .schedule
+            .iter()
+            .map(|m| format!("{} {}", m.date, m.what))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Field::Budget => p
+            .budget
+            .iter()
+            .map(|l| format!("{} {}", l.item, format_yen(lang, l.amount_yen)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        f => text_mut(&mut p.clone(), f).cloned().unwrap_or_default(),
+    }
+}
+
+/// `navigator.clipboard.writeText(text)`, where the browser has it.
+async fn copy_to_clipboard(text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let navigator = window().navigator();
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into())?;
+    let write: js_sys::Function =
+        js_sys::Reflect::get(&clipboard, &"writeText".into())?.dyn_into()?;
+    let promise: js_sys::Promise = write.call1(&clipboard, &text.into())?.dyn_into()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await?;
+    Ok(())
+}
+
+/// A proposal submitted from another device while this one held text the
+/// server never received: says so plainly, and shows that text, field by
+/// field and all together (selectable, with a copy button), until the
+/// member removes it.
+#[component]
+pub fn LeftOutPanel(id: DraftId, local: Memo<Option<LocalDraft>>) -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let lang = state.lang;
+    let t = move || lang.get().drafts();
+    let Some(l) = local.get_untracked() else {
+        return ().into_any();
+    };
+    let Some(kept) = l.kept_text().cloned() else {
+        return ().into_any();
+    };
+    let fields = match (&l.left_out, &l.conflict) {
+        (Some(left_out), _) => left_out.fields.clone(),
+        // Stored by an older release as a conflict with nothing to choose.
+        (None, Some(c)) => {
+            let base = l
+                .last_common
+                .clone()
+                .unwrap_or_else(|| c.server.proposal.clone());
+            left_out_fields(&base, &kept, &c.server.proposal)
+        }
+        (None, None) => Vec::new(),
+    };
+    let all = StoredValue::new((kept.clone(), fields.clone()));
+    let all_text = move |lang: Lang| {
+        all.with_value(|(kept, fields)| {
+            fields
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{}：{}",
+                        i18n::field_label(lang, f),
+                        field_text(lang, kept, f)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
+    };
+    let rows = fields
+        .into_iter()
+        .map(|f| {
+            let kept = kept.clone();
+            let label_field = f.clone();
+            view! {
+                <section class="left-out-field">
+                    <h3>{move || i18n::field_label(lang.get(), &label_field)}</h3>
+                    <p class="pre-line" data-testid="left-out-text">
+                        {move || field_text(lang.get(), &kept, &f)}
+                    </p>
+                </section>
+            }
+        })
+        .collect_view();
+    let copied: RwSignal<Option<bool>> = RwSignal::new(None);
+    let copy = move |_| {
+        let text = all_text(lang.get_untracked());
+        leptos::task::spawn_local(async move {
+            copied.set(Some(copy_to_clipboard(&text).await.is_ok()));
+        });
+    };
+    let dismiss = move |_| {
+        if window()
+            .confirm_with_message(t().left_out_dismiss_confirm)
+            .unwrap_or(false)
+        {
+            d.dismiss_left_out(&id);
+        }
+    };
+    let submitted = l.draft.proposal.clone();
+    view! {
+        <div class="notice warn left-out" role="alert" data-testid="left-out">
+            <h2>{move || t().left_out_title}</h2>
+            <p>{move || t().left_out_help}</p>
+        </div>
+        {rows}
+        <label for="left-out-all">{move || t().left_out_all}</label>
+        <textarea id="left-out-all" rows="8" readonly data-testid="left-out-all"
+            prop:value=move || all_text(lang.get())></textarea>
+        <p class="choices">
+            <button type="button" class="button" data-testid="copy-left-out" on:click=copy>
+                {move || t().left_out_copy}
+            </button>
+            <span role="status" aria-live="polite">
+                {move || match copied.get() {
+                    Some(true) => t().left_out_copied,
+                    Some(false) => t().left_out_copy_failed,
+                    None => "",
+                }}
+            </span>
+        </p>
+        <p>
+            <button type="button" class="button secondary small" data-testid="dismiss-left-out" on:click=dismiss>
+                {move || t().left_out_dismiss}
+            </button>
+        </p>
+        <h2>{move || t().submitted_version}</h2>
+        <super::draft_view::ProposalView proposal=submitted/>
     }
     .into_any()
 }

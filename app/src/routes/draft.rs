@@ -1,7 +1,9 @@
 //! `/drafts/:id`: one draft. The editor; the conflict screen when the draft
-//! is in conflict; a read-only view once submitted (or being submitted).
+//! is in conflict; a read-only view once submitted (or being submitted);
+//! and, checked first, the text this device kept when the proposal was
+//! submitted elsewhere without it.
 
-use super::conflict::ConflictPanel;
+use super::conflict::{ConflictPanel, LeftOutPanel};
 use super::draft_form::Editor;
 use super::draft_view::ProposalView;
 use crate::drafts::{SaveState, use_drafts};
@@ -18,6 +20,8 @@ enum Mode {
     NotFound,
     Edit(DraftId),
     Conflict(DraftId),
+    /// Submitted elsewhere without this device's text (kept here).
+    LeftOut(DraftId),
     ReadOnly(DraftId),
 }
 
@@ -50,6 +54,7 @@ pub fn DraftPage() -> impl IntoView {
         match local.get() {
             None if d.loaded.get() => Mode::NotFound,
             None => Mode::Loading,
+            Some(l) if l.kept_text().is_some() => Mode::LeftOut(id),
             Some(l) if l.draft.deleted => Mode::NotFound,
             Some(l) if l.conflict.is_some() => Mode::Conflict(id),
             Some(l) if l.draft.submitted_at.is_some() || submitting.get() => Mode::ReadOnly(id),
@@ -107,6 +112,13 @@ pub fn DraftPage() -> impl IntoView {
             </div>
         }
         .into_any(),
+        Mode::LeftOut(id) => view! {
+            <div class="container page">
+                <DraftHeader local=local/>
+                <LeftOutPanel id=id local=local/>
+            </div>
+        }
+        .into_any(),
         Mode::ReadOnly(_) => view! {
             <div class="container page">
                 <DraftHeader local=local/>
@@ -140,7 +152,7 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
     let badge = move || {
         draft_state().map(|s| {
             let class = match s {
-                DraftState::Conflict => "badge warn",
+                DraftState::Conflict | DraftState::SubmittedWithoutYours => "badge warn",
                 DraftState::Synced | DraftState::Submitted => "badge ok",
                 _ => "badge",
             };
@@ -194,7 +206,7 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
             {badge}
             <span class="save-status" data-testid="save-status" role="status" aria-live="polite">{save}</span>
             <a class="button secondary small" href=print_href>{move || t().print_view}</a>
-            <Show when=move || draft_state() != Some(DraftState::Submitted)>
+            <Show when=move || !matches!(draft_state(), Some(DraftState::Submitted | DraftState::SubmittedWithoutYours))>
                 <button type="button" class="button secondary small danger" data-testid="delete" on:click=delete.clone()>
                     {move || t().delete}
                 </button>

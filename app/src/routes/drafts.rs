@@ -59,7 +59,8 @@ pub fn DraftsPage() -> impl IntoView {
     }
 }
 
-/// オフライン / 同期中 / すべて同期済み / N件が同期待ち / N件の競合, and the
+/// オフライン / 同期中 / すべて同期済み / N件が同期待ち / N件の競合 /
+/// N件の提出にこの端末の文章が含まれていません, and the
 /// time of the last complete sync.
 #[component]
 pub fn SyncLine() -> impl IntoView {
@@ -113,7 +114,7 @@ fn sync_status(d: Drafts, lang: Lang, online: bool) -> String {
         DraftSync::StorageFailed => return t.sync_storage_failed.to_string(),
         _ => {}
     }
-    let (waiting, conflicts) = d.outbox.with(|o| {
+    let (waiting, conflicts, left_out) = d.outbox.with(|o| {
         let list = d.group_drafts();
         let states: Vec<DraftState> = list
             .iter()
@@ -128,11 +129,19 @@ fn sync_status(d: Drafts, lang: Lang, online: bool) -> String {
                 .iter()
                 .filter(|s| **s == DraftState::Conflict)
                 .count(),
+            states
+                .iter()
+                .filter(|s| **s == DraftState::SubmittedWithoutYours)
+                .count(),
         )
     });
     let mut parts = Vec::new();
     if d.status.get() == DraftSync::Failed {
         parts.push(t.sync_failed.to_string());
+    }
+    if left_out > 0 {
+        // Never "all synced" while a phone holds text a submission lacks.
+        parts.push(format!("{left_out}{}", t.left_out_count));
     }
     if conflicts > 0 {
         parts.push(i18n::conflict_count(lang, conflicts));
@@ -183,7 +192,7 @@ fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
         p.title.clone()
     };
     let class = match s {
-        DraftState::Conflict => "badge warn",
+        DraftState::Conflict | DraftState::SubmittedWithoutYours => "badge warn",
         DraftState::Synced | DraftState::Submitted => "badge ok",
         _ => "badge",
     };

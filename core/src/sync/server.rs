@@ -1,0 +1,272 @@
+//! The server's decision for one mutation ([`decide`]).
+
+use super::wire::{Draft, Mutation, MutationResult, Op, Outcome};
+use crate::directory::Division;
+use crate::merge::merge_proposals;
+use crate::proposal::{Proposal, validate};
+
+/// What the server's clock says, passed in so [`decide`] stays pure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerTime {
+    pub unix_ms: u64,
+    /// The same instant as RFC 3339, recorded as `submitted_at`.
+    pub rfc3339: String,
+}
+
+/// What the server does with one mutation. Every variant but `Replay` is
+/// stored (last applied number and result) in the transaction that writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)] // one per mutation, consumed at once
+pub enum Decision {
+    /// Already answered: return this, change nothing, store nothing.
+    Replay(MutationResult),
+    /// Write `new` (revision already bumped) and store `result`.
+    Write { new: Draft, result: MutationResult },
+    /// Write no draft; store `result` and the mutation number.
+    Record(MutationResult),
+}
+
+impl Decision {
+    pub fn result(&self) -> &MutationResult {
+        match self {
+            Decision::Replay(r) | Decision::Record(r) | Decision::Write { result: r, .. } => r,
+        }
+    }
+}
+
+fn rejected(m: &Mutation, ja: impl Into<String>, en: impl Into<String>) -> Decision {
+    Decision::Record(MutationResult {
+        id: m.id.clone(),
+        outcome: Outcome::Rejected {
+            reason_ja: ja.into(),
+            reason_en: en.into(),
+        },
+    })
+}
+
+/// The server's decision for mutation `m`, given the draft as stored
+/// (`None`: no such draft), the client's highest applied mutation number and
+/// the result stored for `m.id`, if any. See the module docs for the rules.
+pub fn decide(
+    current: Option<&Draft>,
+    last_applied: Option<u64>,
+    stored_result: Option<&MutationResult>,
+    m: &Mutation,
+    now: &ServerTime,
+) -> Decision {
+    // Rule 1: replay.
+    if m.id.n <= last_applied.unwrap_or(0) {
+        return match stored_result.filter(|r| r.id == m.id) {
+            Some(r) => Decision::Replay(r.clone()),
+            None => Decision::Replay(MutationResult {
+                id: m.id.clone(),
+                outcome: Outcome::Rejected {
+                    reason_ja: "この変更はすでに反映済みです。".into(),
+                    reason_en: "This change was already applied.".into(),
+                },
+            }),
+        };
+    }
+    let result = |outcome| MutationResult {
+        id: m.id.clone(),
+        outcome,
+    };
+    let write = |new: Draft, outcome| Decision::Write {
+        new,
+        result: result(outcome),
+    };
+    // Rule 2: read-only once submitted.
+    if let Some(cur) = current
+        && cur.submitted_at.is_some()
+    {
+        return rejected(
+            m,
+            "提出済みの提案書は変更できません。",
+            "This proposal has been submitted and can no longer be changed.",
+        );
+    }
+    let bumped = |cur: &Draft| cur.revision.saturating_add(1);
+    match (&m.op, current) {
+        (Op::Put { proposal, .. }, None) => write(
+            Draft {
+                id: m.draft.clone(),
+                group_id: proposal.group_id.clone(),
+                revision: 1,
+                proposal: proposal.clone(),
+                deleted: false,
+                submitted_at: None,
+                updated_at_ms: now.unix_ms,
+            },
+            Outcome::Applied {
+                revision: 1,
+                submitted_at: None,
+            },
+        ),
+        (Op::Put { proposal, base }, Some(cur)) => {
+            // Rule 7.
+            if proposal.group_id != cur.group_id {
+                return rejected(
+                    m,
+                    "下書きを別の団体に移すことはできません。",
+                    "A draft cannot be moved to another group.",
+                );
+            }
+            let with = |p: Proposal| Draft {
+                revision: bumped(cur),
+                proposal: p,
+                deleted: false,
+                updated_at_ms: now.unix_ms,
+                ..cur.clone()
+            };
+            // Rule 3 (and 5: a fast-forward Put on a tombstone restores it).
+            if m.base_revision == cur.revision {
+                let new = with(proposal.clone());
+                let revision = new.revision;
+                return write(
+                    new,
+                    Outcome::Applied {
+                        revision,
+                        submitted_at: None,
+                    },
+                );
+            }
+            // Rule 4: stale base — merge, never overwrite.
+            let base = base
+                .clone()
+                .unwrap_or_else(|| assumed_base(proposal, &cur.proposal));
+            let out = merge_proposals(&base, proposal, &cur.proposal);
+            if !out.conflicts.is_empty() {
+                return Decision::Record(result(Outcome::Conflict {
+                    revision: cur.revision,
+                    server: cur.proposal.clone(),
+                    server_deleted: cur.deleted,
+                    conflicts: out.conflicts,
+                }));
+            }
+            if out.merged == cur.proposal && !cur.deleted {
+                // Nothing new for the server: answer without a write.
+                return Decision::Record(result(Outcome::Merged {
+                    revision: cur.revision,
+                    draft: out.merged,
+                }));
+            }
+            let new = with(out.merged);
+            let revision = new.revision;
+            let outcome = if new.proposal == *proposal {
+                Outcome::Applied {
+                    revision,
+                    submitted_at: None,
+                }
+            } else {
+                Outcome::Merged {
+                    revision,
+                    draft: new.proposal.clone(),
+                }
+            };
+            write(new, outcome)
+        }
+        (Op::Delete, None) => Decision::Record(result(Outcome::Applied {
+            revision: 0,
+            submitted_at: None,
+        })),
+        (Op::Delete, Some(cur)) if cur.deleted => Decision::Record(result(Outcome::Applied {
+            revision: cur.revision,
+            submitted_at: None,
+        })),
+        (Op::Delete, Some(cur)) if m.base_revision != cur.revision => rejected(
+            m,
+            "この下書きは別の端末で変更されたため、削除せずに残しました。内容を確認して、必要ならもう一度削除してください。",
+            "This draft was changed on another device, so it was kept. Check the changes and delete it again if you still want to.",
+        ),
+        (Op::Delete, Some(cur)) => {
+            let new = Draft {
+                revision: bumped(cur),
+                deleted: true,
+                updated_at_ms: now.unix_ms,
+                ..cur.clone()
+            };
+            let revision = new.revision;
+            write(
+                new,
+                Outcome::Applied {
+                    revision,
+                    submitted_at: None,
+                },
+            )
+        }
+        (Op::Submit, None) => rejected(
+            m,
+            "この下書きはまだサーバーにありません。同期してから提出してください。",
+            "This draft is not on the server yet. Sync it, then submit.",
+        ),
+        (Op::Submit, Some(cur)) if cur.deleted => rejected(
+            m,
+            "削除された下書きは提出できません。",
+            "A deleted draft cannot be submitted.",
+        ),
+        (Op::Submit, Some(cur)) if m.base_revision != cur.revision => rejected(
+            m,
+            "この下書きは別の端末で変更されました。最新の内容を確認してから提出してください。",
+            "This draft was changed on another device. Check the latest version, then submit.",
+        ),
+        (Op::Submit, Some(cur)) => {
+            let errors = validate(&cur.proposal);
+            if !errors.is_empty() {
+                let mut ja = String::from("提出できません。次の項目を直してください。");
+                let mut en = String::from("The proposal cannot be submitted yet. Please fix:");
+                for e in &errors {
+                    ja.push_str(&format!("\n・{}：{}", e.field.label_ja(), e.message_ja));
+                    en.push_str(&format!("\n- {}: {}", e.field.label_en(), e.message_en));
+                }
+                return rejected(m, ja, en);
+            }
+            let new = Draft {
+                revision: bumped(cur),
+                submitted_at: Some(now.rfc3339.clone()),
+                updated_at_ms: now.unix_ms,
+                ..cur.clone()
+            };
+            let revision = new.revision;
+            write(
+                new,
+                Outcome::Applied {
+                    revision,
+                    submitted_at: Some(now.rfc3339.clone()),
+                },
+            )
+        }
+    }
+}
+
+/// The common version to merge against when none is known (a draft both
+/// sides have but one never synced): a blank form. Short fields that differ
+/// get a base equal to neither side, so they conflict instead of one side
+/// winning silently. Used the same way on the server and on the client.
+pub fn assumed_base(ours: &Proposal, theirs: &Proposal) -> Proposal {
+    let fiscal_year = if ours.fiscal_year == theirs.fiscal_year {
+        ours.fiscal_year
+    } else {
+        [0u16, 1, 2]
+            .into_iter()
+            .find(|y| *y != ours.fiscal_year && *y != theirs.fiscal_year)
+            .unwrap_or(0)
+    };
+    let division = if ours.division == theirs.division {
+        ours.division
+    } else {
+        [Division::Alumni, Division::PreChallenge, Division::Student]
+            .into_iter()
+            .find(|d| *d != ours.division && *d != theirs.division)
+            .unwrap_or(Division::Alumni)
+    };
+    let group_id = if ours.group_id == theirs.group_id {
+        ours.group_id.clone()
+    } else {
+        ["", "\u{0}", "\u{0}\u{0}"]
+            .into_iter()
+            .find(|g| *g != ours.group_id && *g != theirs.group_id)
+            .unwrap_or_default()
+            .to_string()
+    };
+    Proposal::new_draft(fiscal_year, division, group_id)
+}
