@@ -284,3 +284,109 @@ async fn the_demo_data_loads_when_present() {
         db.store.close().await;
     }
 }
+
+/// A NUL (U+0000) anywhere a client can put text is a 400 JSON answer on
+/// both databases (PostgreSQL cannot store it: it was a 500 there, and a
+/// device retried that push forever), and nothing is stored.
+#[tokio::test]
+async fn nul_characters_are_refused_everywhere() {
+    for db in databases().await {
+        let app = router(&db);
+        let (token, _) = common::two_members(&db, &app).await;
+        let mut proposal = common::valid_proposal("porepore");
+        proposal.title = "夏祭り\u{0}の準備".into();
+        let push = tsunagari_core::sync::PushRequest {
+            client: "client-nul-1".to_string().try_into().expect("id"),
+            mutations: vec![tsunagari_core::sync::Mutation {
+                id: tsunagari_core::sync::MutationId {
+                    client: "client-nul-1".to_string().try_into().expect("id"),
+                    n: 1,
+                },
+                draft: "draft-nul-1".to_string().try_into().expect("id"),
+                base_revision: 0,
+                op: tsunagari_core::sync::Op::Put {
+                    proposal,
+                    base: None,
+                },
+            }],
+        };
+        let push = serde_json::to_string(&push).expect("json");
+        assert!(push.contains("\\u0000"), "{push}");
+        let bodies = [
+            ("/api/drafts/push", Some(token.as_str()), push),
+            (
+                "/api/auth/signin",
+                None,
+                serde_json::json!({"login": "pore\u{0}member", "passphrase": common::PASSPHRASE})
+                    .to_string(),
+            ),
+            (
+                "/api/auth/redeem",
+                None,
+                serde_json::json!({"code": "ABCD-EFGH-JKLM", "login": "new\u{0}member",
+                                   "passphrase": common::PASSPHRASE})
+                .to_string(),
+            ),
+            // A NUL in a key is refused too, whatever the endpoint does with it.
+            (
+                "/api/auth/signin",
+                None,
+                r#"{"login": "pore.member", "passphrase": "x", "\u0000": 1}"#.to_string(),
+            ),
+        ];
+        for (uri, token, body) in &bodies {
+            let answer = common::post_json(&app, uri, *token, body).await;
+            let code = answer.api_error(StatusCode::BAD_REQUEST);
+            assert_eq!(code, "bad_request", "{}: {uri} {body}", db.name);
+            assert!(
+                answer.json()["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("NUL")),
+                "{}: {uri}: {}",
+                db.name,
+                answer.json()
+            );
+        }
+        for (uri, code) in [
+            ("/api/groups/a%00b", "bad_path"),
+            ("/api/events/a%00b", "bad_path"),
+            ("/api/groups?since=%00", "bad_query"),
+            ("/api/events?from=2025-01-01%00&to=2025-01-31", "bad_query"),
+            ("/calendar.ics?group=a%00b", "bad_query"),
+        ] {
+            let answer = get(&app, uri).await;
+            assert_eq!(
+                answer.api_error(StatusCode::BAD_REQUEST),
+                code,
+                "{}: {uri}",
+                db.name
+            );
+        }
+        for uri in ["/api/drafts/a%00bcdefgh", "/api/drafts?since=%00"] {
+            let answer = common::call(&app, "GET", uri, Some(&token), None).await;
+            assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}: {uri}", db.name);
+        }
+        // Nothing was stored: the draft does not exist, the sign-in still works.
+        let answer = common::call(&app, "GET", "/api/drafts", Some(&token), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", db.name);
+        assert_eq!(answer.json()["items"], serde_json::json!([]), "{}", db.name);
+        let sign_in = serde_json::json!({"login": "pore.member", "passphrase": common::PASSPHRASE});
+        let answer = common::post_json(&app, "/api/auth/signin", None, &sign_in.to_string()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", db.name);
+        db.store.close().await;
+    }
+}
+
+/// A path parameter over 256 bytes is a 400, not a database lookup.
+#[tokio::test]
+async fn overlong_path_ids_and_query_strings_are_400() {
+    for db in databases().await {
+        let app = router(&db);
+        let long = "a".repeat(257);
+        let answer = get(&app, &format!("/api/groups/{long}")).await;
+        assert_eq!(answer.api_error(StatusCode::BAD_REQUEST), "bad_path");
+        let answer = get(&app, &format!("/api/groups?since={}", "a".repeat(3000))).await;
+        assert_eq!(answer.api_error(StatusCode::BAD_REQUEST), "bad_query");
+        db.store.close().await;
+    }
+}
