@@ -390,3 +390,117 @@ async fn overlong_path_ids_and_query_strings_are_400() {
         db.store.close().await;
     }
 }
+
+/// A real server on a free port with `limits` (SQLite), as `serve` runs it.
+async fn serve_with(
+    limits: tsunagari_server::ServeLimits,
+) -> (std::net::SocketAddr, common::TestDb) {
+    let db = databases().await.remove(0);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let app = router(&db);
+    tokio::spawn(tsunagari_server::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
+    (addr, db)
+}
+
+/// Generous: the server is asked to close after a second or two.
+const CLOSE_BOUND: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Reads until the server closes the connection (or resets it); what it
+/// sent. Panics if it is still open after [`CLOSE_BOUND`].
+async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt as _;
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(CLOSE_BOUND, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the server kept the connection open: {got:?}");
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+fn short_limits() -> tsunagari_server::ServeLimits {
+    tsunagari_server::ServeLimits {
+        header_read_timeout: std::time::Duration::from_secs(1),
+        request_timeout: std::time::Duration::from_secs(2),
+        max_connections: 64,
+    }
+}
+
+/// A client that sends half a request line is cut off by the header-read
+/// timeout, and one that stops half-way through its body gets a 408.
+#[tokio::test]
+async fn slow_clients_are_cut_off() {
+    use tokio::io::AsyncWriteExt as _;
+    let (addr, _db) = serve_with(short_limits()).await;
+
+    let mut half = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    half.write_all(b"GET /api/health HT").await.expect("write");
+    read_until_closed(&mut half).await;
+
+    let mut slow_body = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow_body
+        .write_all(
+            b"POST /api/auth/signin HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"login\":",
+        )
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut slow_body).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"error\":\"timeout\""), "{answer}");
+
+    // A client that sends its request gets its answer.
+    let mut ok = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    ok.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut ok).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// With one connection allowed, a second client is served only once the
+/// first (half-sent) one has been closed.
+#[tokio::test]
+async fn connections_are_capped() {
+    use tokio::io::AsyncWriteExt as _;
+    let limits = tsunagari_server::ServeLimits {
+        max_connections: 1,
+        ..short_limits()
+    };
+    let (addr, _db) = serve_with(limits).await;
+    let mut first = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    first.write_all(b"GET /api/health HT").await.expect("write");
+    // Accepted in order: the first holds the one connection.
+    let mut second = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    second
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut second).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The kernel has the first connection's end by now, if the server
+    // closed it before answering the second.
+    let mut buf = [0u8; 16];
+    let first_state = first.try_read(&mut buf);
+    assert!(
+        match &first_state {
+            Ok(n) => *n == 0,
+            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+        },
+        "the second client was served while the first held the only connection: {first_state:?}"
+    );
+}

@@ -12,8 +12,13 @@ use common::{databases, get, get_with, send};
 const WASM: &str = "tsunagari-app-3f2a9c1b0d4e5f67_bg.wasm";
 const JS: &str = "tsunagari-app-3f2a9c1b0d4e5f67.js";
 const CSS: &str = "style-0123456789abcdef.css";
-const INDEX: &str = "<!doctype html><title>tsunagari</title>";
-const FULL_APP: &str = "<!doctype html><title>tsunagari (full app)</title>";
+/// As trunk writes them: an inline module script starts the wasm.
+const INDEX: &str = "<!doctype html><title>tsunagari</title>\
+    <script type=\"module\">import init from '/tsunagari-app-3f2a9c1b0d4e5f67.js';await init();</script>";
+const FULL_APP: &str = "<!doctype html><title>tsunagari (full app)</title>\
+    <script type=\"module\">import init from '/full.js';await init();</script>";
+/// The SHA-256 of INDEX's script, base64 (computed outside Rust).
+const INDEX_SCRIPT_HASH: &str = "sha256-bKiMnsXGfYWn1tQhQZn0ueb6nymA40qt3xNYvMi1MIY=";
 
 /// A fake trunk output: compressible files of each kind.
 fn write_dist(dir: &Path) {
@@ -203,4 +208,98 @@ async fn no_dist_yet_is_404_not_500() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(get(&app, "/api/health").await.status, StatusCode::OK);
+}
+
+/// A path segment longer than a file name can be (or a very long path) is
+/// a 404, not the 500 the file system's "name too long" used to give.
+#[tokio::test]
+async fn overlong_paths_are_404() {
+    let (app, _db, _dist) = app().await;
+    let long = "a".repeat(256);
+    for path in [
+        format!("/{long}.js"),
+        format!("/{long}"),
+        format!("/calendar/{long}"),
+        format!("/groups/{long}.png"),
+        format!("/{}", "%E3%81%82".repeat(86)),
+        format!("/{}x.js", "a/".repeat(2100)),
+    ] {
+        let answer = get(&app, &path).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(answer.body, b"Not found\n", "{path}");
+    }
+    // 255 bytes is still a name: a client route gets its page.
+    let answer = get(&app, &format!("/calendar/{}", "a".repeat(255))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+/// Every answer says nosniff and same-origin referrers; pages carry the
+/// app's Content-Security-Policy with the inline start-up script's hash,
+/// and are UTF-8 HTML whichever route served them.
+#[tokio::test]
+async fn security_headers() {
+    let (app, _db, _dist) = app().await;
+    for path in [
+        "/",
+        "/groups/porepore",
+        "/calendar",
+        "/index.html",
+        "/app.html",
+    ] {
+        let answer = get(&app, path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            answer.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
+        let csp = answer.header("content-security-policy").unwrap_or_default();
+        for part in [
+            "default-src 'self'",
+            "'wasm-unsafe-eval'",
+            INDEX_SCRIPT_HASH,
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(part), "{path}: {part} in {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(!csp.contains("'unsafe-eval'"), "{csp}");
+        assert_eq!(
+            csp.matches("sha256-").count(),
+            2,
+            "both pages' scripts: {csp}"
+        );
+    }
+    for path in [
+        format!("/{JS}"),
+        "/sw.js".into(),
+        "/nope.js".into(),
+        "/api/health".into(),
+        "/api/nope".into(),
+    ] {
+        let answer = get(&app, &path).await;
+        assert_eq!(
+            answer.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            answer.header("referrer-policy"),
+            Some("same-origin"),
+            "{path}"
+        );
+        let csp = answer.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+    // The service worker may fetch the app from its own origin.
+    let sw = get(&app, "/sw.js").await;
+    let csp = sw.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("connect-src 'self'"), "{csp}");
+    let api = get(&app, "/api/health").await;
+    assert_eq!(
+        api.header("content-security-policy"),
+        Some("default-src 'none'; frame-ancestors 'none'")
+    );
 }

@@ -65,6 +65,10 @@ pub enum ApiError {
     DataFile(String),
     #[error("The server's clock is not set to a usable date; please tell the maintainers.")]
     Clock,
+    #[error(
+        "The request took longer than {0} seconds to arrive and be answered; please try again."
+    )]
+    Timeout(u64),
 }
 
 impl ApiError {
@@ -80,6 +84,7 @@ impl ApiError {
             | ApiError::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Auth(e) => auth::status(e),
             ApiError::Storage(_) | ApiError::DataFile(_) | ApiError::Clock => {
@@ -109,6 +114,7 @@ impl ApiError {
             | ApiError::NoSuchEndpoint(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::TooLarge => "too_large",
+            ApiError::Timeout(_) => "timeout",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Auth(e) => auth::code(e),
             ApiError::Storage(_) => "storage",
