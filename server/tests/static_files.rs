@@ -303,3 +303,62 @@ async fn security_headers() {
         Some("default-src 'none'; frame-ancestors 'none'")
     );
 }
+
+/// The real binary: a 300-byte path segment is a 404 and the server logs
+/// no ERROR line for it (it logged the file system's "name too long").
+#[test]
+fn overlong_paths_log_no_error() {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).expect("dist");
+    write_dist(&dist);
+    let mut server = std::process::Command::new(common::BIN)
+        .args(["serve", "--host", "127.0.0.1", "--port", "0", "--dist"])
+        .arg(&dist)
+        .arg("--seed")
+        .arg(dir.path().join("no-groups.json"))
+        .arg("--events-seed")
+        .arg(dir.path().join("no-events.json"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the serving line");
+    let addr = line
+        .trim()
+        .strip_prefix("tsunagari: serving http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+        .to_string();
+    let long = "a".repeat(300);
+    for path in [format!("/{long}.js"), format!("/calendar/{long}")] {
+        let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
+    }
+    let _ = server.kill();
+    let mut log = String::new();
+    server
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("the log");
+    let _ = server.wait();
+    assert!(log.contains("INFO"), "the log was read: {log}");
+    assert!(!log.contains("ERROR"), "{log}");
+}
