@@ -88,8 +88,9 @@ pub struct ServeLimits {
     /// The request line and headers must arrive within this, or the
     /// connection is closed (also an idle keep-alive connection).
     pub header_read_timeout: Duration,
-    /// A whole request, its body and the answer included; past it the
-    /// answer is 408 `timeout` (JSON).
+    /// From the request's head to the answer's head (reading a request
+    /// body included; sending a large file afterwards is not cut off);
+    /// past it the answer is 408 `timeout` (JSON).
     pub request_timeout: Duration,
     /// Connections open at once; more wait in the listen queue.
     pub max_connections: usize,
