@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod calendar;
+pub mod csv;
 pub mod directory;
 pub mod events;
 pub mod feed;

@@ -12,7 +12,9 @@
 //! Input is bytes: UTF-8 with or without a BOM, or Shift_JIS (Windows code
 //! page 932), detected as such; CRLF or LF; RFC 4180 quoting, with commas,
 //! doubled quotes and line breaks inside quoted fields. Good rows become
-//! events, each bad row is reported with the line it starts on and why.
+//! events, each bad row is reported with the line it starts on and why; a
+//! row with bytes that are not text in the file's encoding is a bad row
+//! (never imported with U+FFFD in place of its words).
 //!
 //! ## Event ids
 //!
@@ -34,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::calendar::{Date, Time};
+use crate::csv;
 use crate::events::{Event, EventCategory, EventDate, EventId};
 
 /// 全国地方公共団体コード of Kanazawa (石川県 17).
@@ -59,6 +62,16 @@ pub enum SourceEncoding {
     Utf8,
     /// Shift_JIS / Windows code page 932.
     ShiftJis,
+}
+
+impl SourceEncoding {
+    /// The name a person knows it by: `UTF-8`, `Shift_JIS`.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            SourceEncoding::Utf8Bom | SourceEncoding::Utf8 => "UTF-8",
+            SourceEncoding::ShiftJis => "Shift_JIS",
+        }
+    }
 }
 
 /// A row that could not be imported.
@@ -243,7 +256,12 @@ const HEADER_SEARCH_ROWS: usize = 10;
 /// Reads an event-list CSV file. Never fails: a file that cannot be read at
 /// all is an [`ImportReport`] with no events and one error.
 pub fn import_events(bytes: &[u8]) -> ImportReport {
-    let (text, encoding) = decode(bytes);
+    let Decoded {
+        text,
+        encoding,
+        bad_lines,
+        ..
+    } = decode(bytes);
     let (records, unclosed) = read_csv(&text);
     let mut report = ImportReport {
         events: Vec::new(),
@@ -272,6 +290,20 @@ pub fn import_events(bytes: &[u8]) -> ImportReport {
     let mut seen: Vec<(EventId, usize)> = Vec::new();
     for record in &records[header_index + 1..] {
         if record.fields.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        if let Some(bad) = bad_lines
+            .iter()
+            .find(|&&l| (record.line..=record.end_line).contains(&l))
+        {
+            report.errors.push(RowError {
+                line: record.line,
+                reason: format!(
+                    "{bad}行目に、文字コード（{}）として読めないバイトがあります。\
+                     ファイルの文字コードを確かめるか、この行を入力し直してください。",
+                    encoding.label_ja()
+                ),
+            });
             continue;
         }
         match columns.event(&record.fields) {
@@ -306,7 +338,8 @@ pub fn import_events(bytes: &[u8]) -> ImportReport {
 }
 
 /// Writes events as a 32-column event list: UTF-8 with a BOM (so Excel
-/// opens it as UTF-8), CRLF line ends, fields quoted where needed.
+/// opens it as UTF-8), CRLF line ends, fields quoted where needed, no cell
+/// a spreadsheet would run as a formula ([`csv::write_record`]).
 /// `municipality_code`, `prefecture` and `city` fill the first columns of
 /// every row (Kanazawa: `172014`, `石川県`, `金沢市`).
 pub fn export_events(
@@ -316,7 +349,7 @@ pub fn export_events(
     city: &str,
 ) -> String {
     let mut out = String::from('\u{feff}');
-    push_row(&mut out, EVENT_LIST_32_HEADER.iter().map(|s| s.to_string()));
+    csv::write_record(&mut out, EVENT_LIST_32_HEADER);
     for event in events {
         let end = event.end;
         let row: [String; 32] = [
@@ -362,7 +395,7 @@ pub fn export_events(
             event.url.clone(),
             String::new(),
         ];
-        push_row(&mut out, row.into_iter());
+        csv::write_record(&mut out, row.iter().map(String::as_str));
     }
     out
 }
@@ -378,23 +411,6 @@ fn export_no(id: &str, code: &str) -> String {
         return rest.to_string();
     }
     id.to_string()
-}
-
-fn push_row(out: &mut String, fields: impl Iterator<Item = String>) {
-    for (i, field) in fields.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let field = field.replace("\r\n", "\n").replace('\r', "\n");
-        if field.contains([',', '"', '\n']) || field.starts_with(' ') || field.ends_with(' ') {
-            out.push('"');
-            out.push_str(&field.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(&field);
-        }
-    }
-    out.push_str("\r\n");
 }
 
 /// Which column index holds which logical column.
@@ -436,13 +452,15 @@ impl Columns {
         Some(Columns { schema, index })
     }
 
-    /// The trimmed value of a column in a row; empty when absent.
+    /// The trimmed value of a column in a row, without the `'` a
+    /// spreadsheet export puts before a formula character
+    /// ([`csv::unguard`]); empty when absent.
     fn get(&self, fields: &[String], col: Col) -> String {
         self.index
             .iter()
             .find(|&&(c, _)| c == col)
             .and_then(|&(_, i)| fields.get(i))
-            .map(|v| v.trim().to_string())
+            .map(|v| csv::unguard(v.trim()).to_string())
             .unwrap_or_default()
     }
 
@@ -777,25 +795,108 @@ fn to_katakana(text: &str) -> String {
         .collect()
 }
 
-/// Bytes to text: a UTF-8 BOM, else valid UTF-8, else Shift_JIS (CP932).
-fn decode(bytes: &[u8]) -> (String, SourceEncoding) {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return (
-            String::from_utf8_lossy(rest).into_owned(),
-            SourceEncoding::Utf8Bom,
-        );
-    }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return (text.to_string(), SourceEncoding::Utf8);
-    }
-    let (text, _had_errors) = encoding_rs::SHIFT_JIS.decode_without_bom_handling(bytes);
-    (text.into_owned(), SourceEncoding::ShiftJis)
+/// A file as text, and where its bytes could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Decoded {
+    /// Each undecodable byte sequence is one U+FFFD.
+    text: String,
+    encoding: SourceEncoding,
+    /// The physical lines (1-based, counted as [`read_csv`] counts them)
+    /// holding an undecodable byte sequence, ascending, each once.
+    bad_lines: Vec<usize>,
+    /// How many undecodable sequences there were.
+    malformed: usize,
 }
 
-/// One CSV record and the physical line it starts on (1-based).
+/// Bytes to text: a UTF-8 BOM, else valid UTF-8, else Shift_JIS (CP932),
+/// unless the bytes are UTF-8 but for a few stray bytes (at most one bad
+/// sequence per ten good non-ASCII characters).
+fn decode(bytes: &[u8]) -> Decoded {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return decode_as(encoding_rs::UTF_8, SourceEncoding::Utf8Bom, rest);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Decoded {
+            text: text.to_string(),
+            encoding: SourceEncoding::Utf8,
+            bad_lines: Vec::new(),
+            malformed: 0,
+        };
+    }
+    let sjis = decode_as(encoding_rs::SHIFT_JIS, SourceEncoding::ShiftJis, bytes);
+    let utf8 = decode_as(encoding_rs::UTF_8, SourceEncoding::Utf8, bytes);
+    // Shift_JIS text read as UTF-8 is nearly all errors; UTF-8 text with a
+    // stray byte is nearly all characters (read as Shift_JIS, it can be
+    // mojibake with few errors, so error counts alone do not tell).
+    let utf8_chars = utf8
+        .text
+        .chars()
+        .filter(|&c| !c.is_ascii() && c != '\u{FFFD}')
+        .count();
+    if utf8.malformed * 10 <= utf8_chars {
+        utf8
+    } else {
+        sjis
+    }
+}
+
+/// Decodes with `encoding`, noting the line of every malformed sequence.
+fn decode_as(
+    encoding: &'static encoding_rs::Encoding,
+    label: SourceEncoding,
+    bytes: &[u8],
+) -> Decoded {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(bytes.len() * 3 / 2 + 16);
+    let mut bad_offsets = Vec::new();
+    let mut rest = bytes;
+    loop {
+        let (result, read) = decoder.decode_to_string_without_replacement(rest, &mut text, true);
+        rest = &rest[read..];
+        match result {
+            encoding_rs::DecoderResult::InputEmpty => break,
+            encoding_rs::DecoderResult::OutputFull => text.reserve(rest.len() * 3 + 16),
+            encoding_rs::DecoderResult::Malformed(_, _) => {
+                bad_offsets.push(text.len());
+                text.push('\u{FFFD}');
+            }
+        }
+    }
+    Decoded {
+        bad_lines: lines_of(&text, &bad_offsets),
+        malformed: bad_offsets.len(),
+        text,
+        encoding: label,
+    }
+}
+
+/// The physical line (1-based; CRLF, CR and LF each end one) of each byte
+/// offset in `offsets` (ascending), each line once.
+fn lines_of(text: &str, offsets: &[usize]) -> Vec<usize> {
+    let mut lines: Vec<usize> = Vec::new();
+    let mut line = 1;
+    let mut offsets = offsets.iter().peekable();
+    let mut chars = text.char_indices().peekable();
+    while let Some(&&offset) = offsets.peek() {
+        let Some((i, c)) = chars.next() else { break };
+        if i == offset {
+            if lines.last() != Some(&line) {
+                lines.push(line);
+            }
+            offsets.next();
+        }
+        if c == '\n' || (c == '\r' && chars.peek().map(|&(_, c)| c) != Some('\n')) {
+            line += 1;
+        }
+    }
+    lines
+}
+
+/// One CSV record and the physical lines it starts and ends on (1-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Record {
     line: usize,
+    end_line: usize,
     fields: Vec<String>,
 }
 
@@ -852,6 +953,7 @@ fn read_csv(text: &str) -> (Vec<Record>, Option<usize>) {
                 if !(record.len() == 1 && record[0].is_empty()) {
                     records.push(Record {
                         line: record_line,
+                        end_line: line,
                         fields: record,
                     });
                 }
@@ -868,6 +970,7 @@ fn read_csv(text: &str) -> (Vec<Record>, Option<usize>) {
         fields.push(field);
         records.push(Record {
             line: record_line,
+            end_line: line,
             fields,
         });
     }
@@ -992,18 +1095,86 @@ mod tests {
 
     #[test]
     fn decoding() {
-        let (text, enc) = decode("\u{feff}イベント名".as_bytes());
+        let text_enc = |bytes: &[u8]| {
+            let d = decode(bytes);
+            (d.text, d.encoding, d.bad_lines)
+        };
         assert_eq!(
-            (text.as_str(), enc),
-            ("イベント名", SourceEncoding::Utf8Bom)
+            text_enc("\u{feff}イベント名".as_bytes()),
+            ("イベント名".into(), SourceEncoding::Utf8Bom, vec![])
         );
-        let (text, enc) = decode("イベント名".as_bytes());
-        assert_eq!((text.as_str(), enc), ("イベント名", SourceEncoding::Utf8));
-        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("イベント名,①");
-        let (text, enc) = decode(&sjis);
         assert_eq!(
-            (text.as_str(), enc),
-            ("イベント名,①", SourceEncoding::ShiftJis)
+            text_enc("イベント名".as_bytes()),
+            ("イベント名".into(), SourceEncoding::Utf8, vec![])
+        );
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("イベント名,①");
+        assert_eq!(
+            text_enc(&sjis),
+            ("イベント名,①".into(), SourceEncoding::ShiftJis, vec![])
+        );
+    }
+
+    #[test]
+    fn undecodable_bytes_are_found_by_line() {
+        let sjis = |s: &str| encoding_rs::SHIFT_JIS.encode(s).0.into_owned();
+        let mut bytes = sjis("見出し\r\n一行目\r\n");
+        bytes.extend_from_slice(b"\x82\xff\xfd"); // line 3: a lead byte with no trail, then two bytes Shift_JIS lacks
+        bytes.extend(sjis("二\r三\n四"));
+        bytes.push(0xff); // line 5
+        let d = decode(&bytes);
+        assert_eq!(d.encoding, SourceEncoding::ShiftJis);
+        assert_eq!(d.bad_lines, vec![3, 5]);
+        assert!(
+            d.text.starts_with("見出し\r\n一行目\r\n\u{FFFD}"),
+            "{}",
+            d.text
+        );
+
+        // UTF-8 with a BOM, and UTF-8 without one but with a stray byte.
+        let mut bytes = "\u{feff}a\nイベント".as_bytes().to_vec();
+        bytes.push(0xC3);
+        let d = decode(&bytes);
+        assert_eq!(
+            (d.encoding, d.bad_lines),
+            (SourceEncoding::Utf8Bom, vec![2])
+        );
+        let mut bytes = "イベント名,開始日\n春のまつり,2025-04-05\n"
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(b"\xE3\x81,2025-04-06\n");
+        let d = decode(&bytes);
+        assert_eq!((d.encoding, d.bad_lines), (SourceEncoding::Utf8, vec![3]));
+        assert!(d.text.contains("春のまつり"));
+    }
+
+    /// A row with undecodable bytes is reported by its line (a quoted line
+    /// break makes it span two) and not imported; the good rows are.
+    #[test]
+    fn rows_with_undecodable_bytes_are_bad_rows() {
+        let sjis = |s: &str| encoding_rs::SHIFT_JIS.encode(s).0.into_owned();
+        let mut bytes = sjis("イベント名,開始日,場所名称\r\n春のまつり,2025-04-05,広場\r\n");
+        bytes.extend(sjis("夏の"));
+        bytes.push(0xFF);
+        bytes.extend(sjis(
+            "まつり,2025-07-05,公園\r\n秋のまつり,2025-10-05,\"二行の\r\n",
+        ));
+        bytes.extend_from_slice(b"\xFD");
+        bytes.extend(sjis("場所\"\r\n冬のまつり,2026-01-05,町家\r\n"));
+        let report = import_events(&bytes);
+        assert_eq!(report.encoding, SourceEncoding::ShiftJis);
+        let titles: Vec<&str> = report.events.iter().map(|e| e.title.as_str()).collect();
+        assert_eq!(titles, ["春のまつり", "冬のまつり"]);
+        let lines: Vec<usize> = report.errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 4], "{:?}", report.errors);
+        assert!(
+            report.errors[0].reason.contains("Shift_JIS"),
+            "{:?}",
+            report.errors
+        );
+        assert!(
+            report.errors[1].reason.starts_with("5行目"),
+            "{:?}",
+            report.errors
         );
     }
 }

@@ -1,8 +1,10 @@
 //! `export-submissions`: the submitted proposals, for the city's staff, as
 //! JSON or as a CSV that Excel opens in Japan (UTF-8 with BOM, CRLF,
-//! RFC 4180 quoting, one header row).
+//! RFC 4180 quoting, one header row, no cell a spreadsheet would run as a
+//! formula: see [`tsunagari_core::csv`]).
 
 use serde::Serialize;
+use tsunagari_core::csv;
 use tsunagari_core::proposal::Proposal;
 use tsunagari_core::sync::Draft;
 
@@ -83,25 +85,8 @@ const HEADER: [&str; 21] = [
     "担当者",
 ];
 
-/// RFC 4180: a field with `"`, `,`, CR or LF is quoted, `"` doubled.
-fn field(out: &mut String, value: &str) {
-    if value.contains(['"', ',', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
-    }
-}
-
 fn record(out: &mut String, values: &[String]) {
-    for (i, value) in values.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        field(out, value);
-    }
-    out.push_str("\r\n");
+    csv::write_record(out, values.iter().map(String::as_str));
 }
 
 /// The CSV: BOM, header row, one row per submission; lists (schedule,
@@ -165,6 +150,39 @@ mod tests {
             &["a".into(), "b,c".into(), "say \"hi\"".into(), "1\n2".into()],
         );
         assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"1\n2\"\r\n");
+    }
+
+    /// A title or summary a spreadsheet would run (`=HYPERLINK(…)`, `@`,
+    /// a full-width `＝`) is written as text: a leading `'`.
+    #[test]
+    fn formulas_in_a_proposal_are_text() {
+        let mut proposal = tsunagari_core::synthetic::valid_proposal("porepore");
+        proposal.title = "=HYPERLINK(\"http://evil.example/\",\"詳細\")".into();
+        proposal.summary = "@SUM(1+1)*cmd|' /C calc'!A0".into();
+        proposal.purpose = "＝１＋１".into();
+        proposal.place = "-2+3".into();
+        let s = Submission {
+            draft_id: "draft-0001".into(),
+            group_id: "porepore".into(),
+            group_name: "+ポレポレ".into(),
+            submitted_at: "2025-06-01T00:00:00Z".into(),
+            fiscal_year_ja: "令和7年度".into(),
+            division_ja: "一般部門".into(),
+            income_total_yen: 1,
+            expense_total_yen: 1,
+            proposal,
+        };
+        let csv = to_csv(&[s]);
+        let row = csv.lines().nth(1).expect("a row");
+        assert!(
+            row.contains(",\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"詳細\"\")\","),
+            "{row}"
+        );
+        assert!(row.contains(",'@SUM(1+1)*cmd|' /C calc'!A0,"), "{row}");
+        assert!(row.contains(",'＝１＋１,"), "{row}");
+        assert!(row.contains(",'-2+3,"), "{row}");
+        assert!(row.contains(",'+ポレポレ,"), "{row}");
+        assert!(row.contains(",1,1,"), "numbers stay numbers: {row}");
     }
 
     #[test]

@@ -15,6 +15,14 @@
 //!   build has no full app. A missing name with an extension (`/nope.js`) is
 //!   a 404. `public/sw.js` makes the same choice offline.
 //!
+//! - A path with a segment longer than a file name can be (255 bytes once
+//!   percent-decoded), or longer than [`MAX_PATH_BYTES`], names no file and
+//!   no route: 404, without asking the file system (which would fail).
+//! - Every answer carries the app's Content-Security-Policy ([`csp`]); an
+//!   HTML page's also allows, by their SHA-256, the inline scripts trunk
+//!   writes into `index.html` and `app.html` (they start the wasm). HTML is
+//!   `text/html; charset=utf-8`.
+//!
 //! Compression (gzip, br) is done for the whole app in [`crate::app`].
 
 use std::convert::Infallible;
@@ -26,11 +34,21 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest as _, Sha256};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const NO_CACHE: &str = "no-cache";
+pub const HTML: &str = "text/html; charset=utf-8";
+/// The longest file name on the file systems we serve from (`NAME_MAX`).
+pub const MAX_SEGMENT_BYTES: usize = 255;
+/// The longest path served (decoded); no file of the app comes close.
+pub const MAX_PATH_BYTES: usize = 1024;
+/// The pages whose inline scripts [`csp`] allows.
+const PAGES: [&str; 2] = ["index.html", "app.html"];
 
 /// The fallback service for every path the API does not own.
 pub fn service(dist: PathBuf) -> MethodRouter {
@@ -40,6 +58,11 @@ pub fn service(dist: PathBuf) -> MethodRouter {
 async fn serve(State(dist): State<Arc<PathBuf>>, req: Request) -> Response {
     let path = req.uri().path().to_owned();
     let file_name = path.rsplit('/').next().unwrap_or_default().to_owned();
+    if !servable(&path) {
+        let mut res = (StatusCode::NOT_FOUND, "Not found\n").into_response();
+        set_headers(&dist, &file_name, &mut res);
+        return res;
+    }
     let served: Result<Response, Infallible> = if looks_like_file(&file_name) {
         ServeDir::new(dist.as_path())
             .oneshot(req)
@@ -59,8 +82,30 @@ async fn serve(State(dist): State<Arc<PathBuf>>, req: Request) -> Response {
     if res.status() == StatusCode::NOT_FOUND {
         res = (StatusCode::NOT_FOUND, "Not found\n").into_response();
     }
-    set_headers(&file_name, &mut res);
+    set_headers(&dist, &file_name, &mut res);
     res
+}
+
+/// Whether `path` (as sent, percent-encoded) could name a file or a route:
+/// no segment over [`MAX_SEGMENT_BYTES`], the whole under [`MAX_PATH_BYTES`],
+/// both counted decoded.
+pub fn servable(path: &str) -> bool {
+    decoded_len(path) <= MAX_PATH_BYTES
+        && path
+            .split('/')
+            .all(|segment| decoded_len(segment) <= MAX_SEGMENT_BYTES)
+}
+
+/// The length in bytes of `s` once its `%XX` escapes are decoded.
+fn decoded_len(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let escapes = bytes
+        .windows(3)
+        .enumerate()
+        .filter(|(_, w)| w[0] == b'%' && w[1].is_ascii_hexdigit() && w[2].is_ascii_hexdigit())
+        .count();
+    // Escapes cannot overlap: the two characters after `%` are hex digits.
+    bytes.len().saturating_sub(2 * escapes)
 }
 
 /// The directory shell's client routes: `/`, `/groups`, `/groups/…`.
@@ -78,7 +123,7 @@ fn page_for(dist: &std::path::Path, path: &str) -> PathBuf {
     }
 }
 
-fn set_headers(file_name: &str, res: &mut Response) {
+fn set_headers(dist: &std::path::Path, file_name: &str, res: &mut Response) {
     let ok = res.status().is_success() || res.status() == StatusCode::NOT_MODIFIED;
     let headers = res.headers_mut();
     let cache = if ok && is_hashed(file_name) {
@@ -90,9 +135,81 @@ fn set_headers(file_name: &str, res: &mut Response) {
     if ok && let Some(mime) = mime_for(file_name) {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     }
+    // A client route's page, typed by its file's name (`index.html`).
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(HTML));
+    }
     if file_name == "sw.js" {
         headers.insert("service-worker-allowed", HeaderValue::from_static("/"));
     }
+    let hashes = if is_html {
+        inline_script_hashes(dist)
+    } else {
+        Vec::new()
+    };
+    if let Ok(policy) = HeaderValue::from_str(&csp(&hashes)) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+}
+
+/// The app's Content-Security-Policy: everything from this origin only, wasm
+/// compiled (`'wasm-unsafe-eval'`, not `'unsafe-eval'`), no inline script
+/// but the ones named by `script_hashes` (`sha256-…`), no plugins, never in
+/// a frame. The service worker is served under the same policy (its
+/// `connect-src 'self'` lets it fetch and cache the app).
+pub fn csp(script_hashes: &[String]) -> String {
+    let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
+    for hash in script_hashes {
+        script_src.push_str(&format!(" '{hash}'"));
+    }
+    format!(
+        "default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self'; \
+         connect-src 'self'; font-src 'self'; manifest-src 'self'; worker-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// `sha256-<base64>` of every inline `<script>` in the built pages, read
+/// at each page request (a new build may replace them while the server
+/// runs; the pages are a few kilobytes).
+fn inline_script_hashes(dist: &std::path::Path) -> Vec<String> {
+    let mut hashes = Vec::new();
+    for page in PAGES {
+        if let Ok(html) = std::fs::read_to_string(dist.join(page)) {
+            for script in inline_scripts(&html) {
+                let hash = format!("sha256-{}", STANDARD.encode(Sha256::digest(script)));
+                if !hashes.contains(&hash) {
+                    hashes.push(hash);
+                }
+            }
+        }
+    }
+    hashes
+}
+
+/// The text of each `<script …>…</script>` without a `src` attribute.
+pub fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start + "<script".len()..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let attributes = &after[..tag_end];
+        let body = &after[tag_end + 1..];
+        let Some(close) = body.find("</script>") else {
+            break;
+        };
+        if !attributes.contains("src=") {
+            scripts.push(&body[..close]);
+        }
+        rest = &body[close..];
+    }
+    scripts
 }
 
 /// The types the app depends on, pinned rather than left to a guess table.
@@ -183,6 +300,29 @@ mod tests {
         ] {
             assert!(!is_shell_route(path), "{path}");
         }
+    }
+
+    #[test]
+    fn long_segments_are_not_servable() {
+        assert!(servable("/groups/porepore"));
+        assert!(servable(&format!("/{}", "a".repeat(255))));
+        assert!(!servable(&format!("/{}", "a".repeat(256))));
+        assert!(!servable(&format!("/x/{}.js", "a".repeat(300))));
+        // 86 encoded characters of 3 bytes: 258 bytes decoded.
+        assert!(!servable(&format!("/{}", "%E3%81%82".repeat(86))));
+        assert!(servable(&format!("/{}", "%E3%81%82".repeat(85))));
+        assert!(!servable(&format!("/{}", "a/".repeat(600))));
+    }
+
+    #[test]
+    fn inline_scripts_are_found() {
+        let html = r#"<head><script type="module">import init from '/a.js';
+await init();</script><script src="/x.js"></script><script>1</script></head>"#;
+        assert_eq!(
+            inline_scripts(html),
+            ["import init from '/a.js';\nawait init();", "1"]
+        );
+        assert!(inline_scripts("<script>unclosed").is_empty());
     }
 
     #[test]

@@ -284,3 +284,223 @@ async fn the_demo_data_loads_when_present() {
         db.store.close().await;
     }
 }
+
+/// A NUL (U+0000) anywhere a client can put text is a 400 JSON answer on
+/// both databases (PostgreSQL cannot store it: it was a 500 there, and a
+/// device retried that push forever), and nothing is stored.
+#[tokio::test]
+async fn nul_characters_are_refused_everywhere() {
+    for db in databases().await {
+        let app = router(&db);
+        let (token, _) = common::two_members(&db, &app).await;
+        let mut proposal = common::valid_proposal("porepore");
+        proposal.title = "夏祭り\u{0}の準備".into();
+        let push = tsunagari_core::sync::PushRequest {
+            client: "client-nul-1".to_string().try_into().expect("id"),
+            mutations: vec![tsunagari_core::sync::Mutation {
+                id: tsunagari_core::sync::MutationId {
+                    client: "client-nul-1".to_string().try_into().expect("id"),
+                    n: 1,
+                },
+                draft: "draft-nul-1".to_string().try_into().expect("id"),
+                base_revision: 0,
+                op: tsunagari_core::sync::Op::Put {
+                    proposal,
+                    base: None,
+                },
+            }],
+        };
+        let push = serde_json::to_string(&push).expect("json");
+        assert!(push.contains("\\u0000"), "{push}");
+        let bodies = [
+            ("/api/drafts/push", Some(token.as_str()), push),
+            (
+                "/api/auth/signin",
+                None,
+                serde_json::json!({"login": "pore\u{0}member", "passphrase": common::PASSPHRASE})
+                    .to_string(),
+            ),
+            (
+                "/api/auth/redeem",
+                None,
+                serde_json::json!({"code": "ABCD-EFGH-JKLM", "login": "new\u{0}member",
+                                   "passphrase": common::PASSPHRASE})
+                .to_string(),
+            ),
+            // A NUL in a key is refused too, whatever the endpoint does with it.
+            (
+                "/api/auth/signin",
+                None,
+                r#"{"login": "pore.member", "passphrase": "x", "\u0000": 1}"#.to_string(),
+            ),
+        ];
+        for (uri, token, body) in &bodies {
+            let answer = common::post_json(&app, uri, *token, body).await;
+            let code = answer.api_error(StatusCode::BAD_REQUEST);
+            assert_eq!(code, "bad_request", "{}: {uri} {body}", db.name);
+            assert!(
+                answer.json()["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("NUL")),
+                "{}: {uri}: {}",
+                db.name,
+                answer.json()
+            );
+        }
+        for (uri, code) in [
+            ("/api/groups/a%00b", "bad_path"),
+            ("/api/events/a%00b", "bad_path"),
+            ("/api/groups?since=%00", "bad_query"),
+            ("/api/events?from=2025-01-01%00&to=2025-01-31", "bad_query"),
+            ("/calendar.ics?group=a%00b", "bad_query"),
+        ] {
+            let answer = get(&app, uri).await;
+            assert_eq!(
+                answer.api_error(StatusCode::BAD_REQUEST),
+                code,
+                "{}: {uri}",
+                db.name
+            );
+        }
+        for uri in ["/api/drafts/a%00bcdefgh", "/api/drafts?since=%00"] {
+            let answer = common::call(&app, "GET", uri, Some(&token), None).await;
+            assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{}: {uri}", db.name);
+        }
+        // Nothing was stored: the draft does not exist, the sign-in still works.
+        let answer = common::call(&app, "GET", "/api/drafts", Some(&token), None).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", db.name);
+        assert_eq!(answer.json()["items"], serde_json::json!([]), "{}", db.name);
+        let sign_in = serde_json::json!({"login": "pore.member", "passphrase": common::PASSPHRASE});
+        let answer = common::post_json(&app, "/api/auth/signin", None, &sign_in.to_string()).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", db.name);
+        db.store.close().await;
+    }
+}
+
+/// A path parameter over 256 bytes is a 400, not a database lookup.
+#[tokio::test]
+async fn overlong_path_ids_and_query_strings_are_400() {
+    for db in databases().await {
+        let app = router(&db);
+        let long = "a".repeat(257);
+        let answer = get(&app, &format!("/api/groups/{long}")).await;
+        assert_eq!(answer.api_error(StatusCode::BAD_REQUEST), "bad_path");
+        let answer = get(&app, &format!("/api/groups?since={}", "a".repeat(3000))).await;
+        assert_eq!(answer.api_error(StatusCode::BAD_REQUEST), "bad_query");
+        db.store.close().await;
+    }
+}
+
+/// A real server on a free port with `limits` (SQLite), as `serve` runs it.
+async fn serve_with(
+    limits: tsunagari_server::ServeLimits,
+) -> (std::net::SocketAddr, common::TestDb) {
+    let db = databases().await.remove(0);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("address");
+    let app = router(&db);
+    tokio::spawn(tsunagari_server::serve(
+        listener,
+        app,
+        limits,
+        std::future::pending(),
+    ));
+    (addr, db)
+}
+
+/// Generous: the server is asked to close after a second or two.
+const CLOSE_BOUND: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Reads until the server closes the connection (or resets it); what it
+/// sent. Panics if it is still open after [`CLOSE_BOUND`].
+async fn read_until_closed(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt as _;
+    let mut got = Vec::new();
+    let read = tokio::time::timeout(CLOSE_BOUND, async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+            }
+        }
+    })
+    .await;
+    assert!(read.is_ok(), "the server kept the connection open: {got:?}");
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+fn short_limits() -> tsunagari_server::ServeLimits {
+    tsunagari_server::ServeLimits {
+        header_read_timeout: std::time::Duration::from_secs(1),
+        request_timeout: std::time::Duration::from_secs(2),
+        max_connections: 64,
+    }
+}
+
+/// A client that sends half a request line is cut off by the header-read
+/// timeout, and one that stops half-way through its body gets a 408.
+#[tokio::test]
+async fn slow_clients_are_cut_off() {
+    use tokio::io::AsyncWriteExt as _;
+    let (addr, _db) = serve_with(short_limits()).await;
+
+    let mut half = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    half.write_all(b"GET /api/health HT").await.expect("write");
+    read_until_closed(&mut half).await;
+
+    let mut slow_body = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow_body
+        .write_all(
+            b"POST /api/auth/signin HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 100\r\n\r\n{\"login\":",
+        )
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut slow_body).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"error\":\"timeout\""), "{answer}");
+
+    // A client that sends its request gets its answer.
+    let mut ok = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    ok.write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut ok).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
+
+/// With one connection allowed, a second client is served only once the
+/// first (half-sent) one has been closed.
+#[tokio::test]
+async fn connections_are_capped() {
+    use tokio::io::AsyncWriteExt as _;
+    let limits = tsunagari_server::ServeLimits {
+        max_connections: 1,
+        ..short_limits()
+    };
+    let (addr, _db) = serve_with(limits).await;
+    let mut first = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    first.write_all(b"GET /api/health HT").await.expect("write");
+    // Accepted in order: the first holds the one connection.
+    let mut second = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    second
+        .write_all(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut second).await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // The kernel has the first connection's end by now, if the server
+    // closed it before answering the second.
+    let mut buf = [0u8; 16];
+    let first_state = first.try_read(&mut buf);
+    assert!(
+        match &first_state {
+            Ok(n) => *n == 0,
+            Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+        },
+        "the second client was served while the first held the only connection: {first_state:?}"
+    );
+}

@@ -114,6 +114,87 @@ fn import_twice_export_and_import_back() {
     assert_eq!(text(&out.stdout).lines().count(), 1 + 2 + 500);
 }
 
+/// An event title beginning with `=` (and an organiser with `@`) is text
+/// in `export-events`, not a formula; importing the export back gives the
+/// same events.
+#[test]
+fn export_events_writes_formulas_as_text() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let csv = dir.path().join("events.csv");
+    std::fs::write(
+        &csv,
+        "NO,イベント名,開始日,場所名称,主催者\n\
+         link-1,\"=HYPERLINK(\"\"http://evil.example/\"\",\"\"詳細\"\")\",2025-04-05,広場,@evil\n\
+         calc-1,＝１＋１の会,2025-04-06,-2+3,町家の会\n",
+    )
+    .expect("write csv");
+    let out = run(&data, &["import-events", csv.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("2 added"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    let out = run(&data, &["export-events"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let exported = text(&out.stdout);
+    assert!(
+        exported.contains(",\"'=HYPERLINK(\"\"http://evil.example/\"\",\"\"詳細\"\")\","),
+        "{exported}"
+    );
+    assert!(exported.contains(",'＝１＋１の会,"), "{exported}");
+    assert!(exported.contains(",'@evil,"), "{exported}");
+    assert!(exported.contains(",'-2+3,"), "{exported}");
+    for line in exported.lines() {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '＝', '＋', '－', '＠']),
+                "a live formula: {cell:?} in {line}"
+            );
+        }
+    }
+
+    let file = dir.path().join("out.csv");
+    std::fs::write(&file, &exported).expect("write");
+    let other = dir.path().join("other");
+    let out = run(&other, &["import-events", file.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&run(&other, &["export-events"]).stdout), exported);
+}
+
+/// A Shift_JIS file with bytes that are not Shift_JIS: each such row is
+/// reported by its line and skipped, the good rows are imported.
+#[test]
+fn import_events_reports_undecodable_rows() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let sjis = |s: &str| encoding_rs::SHIFT_JIS.encode(s).0.into_owned();
+    let mut bytes = sjis("NO,イベント名,開始日,場所名称\r\nspring,春のまつり,2025-04-05,広場\r\n");
+    bytes.extend(sjis("summer,夏の"));
+    bytes.extend_from_slice(b"\xFF\xFD");
+    bytes.extend(sjis(
+        "まつり,2025-07-05,公園\r\nwinter,冬のまつり,2026-01-05,町家\r\n",
+    ));
+    let csv = dir.path().join("sjis.csv");
+    std::fs::write(&csv, bytes).expect("write csv");
+    let out = run(&data, &["import-events", csv.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("line 3: "), "{stderr}");
+    assert!(stderr.contains("Shift_JIS"), "{stderr}");
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("2 added, 0 updated, 0 unchanged, 1 bad rows"),
+        "{stdout}"
+    );
+    let exported = text(&run(&data, &["export-events"]).stdout);
+    assert!(!exported.contains('\u{FFFD}'), "{exported}");
+    assert!(!exported.contains("summer"), "{exported}");
+}
+
 struct Server(Child);
 
 impl Drop for Server {

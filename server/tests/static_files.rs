@@ -12,8 +12,13 @@ use common::{databases, get, get_with, send};
 const WASM: &str = "tsunagari-app-3f2a9c1b0d4e5f67_bg.wasm";
 const JS: &str = "tsunagari-app-3f2a9c1b0d4e5f67.js";
 const CSS: &str = "style-0123456789abcdef.css";
-const INDEX: &str = "<!doctype html><title>tsunagari</title>";
-const FULL_APP: &str = "<!doctype html><title>tsunagari (full app)</title>";
+/// As trunk writes them: an inline module script starts the wasm.
+const INDEX: &str = "<!doctype html><title>tsunagari</title>\
+    <script type=\"module\">import init from '/tsunagari-app-3f2a9c1b0d4e5f67.js';await init();</script>";
+const FULL_APP: &str = "<!doctype html><title>tsunagari (full app)</title>\
+    <script type=\"module\">import init from '/full.js';await init();</script>";
+/// The SHA-256 of INDEX's script, base64 (computed outside Rust).
+const INDEX_SCRIPT_HASH: &str = "sha256-bKiMnsXGfYWn1tQhQZn0ueb6nymA40qt3xNYvMi1MIY=";
 
 /// A fake trunk output: compressible files of each kind.
 fn write_dist(dir: &Path) {
@@ -203,4 +208,157 @@ async fn no_dist_yet_is_404_not_500() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(get(&app, "/api/health").await.status, StatusCode::OK);
+}
+
+/// A path segment longer than a file name can be (or a very long path) is
+/// a 404, not the 500 the file system's "name too long" used to give.
+#[tokio::test]
+async fn overlong_paths_are_404() {
+    let (app, _db, _dist) = app().await;
+    let long = "a".repeat(256);
+    for path in [
+        format!("/{long}.js"),
+        format!("/{long}"),
+        format!("/calendar/{long}"),
+        format!("/groups/{long}.png"),
+        format!("/{}", "%E3%81%82".repeat(86)),
+        format!("/{}x.js", "a/".repeat(2100)),
+    ] {
+        let answer = get(&app, &path).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(answer.body, b"Not found\n", "{path}");
+    }
+    // 255 bytes is still a name: a client route gets its page.
+    let answer = get(&app, &format!("/calendar/{}", "a".repeat(255))).await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+/// Every answer says nosniff and same-origin referrers; pages carry the
+/// app's Content-Security-Policy with the inline start-up script's hash,
+/// and are UTF-8 HTML whichever route served them.
+#[tokio::test]
+async fn security_headers() {
+    let (app, _db, _dist) = app().await;
+    for path in [
+        "/",
+        "/groups/porepore",
+        "/calendar",
+        "/index.html",
+        "/app.html",
+    ] {
+        let answer = get(&app, path).await;
+        assert_eq!(answer.status, StatusCode::OK, "{path}");
+        assert_eq!(
+            answer.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
+        let csp = answer.header("content-security-policy").unwrap_or_default();
+        for part in [
+            "default-src 'self'",
+            "'wasm-unsafe-eval'",
+            INDEX_SCRIPT_HASH,
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(part), "{path}: {part} in {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline"), "{csp}");
+        assert!(!csp.contains("'unsafe-eval'"), "{csp}");
+        assert_eq!(
+            csp.matches("sha256-").count(),
+            2,
+            "both pages' scripts: {csp}"
+        );
+    }
+    for path in [
+        format!("/{JS}"),
+        "/sw.js".into(),
+        "/nope.js".into(),
+        "/api/health".into(),
+        "/api/nope".into(),
+    ] {
+        let answer = get(&app, &path).await;
+        assert_eq!(
+            answer.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(
+            answer.header("referrer-policy"),
+            Some("same-origin"),
+            "{path}"
+        );
+        let csp = answer.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+    }
+    // The service worker may fetch the app from its own origin.
+    let sw = get(&app, "/sw.js").await;
+    let csp = sw.header("content-security-policy").unwrap_or_default();
+    assert!(csp.contains("connect-src 'self'"), "{csp}");
+    let api = get(&app, "/api/health").await;
+    assert_eq!(
+        api.header("content-security-policy"),
+        Some("default-src 'none'; frame-ancestors 'none'")
+    );
+}
+
+/// The real binary: a 300-byte path segment is a 404 and the server logs
+/// no ERROR line for it (it logged the file system's "name too long").
+#[test]
+fn overlong_paths_log_no_error() {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dist = dir.path().join("dist");
+    std::fs::create_dir(&dist).expect("dist");
+    write_dist(&dist);
+    let mut server = std::process::Command::new(common::BIN)
+        .args(["serve", "--host", "127.0.0.1", "--port", "0", "--dist"])
+        .arg(&dist)
+        .arg("--seed")
+        .arg(dir.path().join("no-groups.json"))
+        .arg("--events-seed")
+        .arg(dir.path().join("no-events.json"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("the serving line");
+    let addr = line
+        .trim()
+        .strip_prefix("tsunagari: serving http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
+        .to_string();
+    let long = "a".repeat(300);
+    for path in [format!("/{long}.js"), format!("/calendar/{long}")] {
+        let mut stream = std::net::TcpStream::connect(&addr).expect("connect");
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        )
+        .expect("send");
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).expect("read");
+        assert!(answer.starts_with("HTTP/1.1 404"), "{path}: {answer}");
+    }
+    let _ = server.kill();
+    let mut log = String::new();
+    server
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut log)
+        .expect("the log");
+    let _ = server.wait();
+    assert!(log.contains("INFO"), "the log was read: {log}");
+    assert!(!log.contains("ERROR"), "{log}");
 }

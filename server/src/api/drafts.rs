@@ -1,13 +1,12 @@
 //! `/api/drafts...`: push mutations, pull the group's drafts, read one.
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path as UrlPath, Query, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tsunagari_core::sync::{Draft, DraftId, PullResponse, PushRequest, PushResponse};
 
-use super::extract::ApiJson;
-use super::{ApiError, FeedQuery, bad_query, post_only, since_cursor};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::{ApiError, FeedQuery, post_only, since_cursor};
 use crate::AppState;
 use crate::auth::Member;
 use crate::clock::Millis;
@@ -33,9 +32,8 @@ async fn push(
 async fn pull(
     State(state): State<AppState>,
     member: Member,
-    query: Result<Query<FeedQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> Result<Json<PullResponse>, ApiError> {
-    let Query(query) = query.map_err(bad_query)?;
     let since = since_cursor(query.since.as_deref())?;
     Ok(Json(
         drafts::feed(&state.store, &member, since.as_ref()).await?,
@@ -45,9 +43,8 @@ async fn pull(
 async fn one(
     State(state): State<AppState>,
     member: Member,
-    id: Result<UrlPath<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Draft>, ApiError> {
-    let UrlPath(id) = id.map_err(|e| ApiError::BadPath(e.body_text()))?;
     let parsed = DraftId::parse(&id).map_err(|e| ApiError::BadPath(format!("{e} (got {id:?})")))?;
     match drafts::get(&state.store, &member, &parsed).await? {
         Some(draft) => Ok(Json(draft)),

@@ -3,8 +3,9 @@
 //! Every failure is an [`ApiError`], answered with a status and an
 //! `ApiErrorBody {error, message}`; a client's mistake is a 4xx, never a 500.
 //! Every answer carries `Cache-Control: no-store`. Group accounts are in
-//! [`auth`], proposal drafts in [`drafts`]; JSON bodies and bearer tokens are
-//! read by the extractors of [`extract`].
+//! [`auth`], proposal drafts in [`drafts`]; JSON bodies, query strings, path
+//! parameters and bearer tokens are read by the extractors of [`extract`],
+//! which refuse a NUL and oversized input for every endpoint.
 
 mod auth;
 mod drafts;
@@ -13,8 +14,7 @@ pub mod extract;
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{OriginalUri, Path as UrlPath, Query, State};
+use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -27,6 +27,7 @@ use tsunagari_core::{
     ApiErrorBody, CityContact, Cursor, CursorError, Event, EventCategory, FeedPage, Group,
 };
 
+use self::extract::{ApiPath, ApiQuery, QueryParams};
 use crate::AppState;
 use crate::events::{self, CalendarFilter, Window};
 use crate::groups;
@@ -64,6 +65,10 @@ pub enum ApiError {
     DataFile(String),
     #[error("The server's clock is not set to a usable date; please tell the maintainers.")]
     Clock,
+    #[error(
+        "The request took longer than {0} seconds to arrive and be answered; please try again."
+    )]
+    Timeout(u64),
 }
 
 impl ApiError {
@@ -79,6 +84,7 @@ impl ApiError {
             | ApiError::NoSuchEndpoint(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Auth(e) => auth::status(e),
             ApiError::Storage(_) | ApiError::DataFile(_) | ApiError::Clock => {
@@ -108,6 +114,7 @@ impl ApiError {
             | ApiError::NoSuchEndpoint(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::TooLarge => "too_large",
+            ApiError::Timeout(_) => "timeout",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Auth(e) => auth::code(e),
             ApiError::Storage(_) => "storage",
@@ -181,37 +188,27 @@ struct FeedQuery {
     since: Option<String>,
 }
 
+impl QueryParams for FeedQuery {
+    const EXPECTED: &'static str = "the only parameter is `since`";
+}
+
 /// The `since` parameter of a feed: none, or a cursor (400 when malformed).
 pub(crate) fn since_cursor(since: Option<&str>) -> Result<Option<Cursor>, ApiError> {
     Ok(since.map(str::parse::<Cursor>).transpose()?)
 }
 
-fn bad_query(rejection: QueryRejection) -> ApiError {
-    bad_query_for(rejection, "the only parameter is `since`")
-}
-
-/// `known` says which parameters there are, e.g. "the only parameter is `since`".
-fn bad_query_for(rejection: QueryRejection, known: &str) -> ApiError {
-    ApiError::BadQuery(format!(
-        "The query string is not valid ({}); {known}.",
-        rejection.body_text()
-    ))
-}
-
 async fn group_feed(
     State(state): State<AppState>,
-    query: Result<Query<FeedQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<FeedQuery>,
 ) -> Result<Json<FeedPage<Group>>, ApiError> {
-    let Query(query) = query.map_err(bad_query)?;
     let since = since_cursor(query.since.as_deref())?;
     Ok(Json(groups::feed(&state.store, since.as_ref()).await?))
 }
 
 async fn group(
     State(state): State<AppState>,
-    id: Result<UrlPath<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Group>, ApiError> {
-    let UrlPath(id) = id.map_err(|e| ApiError::BadPath(e.body_text()))?;
     match groups::get(&state.store, &id).await? {
         Some(group) => Ok(Json(group)),
         None => Err(ApiError::GroupNotFound(id)),
@@ -226,17 +223,16 @@ struct EventsQuery {
     to: Option<String>,
 }
 
+impl QueryParams for EventsQuery {
+    const EXPECTED: &'static str =
+        "the parameters are `since` (a feed cursor), or `from` and `to` (dates)";
+}
+
 /// The change feed (`since`), or the events of a date window (`from`/`to`).
 async fn event_feed(
     State(state): State<AppState>,
-    query: Result<Query<EventsQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<EventsQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|r| {
-        bad_query_for(
-            r,
-            "the parameters are `since` (a feed cursor), or `from` and `to` (dates)",
-        )
-    })?;
     if query.from.is_none() && query.to.is_none() {
         let since = since_cursor(query.since.as_deref())?;
         return Ok(Json(events::feed(&state.store, since.as_ref()).await?).into_response());
@@ -253,9 +249,8 @@ async fn event_feed(
 
 async fn event(
     State(state): State<AppState>,
-    id: Result<UrlPath<String>, PathRejection>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Event>, ApiError> {
-    let UrlPath(id) = id.map_err(|e| ApiError::BadPath(e.body_text()))?;
     match events::get(&state.store, &id).await? {
         Some(event) => Ok(Json(event)),
         None => Err(ApiError::EventNotFound(id)),
@@ -269,6 +264,11 @@ struct CalendarQuery {
     category: Option<String>,
 }
 
+impl QueryParams for CalendarQuery {
+    const EXPECTED: &'static str =
+        "the parameters are `group` (a group id) and `category` (an event category code)";
+}
+
 /// `/calendar.ics` (outside `/api`: calendar apps subscribe to it).
 pub fn calendar_router(state: AppState) -> Router {
     Router::new()
@@ -280,14 +280,8 @@ pub fn calendar_router(state: AppState) -> Router {
 /// The events as an iCalendar file, optionally one group's or one kind's.
 async fn calendar(
     State(state): State<AppState>,
-    query: Result<Query<CalendarQuery>, QueryRejection>,
+    ApiQuery(query): ApiQuery<CalendarQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|r| {
-        bad_query_for(
-            r,
-            "the parameters are `group` (a group id) and `category` (an event category code)",
-        )
-    })?;
     let category = query
         .category
         .as_deref()

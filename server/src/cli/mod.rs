@@ -357,10 +357,14 @@ async fn serve(o: ServeOptions) -> Result<()> {
         store.backend_name(),
         store.epoch()
     );
-    axum::serve(listener, tsunagari_server::app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("serving")?;
+    let limits = tsunagari_server::ServeLimits::default();
+    tsunagari_server::serve(
+        listener,
+        tsunagari_server::app(state),
+        limits,
+        shutdown_signal(),
+    )
+    .await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -46,17 +46,6 @@ fn db_n(n: u64) -> i64 {
 const PAGE_COLUMNS: &str = "id, CAST(body AS TEXT) AS body, seq, deleted";
 
 impl Store {
-    /// A read transaction that sees one snapshot (the counter and the rows).
-    async fn begin_read(&self) -> Result<WriteTx> {
-        Ok(match &self.backend {
-            Backend::Sqlite(pool) => WriteTx::Sqlite(pool.begin().await?),
-            Backend::Postgres(pool) => WriteTx::Postgres(
-                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    .await?,
-            ),
-        })
-    }
-
     /// Everything in `source`, and the counter read with it. A group's
     /// drafts include tombstones (their body says `deleted: true`): a device
     /// holding unsent edits of a deleted draft restores it with a plain

@@ -7,11 +7,14 @@
 //! so the row lock orders changes by commit, also on PostgreSQL. `meta` also
 //! holds the database's `epoch`, a random id made when it was created.
 //!
-//! The backends only run SQL ([`sqlite`], [`postgres`]); what a change means
-//! (import, tombstone, reading a feed) is written once, here. The newer
-//! tables ([`accounts`], [`drafts`]) write each query once, with `$1`
-//! placeholders (SQLite reads them too), and the dispatch macros below
-//! compile it for both backends.
+//! Every query is written once, with `$1` placeholders (SQLite reads them
+//! too), `CAST(body AS TEXT)` and `NOT deleted`, and the dispatch macros
+//! below compile it for both backends: the feed tables here, the newer
+//! tables in [`accounts`] and [`drafts`]. What a change means (import,
+//! tombstone, reading a feed) is written once, here too. The backends'
+//! modules ([`sqlite`], [`postgres`]) hold only what truly differs:
+//! connecting, the migrations, how a write transaction takes its lock, and
+//! how a read sees one snapshot.
 
 /// Runs `$body` with `$pool` bound to the pool of whichever backend the
 /// store has: one query text, compiled for SQLite and for PostgreSQL.
@@ -52,6 +55,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
+use sqlx::types::Json;
 
 /// A feed table. Table names come only from here, never from a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -185,26 +190,69 @@ enum WriteTx {
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
 
+/// The columns of a feed row, read alike on both backends (`body` is TEXT
+/// on SQLite, JSONB on PostgreSQL).
+const ROW_COLUMNS: &str = "id, CAST(body AS TEXT) AS body, seq, deleted";
+
+type RowTuple = (String, String, i64, bool);
+
+fn to_row((id, body, seq, deleted): RowTuple) -> Row {
+    Row {
+        id,
+        body,
+        seq,
+        deleted,
+    }
+}
+
 impl WriteTx {
+    /// Every row of a feed (tombstones too), by id.
     async fn rows(&mut self, feed: Feed) -> Result<Vec<Row>> {
-        match self {
-            WriteTx::Sqlite(tx) => sqlite::rows(tx, feed).await,
-            WriteTx::Postgres(tx) => postgres::rows(tx, feed).await,
-        }
+        let sql = format!("SELECT {ROW_COLUMNS} FROM {} ORDER BY id", feed.table());
+        let rows: Vec<RowTuple> = on_tx!(self, conn => sqlx::query_as(&sql).fetch_all(conn).await?);
+        Ok(rows.into_iter().map(to_row).collect())
     }
 
+    /// One row (a tombstone too).
+    async fn row(&mut self, feed: Feed, id: &str) -> Result<Option<Row>> {
+        let sql = format!("SELECT {ROW_COLUMNS} FROM {} WHERE id = $1", feed.table());
+        let row: Option<RowTuple> =
+            on_tx!(self, conn => sqlx::query_as(&sql).bind(id).fetch_optional(conn).await?);
+        Ok(row.map(to_row))
+    }
+
+    /// The change counter as this transaction sees it.
+    async fn counter(&mut self) -> Result<i64> {
+        let sql = "SELECT seq FROM meta WHERE id = 1";
+        Ok(on_tx!(self, conn => sqlx::query_scalar(sql).fetch_one(conn).await?))
+    }
+
+    /// Takes the next sequence number. On PostgreSQL the counter row stays
+    /// locked until the transaction ends, so sequence order is commit order.
     async fn next_seq(&mut self) -> Result<i64> {
-        match self {
-            WriteTx::Sqlite(tx) => sqlite::next_seq(tx).await,
-            WriteTx::Postgres(tx) => postgres::next_seq(tx).await,
-        }
+        let sql = "UPDATE meta SET seq = seq + 1 WHERE id = 1 RETURNING seq";
+        Ok(on_tx!(self, conn => sqlx::query_scalar(sql).fetch_one(conn).await?))
     }
 
+    /// Inserts or replaces a row. The body is bound as JSON: TEXT on
+    /// SQLite, JSONB on PostgreSQL.
     async fn write(&mut self, feed: Feed, row: &Row) -> Result<()> {
-        match self {
-            WriteTx::Sqlite(tx) => sqlite::write(tx, feed, row).await,
-            WriteTx::Postgres(tx) => postgres::write(tx, feed, row).await,
-        }
+        let sql = format!(
+            "INSERT INTO {} (id, body, seq, deleted) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body, seq = excluded.seq, \
+             deleted = excluded.deleted",
+            feed.table()
+        );
+        let body: &RawValue = serde_json::from_str(&row.body).map_err(StoreError::Encode)?;
+        on_tx!(self, conn => sqlx::query(&sql)
+            .bind(&row.id)
+            .bind(Json(body))
+            .bind(row.seq)
+            .bind(row.deleted)
+            .execute(conn)
+            .await?
+            .rows_affected());
+        Ok(())
     }
 
     async fn commit(self) -> Result<()> {
@@ -305,44 +353,68 @@ impl Store {
         })
     }
 
+    /// A read transaction that sees one snapshot (the counter and the rows).
+    async fn begin_read(&self) -> Result<WriteTx> {
+        Ok(match &self.backend {
+            // SQLite reads from one snapshot of the file within a transaction.
+            Backend::Sqlite(pool) => WriteTx::Sqlite(pool.begin().await?),
+            Backend::Postgres(pool) => WriteTx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
     /// All live rows of a feed, and the counter.
     pub async fn snapshot(&self, feed: Feed) -> Result<Snapshot> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::snapshot(pool, feed).await,
-            Backend::Postgres(pool) => postgres::snapshot(pool, feed).await,
-        }
+        let sql = format!(
+            "SELECT id, CAST(body AS TEXT) FROM {} WHERE NOT deleted ORDER BY id",
+            feed.table()
+        );
+        let mut tx = self.begin_read().await?;
+        let seq = tx.counter().await?;
+        let rows = on_tx!(&mut tx, conn => sqlx::query_as(&sql).fetch_all(conn).await?);
+        tx.commit().await?;
+        Ok(Snapshot { seq, rows })
     }
 
     /// Rows changed (or tombstoned) after `seq`, and the counter.
     pub async fn changes_since(&self, feed: Feed, seq: i64) -> Result<Changes> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::changes_since(pool, feed, seq).await,
-            Backend::Postgres(pool) => postgres::changes_since(pool, feed, seq).await,
-        }
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM {} WHERE seq > $1 ORDER BY seq",
+            feed.table()
+        );
+        let mut tx = self.begin_read().await?;
+        let counter = tx.counter().await?;
+        let rows: Vec<RowTuple> =
+            on_tx!(&mut tx, conn => sqlx::query_as(&sql).bind(seq).fetch_all(conn).await?);
+        tx.commit().await?;
+        Ok(Changes {
+            seq: counter,
+            rows: rows.into_iter().map(to_row).collect(),
+        })
     }
 
     /// The body of one live row.
     pub async fn get(&self, feed: Feed, id: &str) -> Result<Option<String>> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::get(pool, feed, id).await,
-            Backend::Postgres(pool) => postgres::get(pool, feed, id).await,
-        }
+        let sql = format!(
+            "SELECT CAST(body AS TEXT) FROM {} WHERE id = $1 AND NOT deleted",
+            feed.table()
+        );
+        Ok(on_pool!(self, pool => sqlx::query_scalar(&sql).bind(id).fetch_optional(pool).await?))
     }
 
     /// How many live rows a feed has.
     pub async fn count_live(&self, feed: Feed) -> Result<i64> {
-        match &self.backend {
-            Backend::Sqlite(pool) => sqlite::count(pool, feed, true).await,
-            Backend::Postgres(pool) => postgres::count(pool, feed, true).await,
-        }
+        let sql = format!("SELECT COUNT(*) FROM {} WHERE NOT deleted", feed.table());
+        Ok(on_pool!(self, pool => sqlx::query_scalar(&sql).fetch_one(pool).await?))
     }
 
     /// Whether a feed table has never held anything (not even tombstones).
     pub async fn is_empty(&self, feed: Feed) -> Result<bool> {
-        Ok(match &self.backend {
-            Backend::Sqlite(pool) => sqlite::count(pool, feed, false).await?,
-            Backend::Postgres(pool) => postgres::count(pool, feed, false).await?,
-        } == 0)
+        let sql = format!("SELECT COUNT(*) FROM {}", feed.table());
+        let n: i64 = on_pool!(self, pool => sqlx::query_scalar(&sql).fetch_one(pool).await?);
+        Ok(n == 0)
     }
 
     /// Makes the live rows of `feed` exactly `items`, in one transaction:
@@ -454,10 +526,7 @@ impl Store {
     /// Tombstones one live row. `false` when there is no live row `id`.
     pub async fn tombstone(&self, feed: Feed, id: &str) -> Result<bool> {
         let mut tx = self.begin_write().await?;
-        let row = match &mut tx {
-            WriteTx::Sqlite(t) => sqlite::row(t, feed, id).await?,
-            WriteTx::Postgres(t) => postgres::row(t, feed, id).await?,
-        };
+        let row = tx.row(feed, id).await?;
         let Some(mut row) = row.filter(|r| !r.deleted) else {
             return Ok(false); // dropping `tx` rolls back
         };
