@@ -2,6 +2,7 @@
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tsunagari_core::sync::{Draft, DraftId, PullResponse, PushRequest, PushResponse};
@@ -11,7 +12,25 @@ use super::{ApiError, FeedQuery, bad_query, post_only, since_cursor};
 use crate::AppState;
 use crate::auth::Member;
 use crate::clock::Millis;
-use crate::drafts;
+use crate::drafts::{self, DraftsError};
+
+/// The status of a refusal over a draft's limits.
+pub(super) fn limit_status(e: &DraftsError) -> StatusCode {
+    match e {
+        DraftsError::DraftTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        DraftsError::TooManyDrafts => StatusCode::CONFLICT,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// Its stable code.
+pub(super) fn limit_code(e: &DraftsError) -> &'static str {
+    match e {
+        DraftsError::DraftTooLarge { .. } => "draft_too_large",
+        DraftsError::TooManyDrafts => "too_many_drafts",
+        _ => "over_limit",
+    }
+}
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()

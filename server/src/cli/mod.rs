@@ -357,7 +357,11 @@ async fn serve(o: ServeOptions) -> Result<()> {
         store.backend_name(),
         store.epoch()
     );
-    axum::serve(listener, tsunagari_server::app(state))
+    // The peer address reaches the handlers (the sign-in limits, see
+    // `auth`); forwarded-for headers are not trusted.
+    let app =
+        tsunagari_server::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("serving")?;
