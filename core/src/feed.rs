@@ -147,9 +147,10 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::ptr_arg)] // `join` hands `&T`, here `&String`
     fn pages_join_into_one() {
         fn id(s: &String) -> &str {
-            s.split(':').next().unwrap_or("")
+            s.as_str().split(':').next().unwrap_or("")
         }
         // A reset's pages: the later version of an item wins, a deletion
         // removes it, and the joined page is still a reset.
