@@ -68,6 +68,38 @@ pub struct FeedPage<T> {
     /// Ids deleted since the cursor (tombstones). Empty when `reset`.
     #[serde(default)]
     pub deleted: Vec<String>,
+    /// `true`: there is more after this page; ask again at once with
+    /// `cursor` (the draft pull pages; a client joins the pages with
+    /// [`FeedPage::join`] and stores them once). Absent: `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub more: bool,
+}
+
+impl<T> FeedPage<T> {
+    /// This page followed by `next` (the page asked for with this page's
+    /// cursor), as one page: a reset stays a reset, later items replace
+    /// earlier ones with the same `id`, the cursor and `more` are `next`'s.
+    pub fn join(mut self, next: FeedPage<T>, id: impl Fn(&T) -> &str) -> FeedPage<T> {
+        if next.reset {
+            return next;
+        }
+        let newer: std::collections::BTreeSet<&str> = next.items.iter().map(&id).collect();
+        self.items.retain(|item| !newer.contains(id(item)));
+        self.deleted.retain(|d| !newer.contains(d.as_str()));
+        let gone: std::collections::BTreeSet<&str> =
+            next.deleted.iter().map(String::as_str).collect();
+        self.items.retain(|item| !gone.contains(id(item)));
+        let next_deleted = if self.reset {
+            Vec::new()
+        } else {
+            next.deleted.clone()
+        };
+        self.deleted.extend(next_deleted);
+        self.items.extend(next.items);
+        self.cursor = next.cursor;
+        self.more = next.more;
+        self
+    }
 }
 
 /// What an API answers with on any 4xx or 5xx: a sentence for a person.
@@ -97,6 +129,46 @@ pub fn bucket_of(id: &str) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn page(
+        cursor: &str,
+        reset: bool,
+        items: &[&str],
+        deleted: &[&str],
+        more: bool,
+    ) -> FeedPage<String> {
+        FeedPage {
+            cursor: cursor.into(),
+            reset,
+            items: items.iter().map(|s| s.to_string()).collect(),
+            deleted: deleted.iter().map(|s| s.to_string()).collect(),
+            more,
+        }
+    }
+
+    #[test]
+    #[allow(clippy::ptr_arg)] // `join` hands `&T`, here `&String`
+    fn pages_join_into_one() {
+        fn id(s: &String) -> &str {
+            s.as_str().split(':').next().unwrap_or("")
+        }
+        // A reset's pages: the later version of an item wins, a deletion
+        // removes it, and the joined page is still a reset.
+        let joined = page("e.2", true, &["a:1", "b:1"], &[], true)
+            .join(page("e.4", false, &["c:1", "a:2"], &["b"], false), id);
+        assert_eq!(joined, page("e.4", true, &["c:1", "a:2"], &[], false));
+        // Deltas keep their deletions; an item back after its deletion is live.
+        let joined = page("e.6", false, &["a:3"], &["d"], true)
+            .join(page("e.7", false, &["d:2"], &["a"], true), id);
+        assert_eq!(joined, page("e.7", false, &["d:2"], &["a"], true));
+        // A reset in the middle starts again.
+        let joined = page("e.6", false, &["a:3"], &[], true)
+            .join(page("f.1", true, &["x:1"], &[], false), id);
+        assert_eq!(joined, page("f.1", true, &["x:1"], &[], false));
+        // `more` is not written when false.
+        let json = serde_json::to_string(&page("e.1", false, &[], &[], false)).expect("json");
+        assert!(!json.contains("more"), "{json}");
+    }
 
     #[test]
     fn cursor_round_trips() {

@@ -234,6 +234,10 @@ pub const PLACE_MAX: usize = 100;
 pub const CONTACT_PERSON_MAX: usize = 50;
 pub const MILESTONE_WHAT_MAX: usize = 100;
 pub const BUDGET_ITEM_MAX: usize = 60;
+/// The longest 協働課 name accepted (the longest in [`DEPARTMENTS`] has 12).
+pub const DEPARTMENT_MAX: usize = 40;
+/// A schedule or budget item's id (the app makes UUIDs: 36 characters).
+pub const ITEM_ID_MAX: usize = 64;
 /// One budget line above this (100,000,000円) is surely a typo.
 pub const BUDGET_LINE_MAX_YEN: u64 = 100_000_000;
 /// The fiscal years a proposal may name (令和元年度 onwards).
@@ -393,7 +397,7 @@ impl FieldError {
 }
 
 mod validate;
-pub use validate::validate;
+pub use validate::{check_limits, validate};
 
 #[cfg(test)]
 mod tests {

@@ -5,7 +5,7 @@ use tsunagari_core::Division;
 use tsunagari_core::calendar::Date;
 use tsunagari_core::proposal::{
     BudgetKind, BudgetLine, DEPARTMENTS, DIVISION_RULES, Field, FieldError, Milestone, Proposal,
-    rules_for, validate,
+    check_limits, rules_for, validate,
 };
 
 fn d(y: u16, m: u8, day: u8) -> Date {
@@ -341,4 +341,59 @@ fn budget_lines_need_an_item_and_a_positive_amount() {
         .push(line("x", BudgetKind::Income, "寄付", u64::MAX));
     assert_eq!(p.totals().income_yen, u64::MAX);
     assert!(!errors_for(&p, Field::BudgetAmount("x".into())).is_empty());
+}
+
+/// The size rules a stored draft must meet: the lists' lengths and every
+/// text's, named in both languages; an unfinished draft meets them.
+#[test]
+fn limits_cap_lists_and_texts_and_name_the_limit() {
+    assert!(check_limits(&valid()).is_empty());
+    let mut empty = valid();
+    empty.title.clear();
+    empty.schedule.clear();
+    empty.budget.clear();
+    assert!(
+        check_limits(&empty).is_empty(),
+        "a draft need not be complete"
+    );
+
+    let max_lines = rules_for(Division::General)
+        .expect("rules")
+        .budget_lines_max;
+    let mut p = valid();
+    p.budget = (0..4000)
+        .map(|i| line(&format!("b{}", 4000 - i), BudgetKind::Expense, "紙", 1))
+        .collect();
+    let errors = check_limits(&p);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field, Field::Budget);
+    assert!(errors[0].message_ja.contains(&format!("{max_lines}行以内")));
+    assert!(errors[0].message_en.contains(&format!("{max_lines} lines")));
+    // The form shows the same message.
+    assert!(validate(&p).contains(&errors[0]));
+
+    let mut p = valid();
+    p.schedule = (0..31)
+        .map(|i| Milestone {
+            id: format!("m{i}"),
+            date: d(2025, 5, 1),
+            what: "会合".into(),
+        })
+        .collect();
+    let errors = check_limits(&p);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].message_en.contains("30 milestones"));
+
+    let mut p = valid();
+    p.activities = "あ".repeat(1201);
+    p.department = "課".repeat(41);
+    p.budget[0].id = "x".repeat(65);
+    let fields: Vec<Field> = check_limits(&p).into_iter().map(|e| e.field).collect();
+    assert_eq!(
+        fields,
+        [Field::Activities, Field::Department, Field::Budget]
+    );
+    for e in check_limits(&p) {
+        assert!(validate(&p).contains(&e), "{e:?}");
+    }
 }

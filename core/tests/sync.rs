@@ -592,6 +592,7 @@ fn a_pull_never_overwrites_an_unsent_edit() {
         reset: false,
         items: vec![remote],
         deleted: vec![],
+        more: false,
     };
 
     // Elsewhere: a new title. Merged.
@@ -620,6 +621,7 @@ fn a_pull_never_overwrites_an_unsent_edit() {
         reset: true,
         items: vec![],
         deleted: vec![],
+        more: false,
     };
     let ch = apply_pull(&locals, &reset, &outbox).expect("nothing in flight");
     assert_eq!(ch.upsert[0].draft.revision, 0);
@@ -724,6 +726,7 @@ impl Server {
             reset: false,
             items: items.into_iter().map(|(_, d)| d).collect(),
             deleted: vec![],
+            more: false,
         }
     }
 }

@@ -8,20 +8,43 @@
 //!   the blocking pool.
 //! - A session token is 32 random bytes, base64url; only its SHA-256 is
 //!   stored. A revoked member's sessions are deleted and never accepted.
-//! - After [`MAX_FAILURES`] failed sign-ins for a login within
-//!   [`FAILURE_WINDOW_SECS`], every attempt (even a right one) is refused
-//!   until the window has passed. The failures are rows in the database, so
-//!   servers sharing a PostgreSQL database share the limit.
+//! - A session ends [`SESSION_MAX_DAYS`] after sign-in, or after
+//!   [`SESSION_IDLE_DAYS`] unused; both are checked on every request, and an
+//!   ended session is answered 401 `session_expired` (the app then asks to
+//!   sign in again and keeps every draft).
+//! - Sign-in limits ([`signin_wait`]), all within [`FAILURE_WINDOW_SECS`]:
+//!   [`MAX_FAILURES`] failures for one login from one client address make
+//!   that address wait until the oldest leaves the window; a login failing
+//!   from many addresses backs off ([`LOGIN_BACKOFF_AFTER`], at most
+//!   [`LOGIN_BACKOFF_MAX_SECS`] between attempts) rather than locking its
+//!   owner out; one address may fail [`MAX_ADDRESS_FAILURES`] times over all
+//!   logins, and the whole server [`MAX_OVERALL_FAILURES`] times. Each
+//!   attempt is counted and recorded in one transaction before its
+//!   passphrase is checked, so parallel attempts cannot slip past the count.
+//!   The failures are rows in the database (older ones purged at each
+//!   attempt), so servers sharing a PostgreSQL database share the limits.
+//!   Login names are checked ([`check_login`]) before anything is stored.
+//! - The client address is the TCP peer (axum's `ConnectInfo`); IPv6
+//!   addresses count per /64. `X-Forwarded-For` is not read: a header
+//!   anyone can set would let an attacker choose its own address. Behind a
+//!   reverse proxy every client shares the proxy's address, so the
+//!   per-address limits then act per proxy; the per-login limits still hold.
+//! - Argon2 runs at most [`hashing_permits`] at a time (the number of
+//!   cores); further requests wait their turn without a thread. Redeem
+//!   looks the invitation code up before hashing anything.
 //!
 //! Every function takes the time (`now`), so the rules are tested at any
 //! moment; the handlers pass the clock.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 use tsunagari_core::account::{
     RedeemRequest, Session, SignInRequest, check_login, check_passphrase, normalize_code,
     normalize_login,
@@ -29,7 +52,7 @@ use tsunagari_core::account::{
 
 use crate::clock::Millis;
 use crate::groups;
-use crate::store::{MemberRow, Redeemed, Store, StoreError};
+use crate::store::{MemberRow, Redeemed, SessionCutoffs, SignInCounts, Store, StoreError};
 
 /// The letters of invitation codes: no 0, O, 1 or I to misread.
 pub const CODE_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -40,9 +63,25 @@ pub const DEFAULT_INVITATION_DAYS: i64 = 14;
 /// The demo group whose account `serve` makes on its first start
 /// (四十万きずな町会).
 pub const DEMO_ACCOUNT_GROUP: &str = "shijima-kizuna-chokai";
-/// Failed sign-ins allowed per login within the window.
+/// Failed sign-ins allowed per login and client address within the window.
 pub const MAX_FAILURES: usize = 5;
 pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+/// After this many failures of one login (from any address) within the
+/// window, its attempts are spaced: 2, 4, 8… seconds apart, at most
+/// [`LOGIN_BACKOFF_MAX_SECS`].
+pub const LOGIN_BACKOFF_AFTER: i64 = 10;
+pub const LOGIN_BACKOFF_MAX_SECS: i64 = 60;
+/// Failed sign-ins allowed per client address (any login) within the window.
+pub const MAX_ADDRESS_FAILURES: i64 = 30;
+/// Failed sign-ins the whole server allows within the window.
+pub const MAX_OVERALL_FAILURES: i64 = 1000;
+/// A session ends this long after it was made…
+pub const SESSION_MAX_DAYS: i64 = 30;
+/// …or after this long unused.
+pub const SESSION_IDLE_DAYS: i64 = 14;
+/// A session's last use is written at most this often.
+const SESSION_TOUCH_SECS: i64 = 60 * 60;
+const DAY_MS: i64 = 86_400_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {
@@ -59,10 +98,16 @@ pub enum AuthError {
     RateLimited(i64),
     #[error("Please sign in (the session is missing, has ended or was revoked).")]
     Unauthorized,
+    #[error(
+        "The session has ended (sessions last {SESSION_MAX_DAYS} days, or {SESSION_IDLE_DAYS} days unused); please sign in again. Drafts on the device are kept."
+    )]
+    SessionExpired,
     #[error("there is no group {0:?} in the directory")]
     UnknownGroup(String),
     #[error("could not make random bytes: {0}")]
     Random(getrandom::Error),
+    #[error("the server's clock is not set to a usable date")]
+    Clock,
     #[error("passphrase hashing failed: {0}")]
     Hashing(String),
     #[error(transparent)]
@@ -116,12 +161,54 @@ pub fn new_token() -> Result<String, AuthError> {
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?))
 }
 
-async fn blocking<T: Send + 'static>(
+/// How many Argon2 computations may run at once: the number of cores.
+pub fn hashing_permits() -> usize {
+    std::thread::available_parallelism().map_or(2, usize::from)
+}
+
+fn hashing_gate() -> &'static Semaphore {
+    static GATE: OnceLock<Semaphore> = OnceLock::new();
+    GATE.get_or_init(|| Semaphore::new(hashing_permits()))
+}
+
+static HASHING_RUNS: AtomicUsize = AtomicUsize::new(0);
+static HASHING_NOW: AtomicUsize = AtomicUsize::new(0);
+static HASHING_PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// What Argon2 has done in this process: how many computations ran (hashes
+/// and verifications), and the most that ran at the same time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashingStats {
+    pub runs: usize,
+    pub peak: usize,
+}
+
+pub fn hashing_stats() -> HashingStats {
+    HashingStats {
+        runs: HASHING_RUNS.load(Ordering::SeqCst),
+        peak: HASHING_PEAK.load(Ordering::SeqCst),
+    }
+}
+
+/// Runs Argon2 work on the blocking pool, at most [`hashing_permits`] at a
+/// time; the others wait here, holding no thread.
+async fn hashing<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, AuthError> + Send + 'static,
 ) -> Result<T, AuthError> {
-    tokio::task::spawn_blocking(f)
+    let _permit = hashing_gate()
+        .acquire()
         .await
-        .map_err(|e| AuthError::Hashing(e.to_string()))?
+        .map_err(|e| AuthError::Hashing(e.to_string()))?;
+    tokio::task::spawn_blocking(move || {
+        HASHING_RUNS.fetch_add(1, Ordering::SeqCst);
+        let running = HASHING_NOW.fetch_add(1, Ordering::SeqCst) + 1;
+        HASHING_PEAK.fetch_max(running, Ordering::SeqCst);
+        let result = f();
+        HASHING_NOW.fetch_sub(1, Ordering::SeqCst);
+        result
+    })
+    .await
+    .map_err(|e| AuthError::Hashing(e.to_string()))?
 }
 
 fn hash_now(passphrase: &str) -> Result<String, AuthError> {
@@ -135,14 +222,14 @@ fn hash_now(passphrase: &str) -> Result<String, AuthError> {
 
 /// Argon2id PHC string of `passphrase` (on the blocking pool).
 pub async fn hash_passphrase(passphrase: String) -> Result<String, AuthError> {
-    blocking(move || hash_now(&passphrase)).await
+    hashing(move || hash_now(&passphrase)).await
 }
 
 /// Checks `passphrase` against a PHC string; `None` checks it against a
 /// dummy hash, so an unknown login costs the same time as a known one.
 async fn verify_passphrase(passphrase: String, phc: Option<String>) -> Result<bool, AuthError> {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    blocking(move || {
+    hashing(move || {
         let phc = match phc {
             Some(phc) => phc,
             None => DUMMY
@@ -202,8 +289,12 @@ async fn open_session(
     now: Millis,
 ) -> Result<Session, AuthError> {
     let token = new_token()?;
+    let ended = SessionCutoffs {
+        created_before: now.0 - SESSION_MAX_DAYS * DAY_MS,
+        idle_before: now.0 - SESSION_IDLE_DAYS * DAY_MS,
+    };
     store
-        .create_session(&sha256_hex(&token), &login, now.0)
+        .create_session(&sha256_hex(&token), &login, now.0, ended)
         .await?;
     Ok(Session {
         token: Some(token),
@@ -222,25 +313,83 @@ pub async fn redeem(store: &Store, req: RedeemRequest, now: Millis) -> Result<Se
     if !is_code_shape(&code) {
         return Err(AuthError::InvalidCode);
     }
+    // Nothing is hashed for a code that cannot be used or a taken login;
+    // `store.redeem` checks both again, atomically.
+    let code_hash = sha256_hex(&code);
+    if store.invitation_group(&code_hash, now.0).await?.is_none() {
+        return Err(AuthError::InvalidCode);
+    }
+    if store.login_exists(&login).await? {
+        return Err(AuthError::LoginTaken);
+    }
     let hash = hash_passphrase(req.passphrase).await?;
-    match store
-        .redeem(&sha256_hex(&code), &login, &hash, now.0)
-        .await?
-    {
+    match store.redeem(&code_hash, &login, &hash, now.0).await? {
         Redeemed::Member { group_id } => open_session(store, login, group_id, now).await,
         Redeemed::InvalidCode => Err(AuthError::InvalidCode),
         Redeemed::LoginTaken => Err(AuthError::LoginTaken),
     }
 }
 
-/// `POST /api/auth/signin`, with the rate limit.
-pub async fn sign_in(store: &Store, req: SignInRequest, now: Millis) -> Result<Session, AuthError> {
-    let login = normalize_login(&req.login);
+/// How long an attempt must wait (ms), given the failures stored within
+/// the window; `None`: it may be checked now.
+pub fn signin_wait(c: &SignInCounts, now: Millis) -> Option<i64> {
     let window_ms = FAILURE_WINDOW_SECS * 1000;
-    let failures = store.failures_since(&login, now.0 - window_ms).await?;
-    if let Some(&oldest_counted) = failures.get(MAX_FAILURES - 1) {
-        // Attempts are allowed again once this failure leaves the window.
-        let wait_ms = oldest_counted + window_ms - now.0;
+    let mut waits = Vec::new();
+    // This login from this address: the window from the oldest counted one.
+    if c.here.len() >= MAX_FAILURES {
+        let oldest_counted = c.here[c.here.len() - MAX_FAILURES];
+        waits.push(oldest_counted + window_ms - now.0);
+    }
+    // This login from anywhere: spaced attempts, never a lock-out.
+    let (login_failures, newest) = c.login;
+    if login_failures >= LOGIN_BACKOFF_AFTER {
+        let steps = u32::try_from(login_failures - LOGIN_BACKOFF_AFTER + 1).unwrap_or(u32::MAX);
+        let secs = 2i64
+            .checked_pow(steps)
+            .map_or(LOGIN_BACKOFF_MAX_SECS, |s| s.min(LOGIN_BACKOFF_MAX_SECS));
+        waits.push(newest + secs * 1000 - now.0);
+    }
+    let (address_failures, oldest) = c.address;
+    if address_failures >= MAX_ADDRESS_FAILURES {
+        waits.push(oldest + window_ms - now.0);
+    }
+    let (all_failures, oldest) = c.overall;
+    if all_failures >= MAX_OVERALL_FAILURES {
+        waits.push(oldest + window_ms - now.0);
+    }
+    waits.into_iter().max().filter(|&ms| ms > 0)
+}
+
+/// The key the per-address limits count by: the IP, IPv6 by its /64
+/// (one subscriber's usual allocation); `""` when unknown.
+pub fn address_key(peer: Option<SocketAddr>) -> String {
+    match peer.map(|p| p.ip().to_canonical()) {
+        Some(IpAddr::V4(ip)) => ip.to_string(),
+        Some(IpAddr::V6(ip)) => {
+            let s = ip.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        None => String::new(),
+    }
+}
+
+/// `POST /api/auth/signin` from the client address `addr`
+/// ([`address_key`]), with the limits ([`signin_wait`]).
+pub async fn sign_in(
+    store: &Store,
+    req: SignInRequest,
+    addr: &str,
+    now: Millis,
+) -> Result<Session, AuthError> {
+    let login = normalize_login(&req.login);
+    // Nothing about a login that cannot exist is stored or hashed.
+    check_login(&login).map_err(|e| AuthError::BadField(e.message_en))?;
+    check_passphrase(&req.passphrase).map_err(|e| AuthError::BadField(e.message_en))?;
+    let window_start = now.0 - FAILURE_WINDOW_SECS * 1000;
+    let wait = store
+        .count_signin_attempt(&login, addr, now.0, window_start, |c| signin_wait(c, now))
+        .await?;
+    if let Some(wait_ms) = wait {
         return Err(AuthError::RateLimited(((wait_ms + 999) / 1000).max(1)));
     }
     let credentials = store.credentials(&login).await?;
@@ -251,17 +400,25 @@ pub async fn sign_in(store: &Store, req: SignInRequest, now: Millis) -> Result<S
             store.clear_failures(&login).await?;
             open_session(store, login, c.group_id, now).await
         }
-        _ => {
-            store
-                .record_failure(&login, now.0, now.0 - window_ms)
-                .await?;
-            Err(AuthError::BadCredentials)
-        }
+        // The attempt is already recorded as a failure.
+        _ => Err(AuthError::BadCredentials),
     }
 }
 
-/// The member of an `Authorization` header's value (`Bearer <token>`).
+/// The member of an `Authorization` header's value (`Bearer <token>`), now.
 pub async fn member(store: &Store, authorization: Option<&str>) -> Result<Member, AuthError> {
+    let now = Millis::now().ok_or(AuthError::Clock)?;
+    member_at(store, authorization, now).await
+}
+
+/// The member of a token at `now`: 401 `unauthorized` for a missing,
+/// unknown, signed-out or revoked one, 401 `session_expired` (and the
+/// session deleted) past its absolute or idle lifetime.
+pub async fn member_at(
+    store: &Store,
+    authorization: Option<&str>,
+    now: Millis,
+) -> Result<Member, AuthError> {
     let token = authorization
         .and_then(|h| h.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
@@ -269,13 +426,22 @@ pub async fn member(store: &Store, authorization: Option<&str>) -> Result<Member
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or(AuthError::Unauthorized)?;
     let token_hash = sha256_hex(token);
-    let (login, group_id) = store
+    let session = store
         .session_member(&token_hash)
         .await?
         .ok_or(AuthError::Unauthorized)?;
+    if session.created_at <= now.0 - SESSION_MAX_DAYS * DAY_MS
+        || session.last_used_at <= now.0 - SESSION_IDLE_DAYS * DAY_MS
+    {
+        store.delete_session(&token_hash).await?;
+        return Err(AuthError::SessionExpired);
+    }
+    if now.0 - session.last_used_at >= SESSION_TOUCH_SECS * 1000 {
+        store.touch_session(&token_hash, now.0).await?;
+    }
     Ok(Member {
-        login,
-        group_id,
+        login: session.login,
+        group_id: session.group_id,
         token_hash,
     })
 }

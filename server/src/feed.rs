@@ -49,6 +49,7 @@ pub async fn full<T: DeserializeOwned>(
         reset: true,
         items,
         deleted: Vec::new(),
+        more: false,
     })
 }
 
@@ -98,5 +99,6 @@ pub async fn page_of<T: DeserializeOwned>(
         reset: false,
         items,
         deleted,
+        more: false,
     })
 }

@@ -69,9 +69,14 @@ pub async fn seed_if_empty(
     }
 }
 
-/// Tombstones one group; `false` if there is no live group `id`.
+/// Tombstones one group and withdraws its account (its members' sessions
+/// and its unused invitations, `Store::withdraw_group`); `false` if there
+/// is no live group `id`.
 pub async fn delete(store: &Store, id: &str) -> Result<bool, StoreError> {
-    store.tombstone(Feed::Groups, id).await
+    let deleted = store.tombstone(Feed::Groups, id).await?;
+    let now = crate::clock::Millis::now().map_or(0, |m| m.0);
+    store.withdraw_group(id, now).await?;
+    Ok(deleted)
 }
 
 /// One live group.

@@ -550,3 +550,264 @@ async fn limits_and_mistakes_are_json_4xx() {
         );
     }
 }
+
+/// Issue 13 item 4: a Put whose lists or texts break the form's size rules
+/// is refused whole (400 `over_limit`, naming the limit) before any merge;
+/// nothing is stored.
+#[tokio::test]
+async fn a_put_over_the_forms_limits_is_refused_naming_the_limit() {
+    use tsunagari_core::proposal::{BudgetKind, BudgetLine, Milestone};
+    for db in databases().await {
+        let app = router(&db);
+        let (pore, _) = two_members(&db, &app).await;
+        let p = valid("porepore");
+        let outcomes = push(
+            &app,
+            &pore,
+            "limits-client",
+            vec![put("limits-client", 1, "draft-limits", 0, &p, None)],
+        )
+        .await;
+        assert_eq!(applied(&outcomes[0]), 1);
+
+        // A stale Put with thousands of lines in reverse id order (what made
+        // the merge hold the write lock for a minute).
+        let mut big = p.clone();
+        big.budget = (0..4000)
+            .rev()
+            .map(|i| BudgetLine {
+                id: format!("line-{i:05}"),
+                kind: BudgetKind::Expense,
+                item: "紙".into(),
+                amount_yen: 1,
+            })
+            .collect();
+        let answer = push_raw(
+            &app,
+            &pore,
+            "limits-client",
+            vec![put("limits-client", 2, "draft-limits", 0, &big, Some(&big))],
+        )
+        .await;
+        assert_eq!(
+            answer.api_error(StatusCode::BAD_REQUEST),
+            "over_limit",
+            "{}",
+            db.name
+        );
+        let message = answer.json()["message"]
+            .as_str()
+            .expect("message")
+            .to_string();
+        assert!(message.contains("60 lines"), "{message}");
+
+        let mut long = p.clone();
+        long.schedule = (0..31)
+            .map(|i| Milestone {
+                id: format!("m{i}"),
+                date: p.schedule[0].date,
+                what: "会合".into(),
+            })
+            .collect();
+        let answer = push_raw(
+            &app,
+            &pore,
+            "limits-client",
+            vec![put("limits-client", 3, "draft-limits", 1, &long, Some(&p))],
+        )
+        .await;
+        assert_eq!(answer.api_error(StatusCode::BAD_REQUEST), "over_limit");
+        assert!(
+            answer.json()["message"]
+                .as_str()
+                .expect("message")
+                .contains("30 milestones")
+        );
+
+        let kept = stored(&app, &pore, "draft-limits").await;
+        assert_eq!((kept.revision, kept.proposal), (1, p), "{}", db.name);
+    }
+}
+
+/// Issue 13 item 15: a draft larger than the quota is 413 naming the limit.
+#[tokio::test]
+async fn a_draft_too_large_is_413_naming_the_limit() {
+    for db in databases().await {
+        let app = router(&db);
+        let (pore, _) = two_members(&db, &app).await;
+        let mut p = valid("porepore");
+        p.activities = "あ".repeat(100_000); // 300 KB of UTF-8
+        let answer = push_raw(
+            &app,
+            &pore,
+            "large-client",
+            vec![put("large-client", 1, "draft-large", 0, &p, None)],
+        )
+        .await;
+        assert_eq!(
+            answer.api_error(StatusCode::PAYLOAD_TOO_LARGE),
+            "draft_too_large",
+            "{}",
+            db.name
+        );
+        let message = answer.json()["message"]
+            .as_str()
+            .expect("message")
+            .to_string();
+        assert!(
+            message.contains(&tsunagari_server::drafts::MAX_DRAFT_BYTES.to_string()),
+            "{message}"
+        );
+        assert!(pull(&app, &pore, None).await.items.is_empty());
+    }
+}
+
+/// Issue 13 item 15: a group keeps at most `MAX_DRAFTS_PER_GROUP` drafts
+/// (409 naming the limit), and the pull comes in pages that a client
+/// follows with `more` and the cursor.
+#[tokio::test]
+async fn a_groups_drafts_are_capped_and_pulled_in_pages() {
+    use tsunagari_server::drafts::{DRAFTS_PAGE, MAX_DRAFTS_PER_GROUP};
+    for db in databases().await {
+        let app = router(&db);
+        let (pore, machiya) = two_members(&db, &app).await;
+        let p = valid("porepore");
+        let max = usize::try_from(MAX_DRAFTS_PER_GROUP).expect("small");
+        let mut n = 0;
+        for chunk in (0..max).collect::<Vec<_>>().chunks(100) {
+            let mutations = chunk
+                .iter()
+                .map(|i| {
+                    n += 1;
+                    put("quota-client", n, &format!("draft-{i:05}"), 0, &p, None)
+                })
+                .collect();
+            push(&app, &pore, "quota-client", mutations).await;
+        }
+        n += 1;
+        let answer = push_raw(
+            &app,
+            &pore,
+            "quota-client",
+            vec![put("quota-client", n, "draft-one-more", 0, &p, None)],
+        )
+        .await;
+        assert_eq!(
+            answer.api_error(StatusCode::CONFLICT),
+            "too_many_drafts",
+            "{}",
+            db.name
+        );
+        assert!(
+            answer.json()["message"]
+                .as_str()
+                .expect("message")
+                .contains(&max.to_string())
+        );
+        // Another group has its own quota.
+        let m = valid("machiya");
+        push(
+            &app,
+            &machiya,
+            "machiya-client",
+            vec![put("machiya-client", 1, "draft-machiya", 0, &m, None)],
+        )
+        .await;
+
+        // The pull: pages of DRAFTS_PAGE in change order, `more` until the last.
+        let mut page = pull(&app, &pore, None).await;
+        assert!(page.reset && page.more, "{}", db.name);
+        let mut seen: Vec<String> = Vec::new();
+        let mut pages = 1;
+        loop {
+            assert!(page.items.len() <= DRAFTS_PAGE);
+            seen.extend(page.items.iter().map(|d| d.id.as_str().to_string()));
+            if !page.more {
+                break;
+            }
+            let cursor = page.cursor.clone();
+            page = pull(&app, &pore, Some(&cursor)).await;
+            assert!(!page.reset);
+            pages += 1;
+        }
+        assert_eq!(pages, max.div_ceil(DRAFTS_PAGE), "{}", db.name);
+        let expected: Vec<String> = (0..max).map(|i| format!("draft-{i:05}")).collect();
+        assert_eq!(seen, expected, "every draft once, in change order");
+        // Caught up: an empty last page; a change since comes alone.
+        let caught_up = pull(&app, &pore, Some(&page.cursor)).await;
+        assert!(caught_up.items.is_empty() && !caught_up.more);
+        let mut edited = p.clone();
+        edited.title = "雪かきの輪".into();
+        n += 1;
+        push(
+            &app,
+            &pore,
+            "quota-client",
+            vec![put("quota-client", n, "draft-00007", 1, &edited, Some(&p))],
+        )
+        .await;
+        let next = pull(&app, &pore, Some(&caught_up.cursor)).await;
+        let ids: Vec<&str> = next.items.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!((ids, next.more), (vec!["draft-00007"], false));
+    }
+}
+
+/// Issue 13 item 4: merges run outside the write transaction, which
+/// re-checks the draft and retries: stale Puts from eight devices at the
+/// same time each keep their words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_stale_puts_each_keep_their_words() {
+    use tsunagari_core::proposal::Milestone;
+    for db in databases().await {
+        let app = router(&db);
+        let (pore, _) = two_members(&db, &app).await;
+        let p = valid("porepore");
+        push(
+            &app,
+            &pore,
+            "base-client",
+            vec![put("base-client", 1, "draft-shared", 0, &p, None)],
+        )
+        .await;
+        let addr = common::listen(app.clone()).await;
+        let tries: Vec<_> = (0..8)
+            .map(|i| {
+                let mut mine = p.clone();
+                mine.schedule.push(Milestone {
+                    id: format!("added-{i}"),
+                    date: p.schedule[0].date,
+                    what: format!("端末{i}の予定"),
+                });
+                let client = format!("device-{i:02}");
+                let body = request(
+                    &client,
+                    vec![put(&client, 1, "draft-shared", 1, &mine, Some(&p))],
+                );
+                let token = pore.clone();
+                tokio::spawn(async move {
+                    common::http(addr, "POST", "/api/drafts/push", Some(&token), &body).await
+                })
+            })
+            .collect();
+        for t in tries {
+            let (status, body) = t.await.expect("request");
+            assert_eq!(status, 200, "{body}");
+            let kind = body["results"][0]["outcome"]["type"]
+                .as_str()
+                .expect("an outcome");
+            assert!(["applied", "merged"].contains(&kind), "{body}");
+        }
+        let last = stored(&app, &pore, "draft-shared").await;
+        assert_eq!(last.revision, 9, "{}", db.name);
+        for i in 0..8 {
+            assert!(
+                last.proposal
+                    .schedule
+                    .iter()
+                    .any(|m| m.what == format!("端末{i}の予定")),
+                "device {i}'s words: {:?}",
+                last.proposal.schedule
+            );
+        }
+    }
+}

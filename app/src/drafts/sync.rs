@@ -217,7 +217,12 @@ fn group_locals(d: Drafts, group: &str) -> BTreeMap<DraftId, LocalDraft> {
 async fn pull(d: Drafts, db: &Database, session: &Session, token: &str) -> Result<(), Stop> {
     let group = session.group_id.as_str();
     let cursor = store::read_cursor(db, group).await?;
-    let page = api::fetch_drafts(token, cursor.as_deref()).await?;
+    // The pull is paged (`more`): join the pages, then apply them at once.
+    let mut page = api::fetch_drafts(token, cursor.as_deref()).await?;
+    while page.more {
+        let next = api::fetch_drafts(token, Some(&page.cursor)).await?;
+        page = page.join(next, |d| d.id.as_str());
+    }
     // From here to the write, nothing is awaited: memory and the stored
     // copy get the same changes.
     let locals = group_locals(d, group);

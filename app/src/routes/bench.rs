@@ -102,6 +102,7 @@ async fn run() -> Result<String, store::StoreError> {
             reset: true,
             items: groups,
             deleted: Vec::new(),
+            more: false,
         },
         records,
     };

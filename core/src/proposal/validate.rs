@@ -2,9 +2,9 @@
 //! English, attached to its field.
 
 use super::{
-    BUDGET_ITEM_MAX, BUDGET_LINE_MAX_YEN, BudgetKind, CONTACT_PERSON_MAX, DIVISION_RULES,
-    DivisionRules, FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Field, FieldError, MILESTONE_WHAT_MAX,
-    PLACE_MAX, Proposal, department, rules_for,
+    BUDGET_ITEM_MAX, BUDGET_LINE_MAX_YEN, BudgetKind, CONTACT_PERSON_MAX, DEPARTMENT_MAX,
+    DIVISION_RULES, DivisionRules, FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Field, FieldError,
+    ITEM_ID_MAX, MILESTONE_WHAT_MAX, PLACE_MAX, Proposal, department, rules_for,
 };
 use crate::calendar::{Date, YearStyle, format_date_ja_with};
 use crate::wareki::{fiscal_year_en, fiscal_year_ja};
@@ -25,23 +25,126 @@ fn date_ja(d: Date) -> String {
     format_date_ja_with(d, YearStyle::Gregorian)
 }
 
+/// The message for a text longer than `max` characters.
+fn too_long(field: &Field, value: &str, max: usize) -> Option<FieldError> {
+    let len = value.chars().count();
+    (len > max).then(|| {
+        let (ja, en) = (field.label_ja(), field.label_en());
+        FieldError::new(
+            field.clone(),
+            format!("{ja}は{max}文字以内にしてください（今は{len}文字です）。"),
+            format!("Shorten the {en} to {max} characters or fewer (it has {len} now)."),
+        )
+    })
+}
+
 /// Required and not longer than `max` characters.
 fn check_text(errors: &mut Vec<FieldError>, field: Field, value: &str, max: usize) {
-    let (ja, en) = (field.label_ja(), field.label_en());
-    let len = value.chars().count();
     if value.trim().is_empty() {
+        let (ja, en) = (field.label_ja(), field.label_en());
         errors.push(FieldError::new(
             field,
             format!("{ja}を入力してください。"),
             format!("Enter the {en}."),
         ));
-    } else if len > max {
-        errors.push(FieldError::new(
-            field,
-            format!("{ja}は{max}文字以内にしてください（今は{len}文字です）。"),
-            format!("Shorten the {en} to {max} characters or fewer (it has {len} now)."),
+    } else if let Some(e) = too_long(&field, value, max) {
+        errors.push(e);
+    }
+}
+
+fn too_many_milestones(max: usize) -> FieldError {
+    FieldError::new(
+        Field::Schedule,
+        format!("予定は{max}件以内にまとめてください。"),
+        format!("Combine the schedule into {max} milestones or fewer."),
+    )
+}
+
+fn too_many_budget_lines(max: usize) -> FieldError {
+    FieldError::new(
+        Field::Budget,
+        format!("収支予算は{max}行以内にまとめてください。"),
+        format!("Combine the budget into {max} lines or fewer."),
+    )
+}
+
+/// A list item's id (made by the app, a UUID) longer than [`ITEM_ID_MAX`].
+fn long_item_id(list: Field, id: &str) -> Option<FieldError> {
+    (id.chars().count() > ITEM_ID_MAX).then(|| {
+        let ja = list.label_ja();
+        let en = list.label_en();
+        FieldError::new(
+            list,
+            format!("{ja}の項目の識別子は{ITEM_ID_MAX}文字以内です。この端末のアプリを更新してください。"),
+            format!("An item id in the {en} has at most {ITEM_ID_MAX} characters; please update the app on this device."),
+        )
+    })
+}
+
+/// The limits of `p`'s division; without a known division, the most
+/// generous ones, so the other messages still help.
+fn limits_of(p: &Proposal) -> DivisionRules {
+    let most = |f: fn(&DivisionRules) -> usize| DIVISION_RULES.iter().map(f).max().unwrap_or(0);
+    rules_for(p.division).copied().unwrap_or(DivisionRules {
+        division: p.division,
+        label_ja: "",
+        label_en: "",
+        budget_cap_yen: None,
+        title_max: most(|r| r.title_max),
+        summary_max: most(|r| r.summary_max),
+        text_max: most(|r| r.text_max),
+        milestones_max: most(|r| r.milestones_max),
+        budget_lines_max: most(|r| r.budget_lines_max),
+    })
+}
+
+/// The size rules alone: every text within its character limit, the
+/// schedule and the budget within their numbers of items, item ids short.
+/// A draft that breaks one is not stored (the server answers 400 with
+/// these messages); the form shows the same messages, as part of
+/// [`validate`], next to the field. Empty and unfinished fields are fine
+/// here: a draft need not be complete.
+pub fn check_limits(p: &Proposal) -> Vec<FieldError> {
+    let limits = limits_of(p);
+    let mut errors = Vec::new();
+    let texts = [
+        (Field::Title, &p.title, limits.title_max),
+        (Field::Summary, &p.summary, limits.summary_max),
+        (Field::Purpose, &p.purpose, limits.text_max),
+        (Field::LocalIssue, &p.local_issue, limits.text_max),
+        (Field::Activities, &p.activities, limits.text_max),
+        (Field::Place, &p.place, PLACE_MAX),
+        (Field::Outcomes, &p.outcomes, limits.text_max),
+        (Field::RoleDivision, &p.role_division, limits.text_max),
+        (Field::Department, &p.department, DEPARTMENT_MAX),
+        (Field::ContactPerson, &p.contact_person, CONTACT_PERSON_MAX),
+    ];
+    errors.extend(texts.iter().filter_map(|(f, v, max)| too_long(f, v, *max)));
+    if p.schedule.len() > limits.milestones_max {
+        errors.push(too_many_milestones(limits.milestones_max));
+    }
+    for m in p.schedule.iter().take(limits.milestones_max) {
+        errors.extend(long_item_id(Field::Schedule, &m.id));
+        errors.extend(too_long(
+            &Field::MilestoneWhat(m.id.clone()),
+            &m.what,
+            MILESTONE_WHAT_MAX,
         ));
     }
+    if p.budget.len() > limits.budget_lines_max {
+        errors.push(too_many_budget_lines(limits.budget_lines_max));
+    }
+    for l in p.budget.iter().take(limits.budget_lines_max) {
+        errors.extend(long_item_id(Field::Budget, &l.id));
+        errors.extend(too_long(
+            &Field::BudgetItem(l.id.clone()),
+            &l.item,
+            BUDGET_ITEM_MAX,
+        ));
+    }
+    // One message per kind is enough for a list of thousands.
+    errors.dedup_by(|a, b| a.field == b.field && a.message_en == b.message_en);
+    errors
 }
 
 /// Every problem with `p`, in form order. Empty: the proposal can be submitted.
@@ -81,39 +184,7 @@ pub fn validate(p: &Proposal) -> Vec<FieldError> {
             ),
         ));
     }
-    // Without a known division, check lengths against the most generous rules
-    // so the other messages still help.
-    let limits = rules.copied().unwrap_or(DivisionRules {
-        division: p.division,
-        label_ja: "",
-        label_en: "",
-        budget_cap_yen: None,
-        title_max: DIVISION_RULES
-            .iter()
-            .map(|r| r.title_max)
-            .max()
-            .unwrap_or(40),
-        summary_max: DIVISION_RULES
-            .iter()
-            .map(|r| r.summary_max)
-            .max()
-            .unwrap_or(200),
-        text_max: DIVISION_RULES
-            .iter()
-            .map(|r| r.text_max)
-            .max()
-            .unwrap_or(1200),
-        milestones_max: DIVISION_RULES
-            .iter()
-            .map(|r| r.milestones_max)
-            .max()
-            .unwrap_or(30),
-        budget_lines_max: DIVISION_RULES
-            .iter()
-            .map(|r| r.budget_lines_max)
-            .max()
-            .unwrap_or(60),
-    });
+    let limits = limits_of(p);
     if p.group_id.trim().is_empty() {
         errors.push(FieldError::new(
             Field::GroupId,
@@ -151,6 +222,8 @@ pub fn validate(p: &Proposal) -> Vec<FieldError> {
             "希望する協働課を一覧から選んでください。".into(),
             "Choose a partner department from the list.".into(),
         ));
+    } else if let Some(e) = too_long(&Field::Department, &p.department, DEPARTMENT_MAX) {
+        errors.push(e);
     } else if department(p.department.trim()).is_none() {
         errors.push(FieldError::new(
             Field::Department,
@@ -184,11 +257,7 @@ fn validate_schedule(errors: &mut Vec<FieldError>, p: &Proposal, fy_ok: bool, ma
         return;
     }
     if p.schedule.len() > max {
-        errors.push(FieldError::new(
-            Field::Schedule,
-            format!("予定は{max}件以内にまとめてください。"),
-            format!("Combine the schedule into {max} milestones or fewer."),
-        ));
+        errors.push(too_many_milestones(max));
     }
     let year = fy_ok
         .then(|| {
@@ -199,6 +268,7 @@ fn validate_schedule(errors: &mut Vec<FieldError>, p: &Proposal, fy_ok: bool, ma
         .flatten();
     let mut previous: Option<Date> = None;
     for m in &p.schedule {
+        errors.extend(long_item_id(Field::Schedule, &m.id));
         let date_field = Field::MilestoneDate(m.id.clone());
         check_text(
             errors,
@@ -252,14 +322,10 @@ fn validate_budget(errors: &mut Vec<FieldError>, p: &Proposal, rules: &DivisionR
         ));
     }
     if p.budget.len() > rules.budget_lines_max {
-        let max = rules.budget_lines_max;
-        errors.push(FieldError::new(
-            Field::Budget,
-            format!("収支予算は{max}行以内にまとめてください。"),
-            format!("Combine the budget into {max} lines or fewer."),
-        ));
+        errors.push(too_many_budget_lines(rules.budget_lines_max));
     }
     for line in &p.budget {
+        errors.extend(long_item_id(Field::Budget, &line.id));
         check_text(
             errors,
             Field::BudgetItem(line.id.clone()),

@@ -1,6 +1,10 @@
 //! `/api/auth/...`: redeem an invitation, sign in, sign out, who am I.
 
-use axum::extract::State;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -31,11 +35,29 @@ async fn redeem(
     Ok(Json(auth::redeem(&state.store, req, now()?).await?))
 }
 
+/// The client's address as the sign-in limits count it
+/// ([`auth::address_key`]): the TCP peer that `serve` records
+/// (`ConnectInfo`), never a forwarded-for header; `""` when unknown.
+struct ClientAddr(String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| *addr);
+        Ok(ClientAddr(auth::address_key(peer)))
+    }
+}
+
 async fn sign_in(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<SignInRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    Ok(Json(auth::sign_in(&state.store, req, now()?).await?))
+    Ok(Json(auth::sign_in(&state.store, req, &addr, now()?).await?))
 }
 
 async fn sign_out(State(state): State<AppState>, member: Member) -> Result<StatusCode, ApiError> {
@@ -51,9 +73,12 @@ pub(super) fn status(e: &AuthError) -> StatusCode {
     match e {
         AuthError::BadField(_) | AuthError::InvalidCode => StatusCode::BAD_REQUEST,
         AuthError::LoginTaken => StatusCode::CONFLICT,
-        AuthError::BadCredentials | AuthError::Unauthorized => StatusCode::UNAUTHORIZED,
+        AuthError::BadCredentials | AuthError::Unauthorized | AuthError::SessionExpired => {
+            StatusCode::UNAUTHORIZED
+        }
         AuthError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
         AuthError::UnknownGroup(_)
+        | AuthError::Clock
         | AuthError::Random(_)
         | AuthError::Hashing(_)
         | AuthError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -68,6 +93,8 @@ pub(super) fn code(e: &AuthError) -> &'static str {
         AuthError::BadCredentials => "bad_credentials",
         AuthError::RateLimited(_) => "rate_limited",
         AuthError::Unauthorized => "unauthorized",
+        AuthError::SessionExpired => "session_expired",
+        AuthError::Clock => "clock",
         AuthError::Store(_) => "storage",
         AuthError::UnknownGroup(_) | AuthError::Random(_) | AuthError::Hashing(_) => "internal",
     }
@@ -89,7 +116,7 @@ pub(super) fn add_headers(e: &AuthError, headers: &mut HeaderMap) {
                 headers.insert(header::RETRY_AFTER, value);
             }
         }
-        AuthError::Unauthorized => {
+        AuthError::Unauthorized | AuthError::SessionExpired => {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         _ => {}

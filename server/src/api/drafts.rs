@@ -1,6 +1,7 @@
 //! `/api/drafts...`: push mutations, pull the group's drafts, read one.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tsunagari_core::sync::{Draft, DraftId, PullResponse, PushRequest, PushResponse};
@@ -10,7 +11,25 @@ use super::{ApiError, FeedQuery, post_only, since_cursor};
 use crate::AppState;
 use crate::auth::Member;
 use crate::clock::Millis;
-use crate::drafts;
+use crate::drafts::{self, DraftsError};
+
+/// The status of a refusal over a draft's limits.
+pub(super) fn limit_status(e: &DraftsError) -> StatusCode {
+    match e {
+        DraftsError::DraftTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        DraftsError::TooManyDrafts => StatusCode::CONFLICT,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// Its stable code.
+pub(super) fn limit_code(e: &DraftsError) -> &'static str {
+    match e {
+        DraftsError::DraftTooLarge { .. } => "draft_too_large",
+        DraftsError::TooManyDrafts => "too_many_drafts",
+        _ => "over_limit",
+    }
+}
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()

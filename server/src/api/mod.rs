@@ -57,6 +57,13 @@ pub enum ApiError {
     Auth(#[from] crate::auth::AuthError),
     #[error("{0}")]
     Forbidden(String),
+    /// A draft over a size rule, a size or a group's quota (`drafts`).
+    #[error("{message}")]
+    DraftLimit {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
     #[error("There is no draft with the id {0:?} for your group.")]
     DraftNotFound(String),
     #[error("The server could not read its database; please try again later.")]
@@ -87,6 +94,7 @@ impl ApiError {
             ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Auth(e) => auth::status(e),
+            ApiError::DraftLimit { status, .. } => *status,
             ApiError::Storage(_) | ApiError::DataFile(_) | ApiError::Clock => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -117,6 +125,7 @@ impl ApiError {
             ApiError::Timeout(_) => "timeout",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Auth(e) => auth::code(e),
+            ApiError::DraftLimit { code, .. } => code,
             ApiError::Storage(_) => "storage",
             ApiError::DataFile(_) => "data_file",
             ApiError::Clock => "clock",
@@ -363,6 +372,13 @@ impl From<crate::drafts::DraftsError> for ApiError {
         match e {
             DraftsError::BadRequest(_) => ApiError::BadRequest(e.to_string()),
             DraftsError::Forbidden(m) => ApiError::Forbidden(m),
+            DraftsError::OverLimit { .. }
+            | DraftsError::DraftTooLarge { .. }
+            | DraftsError::TooManyDrafts => ApiError::DraftLimit {
+                status: drafts::limit_status(&e),
+                code: drafts::limit_code(&e),
+                message: e.to_string(),
+            },
             DraftsError::Clock => ApiError::Clock,
             DraftsError::Store(e) => ApiError::Storage(e),
         }

@@ -42,6 +42,23 @@ fn db_n(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+const DRAFT_BODY: &str = "SELECT CAST(body AS TEXT) FROM drafts WHERE id = $1";
+const LIVE_DRAFTS: &str = "SELECT COUNT(*) FROM drafts WHERE group_id = $1 AND NOT deleted";
+const LAST_APPLIED: &str = "SELECT last_applied FROM draft_clients WHERE client_id = $1";
+const STORED_RESULT: &str = "SELECT CAST(result AS TEXT) FROM draft_results \
+                             WHERE client_id = $1 AND n = $2";
+
+/// A client's highest answered mutation number, and the answer stored for
+/// one mutation.
+pub type ReplayState = (Option<u64>, Option<MutationResult>);
+
+fn replay_state(client: &str, last: Option<i64>, stored: Option<String>) -> Result<ReplayState> {
+    let stored = stored
+        .map(|r| decode("draft_results", client, &r))
+        .transpose()?;
+    Ok((last.and_then(|n| u64::try_from(n).ok()), stored))
+}
+
 /// The columns a page needs, read alike on both backends.
 const PAGE_COLUMNS: &str = "id, CAST(body AS TEXT) AS body, seq, deleted";
 
@@ -93,6 +110,60 @@ impl Store {
             })
             .collect();
         Ok(Changes { seq: counter, rows })
+    }
+
+    /// Up to `limit` of the group's drafts (tombstones too) changed after
+    /// `after`, in change order, and the counter read with them.
+    pub async fn draft_page(&self, group_id: &str, after: i64, limit: usize) -> Result<Changes> {
+        let mut tx = self.begin_read().await?;
+        let counter = "SELECT seq FROM meta WHERE id = 1";
+        let rows = format!(
+            "SELECT {PAGE_COLUMNS} FROM drafts WHERE group_id = $1 AND seq > $2 \
+             ORDER BY seq LIMIT $3"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let (counter, found): (i64, Vec<(String, String, i64, bool)>) = on_tx!(&mut tx, conn => (
+            sqlx::query_scalar(counter).fetch_one(&mut *conn).await?,
+            sqlx::query_as(&rows).bind(group_id).bind(after).bind(limit).fetch_all(conn).await?,
+        ));
+        tx.commit().await?;
+        let rows = found
+            .into_iter()
+            .map(|(id, body, seq, deleted)| Row {
+                id,
+                body,
+                seq,
+                deleted,
+            })
+            .collect();
+        Ok(Changes { seq: counter, rows })
+    }
+
+    /// How many drafts of the group are not deleted.
+    pub async fn live_drafts(&self, group_id: &str) -> Result<i64> {
+        Ok(
+            on_pool!(self, pool => sqlx::query_scalar(LIVE_DRAFTS).bind(group_id).fetch_one(pool).await?),
+        )
+    }
+
+    /// The draft as stored (tombstones too), read outside any write
+    /// transaction.
+    pub async fn stored_draft(&self, id: &DraftId) -> Result<Option<Draft>> {
+        let body: Option<String> = on_pool!(self, pool => sqlx::query_scalar(DRAFT_BODY)
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await?);
+        body.map(|b| decode("drafts", id.as_str(), &b)).transpose()
+    }
+
+    /// [`DraftTx::replay_state`], read outside any write transaction.
+    pub async fn replay_state(&self, id: &MutationId) -> Result<ReplayState> {
+        let client = id.client.as_str();
+        let (last, stored): (Option<i64>, Option<String>) = on_pool!(self, pool => (
+            sqlx::query_scalar(LAST_APPLIED).bind(client).fetch_optional(pool).await?,
+            sqlx::query_scalar(STORED_RESULT).bind(client).bind(db_n(id.n)).fetch_optional(pool).await?,
+        ));
+        replay_state(client, last, stored)
     }
 
     /// The group a draft belongs to (tombstones too); `None`: no such draft.
@@ -160,8 +231,7 @@ pub struct DraftTx(WriteTx);
 impl DraftTx {
     /// The draft as stored (tombstones too).
     pub async fn draft(&mut self, id: &DraftId) -> Result<Option<Draft>> {
-        let sql = "SELECT CAST(body AS TEXT) FROM drafts WHERE id = $1";
-        let body: Option<String> = on_tx!(&mut self.0, conn => sqlx::query_scalar(sql)
+        let body: Option<String> = on_tx!(&mut self.0, conn => sqlx::query_scalar(DRAFT_BODY)
             .bind(id.as_str())
             .fetch_optional(conn)
             .await?);
@@ -170,22 +240,20 @@ impl DraftTx {
 
     /// The client's highest answered mutation number and the answer stored
     /// for `id`.
-    pub async fn replay_state(
-        &mut self,
-        id: &MutationId,
-    ) -> Result<(Option<u64>, Option<MutationResult>)> {
-        let last = "SELECT last_applied FROM draft_clients WHERE client_id = $1";
-        let stored = "SELECT CAST(result AS TEXT) FROM draft_results \
-                      WHERE client_id = $1 AND n = $2";
+    pub async fn replay_state(&mut self, id: &MutationId) -> Result<ReplayState> {
         let client = id.client.as_str();
         let (last, stored): (Option<i64>, Option<String>) = on_tx!(&mut self.0, conn => (
-            sqlx::query_scalar(last).bind(client).fetch_optional(&mut *conn).await?,
-            sqlx::query_scalar(stored).bind(client).bind(db_n(id.n)).fetch_optional(conn).await?,
+            sqlx::query_scalar(LAST_APPLIED).bind(client).fetch_optional(&mut *conn).await?,
+            sqlx::query_scalar(STORED_RESULT).bind(client).bind(db_n(id.n)).fetch_optional(conn).await?,
         ));
-        let stored = stored
-            .map(|r| decode("draft_results", client, &r))
-            .transpose()?;
-        Ok((last.and_then(|n| u64::try_from(n).ok()), stored))
+        replay_state(client, last, stored)
+    }
+
+    /// How many drafts of the group are not deleted.
+    pub async fn live_drafts(&mut self, group_id: &str) -> Result<i64> {
+        Ok(
+            on_tx!(&mut self.0, conn => sqlx::query_scalar(LIVE_DRAFTS).bind(group_id).fetch_one(conn).await?),
+        )
     }
 
     /// Writes the draft with the next change number.

@@ -48,8 +48,8 @@ mod drafts;
 mod postgres;
 mod sqlite;
 
-pub use accounts::{Credentials, MemberRow, Redeemed};
-pub use drafts::{DraftTx, Source};
+pub use accounts::{Credentials, MemberRow, Redeemed, SessionCutoffs, SessionRow, SignInCounts};
+pub use drafts::{DraftTx, ReplayState, Source};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
