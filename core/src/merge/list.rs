@@ -1,7 +1,7 @@
 //! The schedule and the budget merged item by item, by id (see
 //! [`super`]'s rules), and the order of the merged list.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{Chunk, Conflict, count_steps, diff3, pick};
 use crate::proposal::{BudgetLine, Field, Milestone};
@@ -178,7 +178,7 @@ fn plan_list(
 
     // Order: a diff3 of the key sequences; where both sides reordered the
     // same stretch, ours then theirs.
-    let mut order = Order::new(count, [&po, &pt]);
+    let mut order = Order::new(count, [&po, &pt], [no.len(), nt.len()]);
     let mut last = order.head();
     for chunk in diff3(&nb, &no, &nt) {
         let keys = match chunk {
@@ -210,12 +210,13 @@ fn plan_list(
 
 /// A merged order being built: a list linked by key, so an item goes in
 /// anywhere in one step, and where the placed keys stand in ours and theirs.
+/// (Array-based, not ordered sets: smaller in the wasm.)
 struct Order<'a> {
     /// The key after each key; the last entry is the head.
     next: Vec<usize>,
     placed: Vec<bool>,
     /// The positions of the placed keys, in ours (0) and in theirs (1).
-    placed_at: [BTreeSet<usize>; 2],
+    placed_at: [Marks; 2],
     /// Where each key stands in ours and in theirs.
     at: [&'a [Option<usize>]; 2],
 }
@@ -223,11 +224,11 @@ struct Order<'a> {
 impl<'a> Order<'a> {
     const END: usize = usize::MAX;
 
-    fn new(count: usize, at: [&'a [Option<usize>]; 2]) -> Self {
+    fn new(count: usize, at: [&'a [Option<usize>]; 2], lens: [usize; 2]) -> Self {
         Order {
             next: vec![Self::END; count + 1],
             placed: vec![false; count],
-            placed_at: [BTreeSet::new(), BTreeSet::new()],
+            placed_at: lens.map(Marks::new),
             at,
         }
     }
@@ -244,7 +245,7 @@ impl<'a> Order<'a> {
         self.next[after] = k;
         for side in 0..2 {
             if let Some(i) = self.at[side][k] {
-                self.placed_at[side].insert(i);
+                self.placed_at[side].mark(i);
             }
         }
     }
@@ -252,12 +253,59 @@ impl<'a> Order<'a> {
     /// The position, on `side`, of the nearest placed key before `k`.
     fn placed_before(&self, side: usize, k: usize) -> Option<usize> {
         let at = self.at[side][k]?;
-        self.placed_at[side].range(..at).next_back().copied()
+        self.placed_at[side].last_before(at)
     }
 
     fn keys(&self) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(Some(self.next[self.head()]), |&k| self.next.get(k).copied())
             .take_while(|&k| k != Self::END)
+    }
+}
+
+/// Marked positions in `0..len`, for "the nearest marked position
+/// before": a Fenwick tree of counts, O(log len) a step.
+struct Marks {
+    /// 1-based: `tree[i]` counts the marks in `(i - lowbit(i), i]`.
+    tree: Vec<u32>,
+}
+
+impl Marks {
+    fn new(len: usize) -> Self {
+        Marks {
+            tree: vec![0; len + 1],
+        }
+    }
+
+    /// Marks `pos` (once).
+    fn mark(&mut self, pos: usize) {
+        let mut i = pos + 1;
+        while i < self.tree.len() {
+            self.tree[i] += 1;
+            i += i & i.wrapping_neg();
+        }
+    }
+
+    /// The largest marked position below `at`.
+    fn last_before(&self, at: usize) -> Option<usize> {
+        // How many marks lie below `at`, then where the last of them is.
+        let (mut below, mut i) = (0, at);
+        while i > 0 {
+            below += self.tree[i];
+            i &= i - 1;
+        }
+        if below == 0 {
+            return None;
+        }
+        let (mut pos, mut rest) = (0, below);
+        let mut step = (self.tree.len() - 1).checked_ilog2().map_or(0, |b| 1 << b);
+        while step > 0 {
+            if pos + step < self.tree.len() && self.tree[pos + step] < rest {
+                pos += step;
+                rest -= self.tree[pos];
+            }
+            step >>= 1;
+        }
+        Some(pos)
     }
 }
 
@@ -267,6 +315,7 @@ mod tests {
     use crate::merge::take_steps;
     use crate::proposal::BudgetKind;
     use proptest::prelude::*;
+    use std::collections::BTreeSet;
 
     /// `n` budget lines in reverse id order, each for `amount_yen`.
     fn reversed_lines(n: usize, amount_yen: u64) -> Vec<BudgetLine> {
@@ -377,6 +426,21 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn marks_find_the_nearest_mark_before(
+            len in 0usize..40,
+            marked in prop::collection::btree_set(0usize..40, 0..40),
+        ) {
+            let mut marks = Marks::new(len);
+            let marked: BTreeSet<usize> = marked.into_iter().filter(|&p| p < len).collect();
+            for &p in &marked {
+                marks.mark(p);
+            }
+            for at in 0..=len {
+                prop_assert_eq!(marks.last_before(at), marked.range(..at).next_back().copied());
+            }
+        }
+
         /// The near-linear plan orders every list as the one before it did.
         #[test]
         fn plans_as_before(
