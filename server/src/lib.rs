@@ -148,7 +148,7 @@ pub async fn serve(
         // trusted.
         let service = router
             .clone()
-            .map_request(move |mut req: Request| {
+            .map_request(move |mut req: hyper::Request<hyper::body::Incoming>| {
                 req.extensions_mut().insert(ConnectInfo(peer));
                 req
             });
