@@ -167,6 +167,13 @@ impl Wire for u64 {
     }
 }
 
+/// An amount as typed (`30万`): the conflict shows what each side wrote.
+impl Wire for crate::amount::Amount {
+    fn wire(&self) -> String {
+        self.text().to_string()
+    }
+}
+
 impl Wire for crate::calendar::Date {
     fn wire(&self) -> String {
         self.to_string()
@@ -286,11 +293,11 @@ impl Item for BudgetLine {
                 &t.item,
                 c,
             ),
-            amount_yen: pick(
+            amount: pick(
                 Field::BudgetAmount(id.clone()),
-                b.map(|b| &b.amount_yen),
-                &o.amount_yen,
-                &t.amount_yen,
+                b.map(|b| &b.amount),
+                &o.amount,
+                &t.amount,
                 c,
             ),
         }

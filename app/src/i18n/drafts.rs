@@ -77,6 +77,13 @@ pub struct DraftTexts {
     pub rejected: &'static str,
     pub error_generic: &'static str,
     pub error_network: &'static str,
+    // Amounts as typed (issue 10).
+    /// Before the amount as read, for screen readers: `読み取った金額`.
+    pub amount_read: &'static str,
+    /// In the totals when a line's amount cannot be read.
+    pub amounts_unread: &'static str,
+    /// After an amount that cannot be read, in the print view.
+    pub amount_unread_mark: &'static str,
 }
 
 pub static JA: DraftTexts = DraftTexts {
@@ -152,6 +159,10 @@ pub static JA: DraftTexts = DraftTexts {
     rejected: "サーバーが変更を受け付けませんでした",
     error_generic: "うまくいきませんでした。時間をおいてもう一度お試しください。",
     error_network: "サーバーに接続できません。インターネット接続を確認してください。",
+    // Amounts as typed (issue 10).
+    amount_read: "読み取った金額",
+    amounts_unread: "読み取れない金額の行は合計に入っていません。その行を直してください。",
+    amount_unread_mark: "（金額を読み取れません）",
 };
 
 pub static EN: DraftTexts = DraftTexts {
@@ -227,6 +238,10 @@ pub static EN: DraftTexts = DraftTexts {
     rejected: "The server did not accept the change",
     error_generic: "Something went wrong. Please try again later.",
     error_network: "Cannot reach the server. Check the internet connection.",
+    // Amounts as typed (issue 10).
+    amount_read: "Amount read as",
+    amounts_unread: "Lines whose amount cannot be read are not in the totals. Correct those lines.",
+    amount_unread_mark: " (amount cannot be read)",
 };
 
 /// この端末のみ / 同期待ち / 同期済み / 競合 / 提出済み.

@@ -64,7 +64,7 @@ fn copy_field(dst: &mut Proposal, src: &Proposal, f: &Field) {
                 Some(to) => match f {
                     Field::BudgetKind(_) => to.kind = from.kind,
                     Field::BudgetItem(_) => to.item = from.item.clone(),
-                    _ => to.amount_yen = from.amount_yen,
+                    _ => to.amount = from.amount.clone(),
                 },
                 None => dst.budget.push(from.clone()),
             }
@@ -96,7 +96,10 @@ fn shown(lang: Lang, p: &Proposal, c: &Conflict, wire: &str) -> String {
             .budget
             .iter()
             .find(|l| l.id == *id)
-            .map(|l| format_yen(lang, l.amount_yen))
+            .map(|l| match l.amount.read() {
+                Ok(yen) => format_yen(lang, yen),
+                Err(_) => l.amount.text().to_string(),
+            })
             .unwrap_or_default(),
         f => {
             let mut p = p.clone();
