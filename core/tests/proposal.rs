@@ -419,3 +419,20 @@ fn amounts_keep_what_was_typed_and_old_drafts_still_load() {
     let back: Proposal = serde_json::from_value(json).expect("parses");
     assert_eq!(back, p);
 }
+
+proptest::proptest! {
+    /// Whatever is typed as an amount comes back from the wire (and from
+    /// storage) exactly as typed, and `amount_yen` is what it reads as.
+    #[test]
+    fn any_typed_amount_survives_the_wire(text in "(\\PC|[0-9０-９,，.万千円]){0,20}") {
+        let mut p = valid();
+        p.budget[0].amount = Amount::typed(text.clone());
+        let json = serde_json::to_value(&p).expect("serialises");
+        proptest::prop_assert_eq!(
+            json["budget"][0]["amount_yen"].as_u64(),
+            Some(p.budget[0].amount.read().unwrap_or(0))
+        );
+        let back: Proposal = serde_json::from_value(json).expect("parses");
+        proptest::prop_assert_eq!(back.budget[0].amount.text(), text.as_str());
+    }
+}
