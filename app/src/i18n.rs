@@ -106,6 +106,8 @@ pub struct Texts {
     pub upgrade_blocked: &'static str,
     pub last_updated: &'static str,
     pub never_updated: &'static str,
+    /// The status line's button after a failed pull.
+    pub retry: &'static str,
     pub update_available: &'static str,
     pub reload: &'static str,
     pub back_to_list: &'static str,
@@ -204,6 +206,7 @@ static JA: Texts = Texts {
     upgrade_blocked: "更新の途中です。ほかのタブで開いているつながりを閉じてください",
     last_updated: "最終更新",
     never_updated: "まだ更新していません",
+    retry: "再試行",
     update_available: "新しいバージョンがあります",
     reload: "再読み込み",
     back_to_list: "団体一覧へ戻る",
@@ -300,6 +303,7 @@ static EN: Texts = Texts {
     upgrade_blocked: "Updating: please close tsunagari in your other tabs",
     last_updated: "Last updated",
     never_updated: "Not updated yet",
+    retry: "Retry",
     update_available: "A new version is available",
     reload: "Reload",
     back_to_list: "Back to the list",
@@ -487,6 +491,29 @@ pub fn format_jst(epoch_ms: f64) -> String {
     )
 }
 
+/// `最終更新: 2026/12/01 13:05（3分前）` / `Last updated: 2026/12/01 13:05 (3 min ago)`.
+pub fn last_updated(lang: Lang, at_ms: f64, now_ms: f64) -> String {
+    let label = lang.texts().last_updated;
+    let at = format_jst(at_ms);
+    let minutes = ((now_ms - at_ms) / 60_000.0).floor().max(0.0) as u64;
+    let (hours, days) = (minutes / 60, minutes / (60 * 24));
+    let age = match lang {
+        Lang::Ja if minutes < 1 => "たった今".to_string(),
+        Lang::Ja if hours < 1 => format!("{minutes}分前"),
+        Lang::Ja if days < 1 => format!("{hours}時間前"),
+        Lang::Ja => format!("{days}日前"),
+        Lang::En if minutes < 1 => "just now".to_string(),
+        Lang::En if hours < 1 => format!("{minutes} min ago"),
+        Lang::En if days < 1 => format!("{hours} h ago"),
+        Lang::En if days == 1 => "1 day ago".to_string(),
+        Lang::En => format!("{days} days ago"),
+    };
+    match lang {
+        Lang::Ja => format!("{label}: {at}（{age}）"),
+        Lang::En => format!("{label}: {at} ({age})"),
+    }
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's
 /// `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -513,5 +540,27 @@ mod tests {
         // 2024-02-29T15:30:00Z is 00:30 on 1 March in Japan.
         assert_eq!(format_jst(1_709_220_600_000.0), "2024/03/01 00:30");
         assert_eq!(format_jst(0.0), "1970/01/01 09:00");
+    }
+
+    #[test]
+    fn last_updated_says_how_old_the_data_is() {
+        let at = 1_795_395_600_000.0;
+        let min = 60_000.0;
+        assert_eq!(
+            last_updated(Lang::Ja, at, at + 10_000.0),
+            "最終更新: 2026/11/23 10:00（たった今）"
+        );
+        assert_eq!(
+            last_updated(Lang::Ja, at, at + 5.0 * min),
+            "最終更新: 2026/11/23 10:00（5分前）"
+        );
+        assert_eq!(
+            last_updated(Lang::Ja, at, at + 180.0 * min),
+            "最終更新: 2026/11/23 10:00（3時間前）"
+        );
+        assert_eq!(
+            last_updated(Lang::En, at, at + 3.0 * 24.0 * 60.0 * min),
+            "Last updated: 2026/11/23 10:00 (3 days ago)"
+        );
     }
 }

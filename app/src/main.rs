@@ -42,7 +42,9 @@ fn App() -> impl IntoView {
     let state_slot = StoredValue::new(None::<AppState>);
     #[cfg(feature = "full")]
     let drafts_slot = StoredValue::new(None::<drafts::Drafts>);
-    let online = pwa::online_signal(move || {
+    // Try the server again: on the `online` event, the status line's
+    // 再試行, a page shown again, and after a failed pull.
+    let reconnect = Callback::new(move |()| {
         if let Some(state) = state_slot.get_value() {
             sync::pull_later(state);
         }
@@ -51,6 +53,7 @@ fn App() -> impl IntoView {
             drafts::sync::request(d);
         }
     });
+    let online = pwa::online_signal(move || reconnect.run(()));
     let state = AppState {
         lang,
         groups: RwSignal::new(Vec::new()),
@@ -73,6 +76,7 @@ fn App() -> impl IntoView {
         newer: Box::new(move || set_update_ready.set(true)),
     });
     sync::start(state);
+    sync::retry_automatically(state, reconnect);
     #[cfg(feature = "full")]
     {
         let d = drafts::Drafts::start();
@@ -88,7 +92,7 @@ fn App() -> impl IntoView {
             </a>
             <Header/>
             <UpdateBanner/>
-            <StatusLine/>
+            <StatusLine retry=reconnect/>
             <main id="main" tabindex="-1">
                 <AppRoutes/>
             </main>
@@ -191,9 +195,12 @@ fn OtherPages() -> impl IntoView {
     }
 }
 
-/// "最終更新" line and the network state; both announced politely.
+/// The network state, 再試行 after a failed pull, and 最終更新 with the
+/// data's age; the state is announced politely. It always takes the same
+/// space (two single lines beside the button's place): a change of state
+/// never moves the page.
 #[component]
-fn StatusLine() -> impl IntoView {
+fn StatusLine(retry: Callback<()>) -> impl IntoView {
     let state = state::use_app();
     let t = move || state.lang.get().texts();
     let status = move || {
@@ -217,19 +224,42 @@ fn StatusLine() -> impl IntoView {
             );
         if trouble { "status warn" } else { "status" }
     };
-    let last_updated = move || match state.last_updated.get() {
-        Some(ms) => format!("{}: {}", t().last_updated, i18n::format_jst(ms)),
-        None => t().never_updated.to_string(),
+    // The age is counted again every 30 s.
+    let now = RwSignal::new(js_sys::Date::now());
+    if let Ok(tick) = set_interval_with_handle(
+        move || now.set(js_sys::Date::now()),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || tick.clear());
+    }
+    let last_updated = move || {
+        let lang = state.lang.get();
+        match state.last_updated.get() {
+            Some(ms) => i18n::last_updated(lang, ms, now.get()),
+            None => t().never_updated.to_string(),
+        }
     };
+    let can_retry = move || !state.online.get() || state.sync.get() == SyncState::Failed;
     view! {
         <div class="status-bar">
             <div class="container status-row">
-                <p class=offline_class data-testid="net-status" aria-live="polite">
+                <p class=offline_class data-testid="net-status" aria-live="polite" title=status>
                     {status}
                 </p>
-                <p class="last-updated" data-testid="last-updated">
+                <p class="last-updated" data-testid="last-updated" title=last_updated>
                     {last_updated}
                 </p>
+                <Show when=can_retry>
+                    <button
+                        type="button"
+                        class="retry"
+                        data-testid="retry"
+                        disabled=move || state.sync.get() == SyncState::Syncing
+                        on:click=move |_| retry.run(())
+                    >
+                        {move || t().retry}
+                    </button>
+                </Show>
             </div>
         </div>
     }

@@ -1,12 +1,40 @@
 //! Start-up and pulls: show what IndexedDB has at once, then ask the server
-//! for what changed and store it.
+//! for what changed and store it. A failed pull is tried again by itself
+//! (after 30 s, then less and less often, at most every 5 minutes), when
+//! the page becomes visible, and from the status line's 再試行 button.
 
 use crate::state::{AppState, SyncState};
 use crate::{api, pwa, store};
 use indexed_db_futures::database::Database;
+use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::logging::warn;
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::time::Duration;
 use tsunagari_core::{Event, FeedPage};
+
+/// The first wait before trying a failed pull again; each further failure
+/// doubles it, up to [`RETRY_MAX_MS`].
+const RETRY_FIRST_MS: u32 = 30_000;
+const RETRY_MAX_MS: u32 = 5 * 60_000;
+/// localStorage key that sets the first wait in milliseconds instead, so a
+/// browser test need not wait 30 s. Nothing in the app writes it.
+const RETRY_FIRST_KEY: &str = "tsunagari.retry-first-ms";
+/// A page shown again pulls when its last pull is older than this.
+const STALE_AFTER_MS: f64 = 60_000.0;
+
+/// Failed pulls in a row and the timer of the next try.
+#[derive(Default)]
+struct Retry {
+    failures: u32,
+    timer: Option<TimeoutHandle>,
+    /// What a try runs: the feeds' pull, and the drafts' sync in the full app.
+    again: Option<Callback<()>>,
+}
+
+thread_local! {
+    static RETRY: RefCell<Retry> = RefCell::new(Retry::default());
+}
 
 /// Reads the stored directory, then pulls once if online. Sets
 /// `state.ready` when both are done.
@@ -26,6 +54,67 @@ pub fn start(state: AppState) {
             pull(state, db.as_ref()).await;
         }
         state.ready.set(true);
+    });
+}
+
+/// Tries the server again by itself: `again` runs after a failed pull
+/// (with growing waits) and when the page becomes visible with a failed or
+/// old pull. `again` should pull (see [`pull_later`]).
+pub fn retry_automatically(state: AppState, again: Callback<()>) {
+    RETRY.with_borrow_mut(|r| r.again = Some(again));
+    // The listener lives as long as the page.
+    let _ = window_event_listener_untyped("visibilitychange", move |_| {
+        if document().visibility_state() != web_sys::VisibilityState::Visible {
+            return;
+        }
+        let failed = state.sync.get_untracked() == SyncState::Failed;
+        let old = state
+            .last_updated
+            .get_untracked()
+            .is_none_or(|at| js_sys::Date::now() - at > STALE_AFTER_MS);
+        if failed || old {
+            again.run(());
+        }
+    });
+}
+
+/// The wait before the next try after `failures` failed pulls in a row.
+fn retry_wait_ms(failures: u32) -> u32 {
+    let first = window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .and_then(|s| s.get_item(RETRY_FIRST_KEY).ok().flatten())
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|ms| *ms > 0)
+        .unwrap_or(RETRY_FIRST_MS);
+    first
+        .saturating_mul(1 << failures.min(8))
+        .min(RETRY_MAX_MS.max(first))
+}
+
+/// After a pull: a failure sets the next try; anything else ends the
+/// tries.
+fn after_pull(state: AppState, outcome: SyncState) {
+    RETRY.with_borrow_mut(|r| {
+        if let Some(timer) = r.timer.take() {
+            timer.clear();
+        }
+        if outcome != SyncState::Failed {
+            r.failures = 0;
+            return;
+        }
+        let wait = retry_wait_ms(r.failures);
+        r.failures = r.failures.saturating_add(1);
+        let again = r.again;
+        r.timer = set_timeout_with_handle(
+            move || match again {
+                Some(again) => again.run(()),
+                None => pull_later(state),
+            },
+            Duration::from_millis(u64::from(wait)),
+        )
+        .ok();
     });
 }
 
@@ -79,6 +168,7 @@ async fn pull(state: AppState, db: Option<&Database>) {
         })
         .unwrap_or(SyncState::Stored);
     state.sync.set(worst);
+    after_pull(state, worst);
 }
 
 async fn pull_groups(state: AppState, db: Option<&Database>) -> SyncState {

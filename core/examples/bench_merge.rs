@@ -25,7 +25,7 @@ fn main() {
                 id: format!("b{i:05}"),
                 kind: BudgetKind::Expense,
                 item: "備品".into(),
-                amount_yen,
+                amount: tsunagari_core::Amount::yen(amount_yen),
             })
             .collect::<Vec<_>>()
     };

@@ -4,6 +4,7 @@
 //! (wasm) and the server (native) share every wire type defined here.
 
 pub mod account;
+pub mod amount;
 pub mod calendar;
 pub mod csv;
 pub mod directory;
@@ -20,6 +21,7 @@ pub mod synthetic;
 pub mod wareki;
 pub mod width;
 
+pub use amount::{Amount, AmountError, read_yen};
 pub use calendar::{Date, DateError, Time, WeekStart, Weekday, YearMonth, YearStyle};
 pub use directory::{
     CityContact, DirectorySeed, Division, Group, GroupId, GroupKind, ProgramEntry, Registration,

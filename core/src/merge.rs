@@ -167,6 +167,13 @@ impl Wire for u64 {
     }
 }
 
+/// An amount as typed (`30万`): the conflict shows what each side wrote.
+impl Wire for crate::amount::Amount {
+    fn wire(&self) -> String {
+        self.text().to_string()
+    }
+}
+
 impl Wire for crate::calendar::Date {
     fn wire(&self) -> String {
         self.to_string()

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::amount::Amount;
 use crate::calendar::Date;
 use crate::directory::{Division, GroupId};
 use crate::wareki::{fiscal_year_en, fiscal_year_ja};
@@ -59,13 +60,69 @@ pub struct Milestone {
 
 /// One line of the budget.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "BudgetLineWire", into = "BudgetLineWire")]
 pub struct BudgetLine {
     /// Made by the client that added the line (e.g. a UUID); never reused.
     pub id: String,
     pub kind: BudgetKind,
     /// 費目 — what the money is for or comes from (e.g. 補助金, 会場使用料).
     pub item: String,
-    pub amount_yen: u64,
+    /// 金額 as typed (`30万`, `50,000円`); [`Amount::read`] gives the yen.
+    pub amount: Amount,
+}
+
+impl BudgetLine {
+    /// The line's yen, or 0 when its amount is empty or cannot be read
+    /// ([`validate`] reports those).
+    pub fn yen(&self) -> u64 {
+        self.amount.read().unwrap_or(0)
+    }
+}
+
+/// A budget line on the wire and in storage. `amount_yen` is the amount as
+/// read (0 when it cannot be), what drafts stored before amounts were kept
+/// as typed, and what an older app reads; `amount_text` is the text as
+/// typed, left out when it is just `amount_yen`'s digits. A stored line
+/// without `amount_text` reads as `amount_yen`'s digits.
+#[derive(Serialize, Deserialize)]
+struct BudgetLineWire {
+    id: String,
+    kind: BudgetKind,
+    item: String,
+    #[serde(default)]
+    amount_yen: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    amount_text: Option<String>,
+}
+
+impl From<BudgetLineWire> for BudgetLine {
+    fn from(w: BudgetLineWire) -> BudgetLine {
+        let amount = match w.amount_text {
+            Some(text) => Amount::typed(text),
+            None => Amount::yen(w.amount_yen),
+        };
+        BudgetLine {
+            id: w.id,
+            kind: w.kind,
+            item: w.item,
+            amount,
+        }
+    }
+}
+
+impl From<BudgetLine> for BudgetLineWire {
+    fn from(l: BudgetLine) -> BudgetLineWire {
+        let amount_yen = l.yen();
+        let text = l.amount.text();
+        let amount_text = (text != amount_yen.to_string()).then(|| text.to_string());
+        BudgetLineWire {
+            id: l.id,
+            kind: l.kind,
+            item: l.item,
+            amount_yen,
+            amount_text,
+        }
+    }
 }
 
 /// 収入 or 支出.
@@ -103,6 +160,10 @@ impl BudgetKind {
 pub struct BudgetTotals {
     pub income_yen: u64,
     pub expense_yen: u64,
+    /// Lines whose amount is typed but cannot be read: left out of the
+    /// sums, so the sums must not be shown as the budget's.
+    #[serde(default)]
+    pub unread_lines: usize,
 }
 
 impl Proposal {
@@ -127,17 +188,23 @@ impl Proposal {
         }
     }
 
-    /// Income and expense totals.
+    /// Income and expense totals, each amount read by [`Amount::read`].
     pub fn totals(&self) -> BudgetTotals {
         let sum = |kind: BudgetKind| {
             self.budget
                 .iter()
                 .filter(|l| l.kind == kind)
-                .fold(0u64, |acc, l| acc.saturating_add(l.amount_yen))
+                .fold(0u64, |acc, l| acc.saturating_add(l.yen()))
         };
+        let unread_lines = self
+            .budget
+            .iter()
+            .filter(|l| !l.amount.is_empty() && l.amount.read().is_err())
+            .count();
         BudgetTotals {
             income_yen: sum(BudgetKind::Income),
             expense_yen: sum(BudgetKind::Expense),
+            unread_lines,
         }
     }
 

@@ -619,11 +619,11 @@ fn event(rng: &mut Rng, i: usize, groups: &[Group]) -> Event {
 /// fixture the sync and server tests build their drafts from.
 pub fn valid_proposal(group: &str) -> crate::proposal::Proposal {
     use crate::proposal::{BudgetKind, BudgetLine, Milestone, Proposal};
-    let line = |id: &str, kind, item: &str, amount_yen| BudgetLine {
+    let line = |id: &str, kind, item: &str, yen| BudgetLine {
         id: id.into(),
         kind,
         item: item.into(),
-        amount_yen,
+        amount: crate::amount::Amount::yen(yen),
     };
     Proposal {
         title: "雪かきボランティアの輪".into(),

@@ -1,10 +1,10 @@
 //! The draft merge: the laws as property tests, the list rules as examples.
 
 use proptest::prelude::*;
-use tsunagari_core::Division;
 use tsunagari_core::calendar::Date;
 use tsunagari_core::merge::{Conflict, merge_proposals, merge_text, split_sentences};
 use tsunagari_core::proposal::{BudgetKind, BudgetLine, Field, Milestone, Proposal};
+use tsunagari_core::{Amount, Division};
 
 fn d(y: u16, m: u8, day: u8) -> Date {
     Date::new(y, m, day).expect("valid test date")
@@ -23,7 +23,7 @@ fn line(id: &str, kind: BudgetKind, item: &str, amount_yen: u64) -> BudgetLine {
         id: id.into(),
         kind,
         item: item.into(),
-        amount_yen,
+        amount: Amount::yen(amount_yen),
     }
 }
 
@@ -48,14 +48,14 @@ fn deleted_on_one_side_and_edited_on_the_other_keeps_the_edit() {
     let mut ours = base.clone();
     ours.budget.retain(|l| l.id != "b2");
     let mut theirs = base.clone();
-    theirs.budget[1].amount_yen = 75;
+    theirs.budget[1].amount = Amount::yen(75);
 
     for (o, t) in [(&ours, &theirs), (&theirs, &ours)] {
         let out = merge_proposals(&base, o, t);
         assert_eq!(out.conflicts, vec![]);
         let ids: Vec<&str> = out.merged.budget.iter().map(|l| l.id.as_str()).collect();
         assert_eq!(ids, ["b1", "b2", "b3"], "restored in its place");
-        assert_eq!(out.merged.budget[1].amount_yen, 75);
+        assert_eq!(out.merged.budget[1].yen(), 75);
     }
 }
 
@@ -91,7 +91,7 @@ fn an_item_edited_on_both_sides_merges_field_by_field() {
     let mut ours = base.clone();
     ours.budget[1].item = "スコップ10本".into();
     let mut theirs = base.clone();
-    theirs.budget[1].amount_yen = 80;
+    theirs.budget[1].amount = Amount::yen(80);
     let out = merge_proposals(&base, &ours, &theirs);
     assert_eq!(out.conflicts, vec![]);
     assert_eq!(
@@ -457,7 +457,7 @@ fn apply(p: &mut Proposal, edit: &Edit, side: &str, n: usize) -> Option<String> 
         }
         Edit::LineAmount(i, a) => {
             let id = bl(p, *i)?;
-            p.budget[*i].amount_yen = *a;
+            p.budget[*i].amount = Amount::yen(*a);
             id
         }
         Edit::DeleteLine(i) => {

@@ -1,12 +1,12 @@
 //! The proposal form's validation: one test per rule, checking the field and
 //! the message a person sees.
 
-use tsunagari_core::Division;
 use tsunagari_core::calendar::Date;
 use tsunagari_core::proposal::{
     BudgetKind, BudgetLine, DEPARTMENTS, DIVISION_RULES, Field, FieldError, Milestone, Proposal,
     check_limits, rules_for, validate,
 };
+use tsunagari_core::{Amount, Division};
 
 fn d(y: u16, m: u8, day: u8) -> Date {
     Date::new(y, m, day).expect("valid test date")
@@ -17,7 +17,7 @@ fn line(id: &str, kind: BudgetKind, item: &str, amount_yen: u64) -> BudgetLine {
         id: id.into(),
         kind,
         item: item.into(),
-        amount_yen,
+        amount: Amount::yen(amount_yen),
     }
 }
 
@@ -270,7 +270,7 @@ fn milestones_are_in_date_order_and_described() {
 #[test]
 fn budget_must_balance() {
     let mut p = valid();
-    p.budget[0].amount_yen = 150_000;
+    p.budget[0].amount = Amount::yen(150_000);
     let e = only_error(&p);
     assert_eq!(e.field, Field::Budget);
     assert_eq!(
@@ -304,8 +304,8 @@ fn expenses_stay_within_the_division_cap() {
             line("e", BudgetKind::Expense, "会場費", cap),
         ];
         assert_eq!(validate(&p), vec![], "{}", rules.label_en);
-        p.budget[0].amount_yen += 1;
-        p.budget[1].amount_yen += 1;
+        p.budget[0].amount = Amount::yen(cap + 1);
+        p.budget[1].amount = Amount::yen(cap + 1);
         assert_eq!(only_error(&p).field, Field::Budget, "{}", rules.label_en);
     }
 }
@@ -336,7 +336,7 @@ fn budget_lines_need_an_item_and_a_positive_amount() {
 
     // Absurd amounts are refused and never overflow the totals.
     let mut p = valid();
-    p.budget[0].amount_yen = u64::MAX;
+    p.budget[0].amount = Amount::yen(u64::MAX);
     p.budget
         .push(line("x", BudgetKind::Income, "寄付", u64::MAX));
     assert_eq!(p.totals().income_yen, u64::MAX);
@@ -395,5 +395,99 @@ fn limits_cap_lists_and_texts_and_name_the_limit() {
     );
     for e in check_limits(&p) {
         assert!(validate(&p).contains(&e), "{e:?}");
+    }
+}
+
+/// Issue 10, item 1: `30万` typed as an amount was read as 30円 (only its
+/// digits were kept), so the totals and the print view said 30円.
+#[test]
+fn amounts_typed_with_units_are_read_as_meant() {
+    let mut p = valid();
+    p.budget = vec![
+        line("i", BudgetKind::Income, "補助金", 0),
+        line("e1", BudgetKind::Expense, "会場費", 0),
+        line("e2", BudgetKind::Expense, "印刷費", 0),
+    ];
+    p.budget[0].amount = Amount::typed("30万");
+    p.budget[1].amount = Amount::typed("25万");
+    p.budget[2].amount = Amount::typed("5万");
+    assert_eq!(validate(&p), vec![]);
+    let t = p.totals();
+    assert_eq!((t.income_yen, t.expense_yen), (300_000, 300_000));
+
+    for (text, yen) in [
+        ("1万5千", 15_000),
+        ("1.5万", 15_000),
+        ("５０，０００", 50_000),
+        ("50,000円", 50_000),
+    ] {
+        p.budget[0].amount = Amount::typed(text);
+        assert_eq!(p.budget[0].yen(), yen, "{text}");
+    }
+}
+
+#[test]
+fn an_amount_that_cannot_be_read_is_an_error_never_another_number() {
+    let mut p = valid();
+    p.budget[1].amount = Amount::typed("12o,000");
+    let e = only_error(&p);
+    assert_eq!(e.field, Field::BudgetAmount("b2".into()));
+    assert_eq!(
+        e.message_ja,
+        "「12o,000」は金額として読めません。数字と万・千・円で入力してください（例: 30万、1万5千、50,000円）。"
+    );
+    // Left out of the sums, and the sums say so: no balance message
+    // computed from a number nobody typed.
+    let t = p.totals();
+    assert_eq!((t.expense_yen, t.unread_lines), (80_000, 1));
+
+    p.budget[1].amount = Amount::typed("");
+    let e = only_error(&p);
+    assert_eq!(
+        e.message_ja,
+        "金額を入力してください。不要な行は削除してください。"
+    );
+    assert_eq!(p.totals().unread_lines, 0, "empty is not unread");
+}
+
+#[test]
+fn amounts_keep_what_was_typed_and_old_drafts_still_load() {
+    // A draft stored before amounts were kept as typed.
+    let mut old = serde_json::to_value(valid()).expect("serialises");
+    for l in old["budget"].as_array_mut().expect("a list") {
+        let o = l.as_object_mut().expect("an object");
+        assert!(!o.contains_key("amount_text"), "plain digits add nothing");
+        o.insert("amount_yen".into(), 120_000.into());
+    }
+    let loaded: Proposal = serde_json::from_value(old).expect("an old draft loads");
+    assert_eq!(loaded.budget[0].amount, Amount::typed("120000"));
+
+    // Typed text, readable or not, comes back as typed; `amount_yen` is the
+    // amount as read, what older apps and the export read.
+    let mut p = valid();
+    p.budget[0].amount = Amount::typed("30万");
+    p.budget[1].amount = Amount::typed("3o万");
+    let json = serde_json::to_value(&p).expect("serialises");
+    assert_eq!(json["budget"][0]["amount_yen"], 300_000);
+    assert_eq!(json["budget"][0]["amount_text"], "30万");
+    assert_eq!(json["budget"][1]["amount_yen"], 0);
+    let back: Proposal = serde_json::from_value(json).expect("parses");
+    assert_eq!(back, p);
+}
+
+proptest::proptest! {
+    /// Whatever is typed as an amount comes back from the wire (and from
+    /// storage) exactly as typed, and `amount_yen` is what it reads as.
+    #[test]
+    fn any_typed_amount_survives_the_wire(text in "(\\PC|[0-9０-９,，.万千円]){0,20}") {
+        let mut p = valid();
+        p.budget[0].amount = Amount::typed(text.clone());
+        let json = serde_json::to_value(&p).expect("serialises");
+        proptest::prop_assert_eq!(
+            json["budget"][0]["amount_yen"].as_u64(),
+            Some(p.budget[0].amount.read().unwrap_or(0))
+        );
+        let back: Proposal = serde_json::from_value(json).expect("parses");
+        proptest::prop_assert_eq!(back.budget[0].amount.text(), text.as_str());
     }
 }

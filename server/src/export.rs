@@ -105,7 +105,7 @@ pub fn to_csv(submissions: &[Submission]) -> String {
         let budget = p
             .budget
             .iter()
-            .map(|l| format!("{} {} {}円", l.kind.label_ja(), l.item, l.amount_yen))
+            .map(|l| format!("{} {} {}円", l.kind.label_ja(), l.item, l.yen()))
             .collect::<Vec<_>>()
             .join("\n");
         record(

@@ -579,7 +579,7 @@ async fn a_put_over_the_forms_limits_is_refused_naming_the_limit() {
                 id: format!("line-{i:05}"),
                 kind: BudgetKind::Expense,
                 item: "紙".into(),
-                amount_yen: 1,
+                amount: tsunagari_core::Amount::yen(1),
             })
             .collect();
         let answer = push_raw(

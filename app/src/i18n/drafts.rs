@@ -87,6 +87,13 @@ pub struct DraftTexts {
     pub left_out_dismiss_confirm: &'static str,
     pub left_out_count: &'static str,
     pub submitted_version: &'static str,
+    // Amounts as typed (issue 10).
+    /// Before the amount as read, for screen readers: `読み取った金額`.
+    pub amount_read: &'static str,
+    /// In the totals when a line's amount cannot be read.
+    pub amounts_unread: &'static str,
+    /// After an amount that cannot be read, in the print view.
+    pub amount_unread_mark: &'static str,
 }
 
 pub static JA: DraftTexts = DraftTexts {
@@ -172,6 +179,10 @@ pub static JA: DraftTexts = DraftTexts {
     left_out_dismiss_confirm: "この端末に残っている文章を消しますか？元に戻せません。",
     left_out_count: "件の提出にこの端末の文章が含まれていません",
     submitted_version: "提出された内容",
+    // Amounts as typed (issue 10).
+    amount_read: "読み取った金額",
+    amounts_unread: "読み取れない金額の行は合計に入っていません。その行を直してください。",
+    amount_unread_mark: "（金額を読み取れません）",
 };
 
 pub static EN: DraftTexts = DraftTexts {
@@ -257,6 +268,10 @@ pub static EN: DraftTexts = DraftTexts {
     left_out_dismiss_confirm: "Remove the text kept on this device? This cannot be undone.",
     left_out_count: " submitted without your text",
     submitted_version: "What was submitted",
+    // Amounts as typed (issue 10).
+    amount_read: "Amount read as",
+    amounts_unread: "Lines whose amount cannot be read are not in the totals. Correct those lines.",
+    amount_unread_mark: " (amount cannot be read)",
 };
 
 /// この端末のみ / 同期待ち / 同期済み / 競合 / 提出済み / この端末の文章は未提出.

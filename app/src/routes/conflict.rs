@@ -69,7 +69,7 @@ fn copy_field(dst: &mut Proposal, src: &Proposal, f: &Field) {
                 Some(to) => match f {
                     Field::BudgetKind(_) => to.kind = from.kind,
                     Field::BudgetItem(_) => to.item = from.item.clone(),
-                    _ => to.amount_yen = from.amount_yen,
+                    _ => to.amount = from.amount.clone(),
                 },
                 None => dst.budget.push(from.clone()),
             }
@@ -101,7 +101,10 @@ fn shown(lang: Lang, p: &Proposal, c: &Conflict, wire: &str) -> String {
             .budget
             .iter()
             .find(|l| l.id == *id)
-            .map(|l| format_yen(lang, l.amount_yen))
+            .map(|l| match l.amount.read() {
+                Ok(yen) => format_yen(lang, yen),
+                Err(_) => l.amount.text().to_string(),
+            })
             .unwrap_or_default(),
         f => {
             let mut p = p.clone();
@@ -246,7 +249,13 @@ fn field_text(lang: Lang, p: &Proposal, f: &Field) -> String {
         Field::Budget => p
             .budget
             .iter()
-            .map(|l| format!("{} {}", l.item, format_yen(lang, l.amount_yen)))
+            .map(|l| {
+                let amount = match l.amount.read() {
+                    Ok(yen) => format_yen(lang, yen),
+                    Err(_) => l.amount.text().to_string(),
+                };
+                format!("{} {}", l.item, amount)
+            })
             .collect::<Vec<_>>()
             .join("\n"),
         f => text_mut(&mut p.clone(), f).cloned().unwrap_or_default(),

@@ -66,9 +66,20 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
                 .iter()
                 .filter(|l| l.kind == kind)
                 .map(|l| {
-                    let k = if lang == Lang::Ja { kind.label_ja() } else { kind.label_en() };
+                    let k = if lang == Lang::Ja {
+                        kind.label_ja()
+                    } else {
+                        kind.label_en()
+                    };
+                    // Never another number: what cannot be read is shown as typed.
+                    let amount = match l.amount.read() {
+                        Ok(yen) => format_yen(lang, yen),
+                        Err(_) => {
+                            format!("{}{}", l.amount.text(), lang.drafts().amount_unread_mark)
+                        }
+                    };
                     view! {
-                        <tr><td>{k}</td><td>{l.item.clone()}</td><td class="num">{format_yen(lang, l.amount_yen)}</td></tr>
+                        <tr><td>{k}</td><td>{l.item.clone()}</td><td class="num">{amount}</td></tr>
                     }
                 })
                 .collect_view()
@@ -105,6 +116,7 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
                         <tr><th scope="row" colspan="2">{t.expense_total}</th><td class="num">{format_yen(lang, totals.expense_yen)}</td></tr>
                     </tfoot>
                 </table>
+                {(totals.unread_lines > 0).then(|| view! { <p class="field-error">{t.amounts_unread}</p> })}
             </article>
         }
     }

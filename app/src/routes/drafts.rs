@@ -28,7 +28,19 @@ pub fn DraftsPage() -> impl IntoView {
     view! {
         <div class="container page">
             <h1>{move || t().drafts_title}</h1>
-            {move || group().map(|g| view! { <p class="group-name-line">{g}</p> })}
+            {move || group().map(|g| view! {
+                <p class="group-name-line">
+                    {g} " "
+                    <button
+                        type="button"
+                        class="button secondary small"
+                        data-testid="sign-out"
+                        on:click=move |_| leptos::task::spawn_local(d.sign_out())
+                    >
+                        {move || t().sign_out}
+                    </button>
+                </p>
+            })}
             <SyncLine/>
             <Show
                 when=move || d.session.with(Option::is_some) || !d.loaded.get()

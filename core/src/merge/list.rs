@@ -61,11 +61,11 @@ impl Item for BudgetLine {
                 &t.item,
                 c,
             ),
-            amount_yen: pick(
+            amount: pick(
                 Field::BudgetAmount(id.clone()),
-                b.map(|b| &b.amount_yen),
-                &o.amount_yen,
-                &t.amount_yen,
+                b.map(|b| &b.amount),
+                &o.amount,
+                &t.amount,
                 c,
             ),
         }
@@ -325,7 +325,7 @@ mod tests {
                 id: format!("b{i:05}"),
                 kind: BudgetKind::Expense,
                 item: "備品".into(),
-                amount_yen,
+                amount: crate::Amount::yen(amount_yen),
             })
             .collect()
     }

@@ -5,6 +5,7 @@ use super::Form;
 use crate::event_ui::today_jst;
 use crate::i18n::{self, Lang};
 use leptos::prelude::*;
+use tsunagari_core::amount::{format_yen_en, format_yen_ja};
 use tsunagari_core::calendar::fiscal_year_of;
 use tsunagari_core::proposal::{
     CONTACT_PERSON_MAX, DEPARTMENTS, DIVISION_RULES, Field, PLACE_MAX, Proposal, rules_for,
@@ -153,17 +154,9 @@ fn FiscalYear(form: Form) -> impl IntoView {
 
 /// `12,000円` / `¥12,000`.
 pub fn format_yen(lang: Lang, amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
     match lang {
-        Lang::Ja => format!("{out}円"),
-        Lang::En => format!("¥{out}"),
+        Lang::Ja => format_yen_ja(amount),
+        Lang::En => format_yen_en(amount),
     }
 }
 

@@ -9,8 +9,8 @@ use crate::event_ui::today_jst;
 use crate::i18n;
 use leptos::prelude::*;
 use tsunagari_core::Date;
+use tsunagari_core::amount::Amount;
 use tsunagari_core::proposal::{BudgetKind, BudgetLine, Field, Milestone, rules_for};
-use tsunagari_core::width::fold_width;
 
 #[component]
 pub fn Schedule(form: Form) -> impl IntoView {
@@ -111,7 +111,7 @@ pub fn Budget(form: Form) -> impl IntoView {
             id: random_id(),
             kind: BudgetKind::Expense,
             item: String::new(),
-            amount_yen: 0,
+            amount: Amount::default(),
         };
         form.change(Field::Budget, move |p| p.budget.push(line));
     };
@@ -130,6 +130,9 @@ pub fn Budget(form: Form) -> impl IntoView {
                     <dt>{t.expense_total}</dt><dd>{format_yen(lang, totals.expense_yen)}</dd>
                     <dt>{t.cap}</dt><dd>{cap}</dd>
                 </dl>
+                {(totals.unread_lines > 0).then(|| view! {
+                    <p class="field-error" data-testid="amounts-unread">{t.amounts_unread}</p>
+                })}
             }
         })
     };
@@ -150,15 +153,6 @@ pub fn Budget(form: Form) -> impl IntoView {
     }
 }
 
-/// Digits typed any way (full width, with commas or 円) as yen.
-fn parse_yen(s: &str) -> Option<u64> {
-    let digits: String = fold_width(s).chars().filter(char::is_ascii_digit).collect();
-    if digits.is_empty() {
-        return Some(0);
-    }
-    digits.parse().ok()
-}
-
 #[component]
 fn BudgetRow(form: Form, id: String) -> impl IntoView {
     let lang = form.lang;
@@ -166,7 +160,7 @@ fn BudgetRow(form: Form, id: String) -> impl IntoView {
         p.budget
             .iter()
             .find(|l| l.id == id)
-            .map(|l| (l.kind, l.item.clone(), l.amount_yen.to_string()))
+            .map(|l| (l.kind, l.item.clone(), l.amount.text().to_string()))
             .unwrap_or((BudgetKind::Expense, String::new(), String::new()))
     });
     let (kind_id, item_id, amount_id) = (
@@ -174,6 +168,7 @@ fn BudgetRow(form: Form, id: String) -> impl IntoView {
         format!("b-item-{id}"),
         format!("b-amount-{id}"),
     );
+    let (read_id, amount_error_id) = (format!("b-read-{id}"), format!("b-amount-error-{id}"));
     let edit = move |field: Field, id: String, f: Box<dyn FnOnce(&mut BudgetLine)>| {
         form.change(field, move |p| {
             if let Some(l) = p.budget.iter_mut().find(|l| l.id == id) {
@@ -201,15 +196,32 @@ fn BudgetRow(form: Form, id: String) -> impl IntoView {
             Box::new(move |l| l.item = value),
         );
     };
+    // What was typed is stored as typed; its messages wait until the
+    // person leaves the field (an empty new row is not an error yet).
     let set_amount = move |ev| {
-        if let Some(n) = parse_yen(&event_target_value(&ev)) {
-            edit(
-                Field::BudgetAmount(i3.clone()),
-                i3.clone(),
-                Box::new(move |l| l.amount_yen = n),
-            );
-        }
+        let amount = Amount::typed(event_target_value(&ev));
+        let id = i3.clone();
+        form.edit(move |p| {
+            if let Some(l) = p.budget.iter_mut().find(|l| l.id == id) {
+                l.amount = amount;
+            }
+        });
     };
+    let amount_field = Field::BudgetAmount(id.clone());
+    let left_amount = move |_| form.touch(amount_field.clone());
+    let read_line = id.clone();
+    // The amount as understood, beside the field: `300,000円` / `¥300,000`.
+    let amount_read = move || {
+        form.proposal.with(|p| {
+            p.budget
+                .iter()
+                .find(|l| l.id == read_line)
+                .and_then(|l| l.amount.read().ok())
+                .map(|yen| format_yen(lang.get(), yen))
+        })
+    };
+    let invalid_field = Field::BudgetAmount(id.clone());
+    let amount_invalid = move || (!form.messages(&invalid_field).is_empty()).to_string();
     let remove = move |_| {
         let id = i4.clone();
         form.change(Field::Budget, move |p| p.budget.retain(|l| l.id != id));
@@ -240,8 +252,14 @@ fn BudgetRow(form: Form, id: String) -> impl IntoView {
             </div>
             <div class="field">
                 <label for=amount_id.clone()>{move || i18n::field_label(lang.get(), &Field::BudgetAmount(String::new()))}</label>
-                <input id=amount_id inputmode="numeric" prop:value=amount on:input=set_amount/>
-                {form.error_view(Field::BudgetAmount(id.clone()), format!("b-amount-error-{id}"))}
+                <input id=amount_id aria-describedby=format!("{read_id} {amount_error_id}")
+                    aria-invalid=amount_invalid prop:value=amount on:input=set_amount on:blur=left_amount/>
+                <output class="amount-read" id=read_id data-testid="amount-read">
+                    {move || amount_read().map(|shown| view! {
+                        <span class="visually-hidden">{lang.get().drafts().amount_read} " "</span>{shown}
+                    })}
+                </output>
+                {form.error_view(Field::BudgetAmount(id.clone()), amount_error_id)}
             </div>
             <button type="button" class="button secondary small" on:click=remove>
                 {move || lang.get().drafts().remove}

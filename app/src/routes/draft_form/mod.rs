@@ -43,12 +43,26 @@ pub struct Form {
 }
 
 impl Form {
-    /// The user changed `field`: update the form and memory now, store soon.
+    /// The user changed `field`: update the form and memory now, store
+    /// soon, and show the field's messages from now on.
     pub fn change(self, field: Field, f: impl FnOnce(&mut Proposal)) {
+        self.touch(field);
+        self.edit(f);
+    }
+
+    /// Show `field`'s messages from now on (the person left the field).
+    pub fn touch(self, field: Field) {
+        if self.touched.with_untracked(|t| !t.contains(&field)) {
+            self.touched.update(|t| {
+                t.insert(field);
+            });
+        }
+    }
+
+    /// Update the form and memory now, store soon; the field's messages
+    /// wait until it is left ([`Form::touch`]) or the form is checked.
+    pub fn edit(self, f: impl FnOnce(&mut Proposal)) {
         self.proposal.update(f);
-        self.touched.update(|t| {
-            t.insert(field);
-        });
         let id = self.id.get_value();
         self.drafts.edit(&id, self.proposal.get_untracked());
         if let Some(h) = self.timer.get_value() {
