@@ -61,7 +61,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::directory::{Division, GroupId};
 use crate::feed::FeedPage;
-use crate::merge::{Conflict, merge_proposals};
+use crate::merge::{Conflict, merge_proposals, split_sentences};
 use crate::proposal::{Proposal, validate};
 
 // ---------------------------------------------------------------- ids ----
@@ -637,6 +637,83 @@ pub fn assumed_base(ours: &Proposal, theirs: &Proposal) -> Proposal {
     Proposal::new_draft(fiscal_year, division, group_id)
 }
 
+/// The common version to merge against after an epoch reset (the server was
+/// restored from a backup): what the two versions share. Revisions from
+/// before the restore say nothing about which side is older, and the last
+/// common version may be newer than the restored copy, so neither side's
+/// words count as removed: short fields that differ conflict (as in
+/// [`assumed_base`]), a text keeps the sentences both have in order (so each
+/// side's other sentences are additions), a list keeps the items both have
+/// unchanged.
+pub fn shared_base(ours: &Proposal, theirs: &Proposal) -> Proposal {
+    fn short(a: &str, b: &str) -> String {
+        if a == b {
+            return a.to_string();
+        }
+        ["", "\u{0}", "\u{0}\u{0}"]
+            .into_iter()
+            .find(|s| *s != a && *s != b)
+            .unwrap_or_default()
+            .to_string()
+    }
+    fn text(a: &str, b: &str) -> String {
+        if a == b {
+            return a.to_string();
+        }
+        common_sentences(&split_sentences(a), &split_sentences(b)).concat()
+    }
+    fn items<T: Clone + PartialEq>(a: &[T], b: &[T], id: impl Fn(&T) -> &str) -> Vec<T> {
+        a.iter()
+            .filter(|x| b.iter().any(|y| id(y) == id(x) && y == *x))
+            .cloned()
+            .collect()
+    }
+    let (o, t) = (ours, theirs);
+    Proposal {
+        title: short(&o.title, &t.title),
+        summary: text(&o.summary, &t.summary),
+        purpose: text(&o.purpose, &t.purpose),
+        local_issue: text(&o.local_issue, &t.local_issue),
+        activities: text(&o.activities, &t.activities),
+        schedule: items(&o.schedule, &t.schedule, |m| &m.id),
+        place: short(&o.place, &t.place),
+        outcomes: text(&o.outcomes, &t.outcomes),
+        role_division: text(&o.role_division, &t.role_division),
+        department: short(&o.department, &t.department),
+        budget: items(&o.budget, &t.budget, |b| &b.id),
+        contact_person: short(&o.contact_person, &t.contact_person),
+        ..assumed_base(ours, theirs)
+    }
+}
+
+/// The longest run of sentences both texts have in the same order.
+fn common_sentences<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
+    // lengths[i][j]: the longest common run of a[i..] and b[j..].
+    let mut lengths = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lengths[i][j] = if a[i] == b[j] {
+                lengths[i + 1][j + 1] + 1
+            } else {
+                lengths[i + 1][j].max(lengths[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            out.push(a[i]);
+            i += 1;
+            j += 1;
+        } else if lengths[i + 1][j] >= lengths[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
+}
+
 // ------------------------------------------------------------- client ----
 
 /// A conflict waiting for the user: the server's version beside ours.
@@ -891,8 +968,9 @@ pub fn resolve(local: &LocalDraft, chosen: Proposal) -> LocalDraft {
 /// One pulled draft, into what this device has (`waiting`: the outbox holds a
 /// mutation for it). A newer server revision replaces the local copy only
 /// when this device has nothing unsent; otherwise it is merged or becomes a
-/// conflict. After an epoch reset (`reset`), revisions are not comparable, so
-/// the pulled draft is always taken in the same way.
+/// conflict. After an epoch reset (`reset`), revisions are not comparable:
+/// a copy that differs from the server's is merged against [`shared_base`],
+/// so nothing either side holds is dropped, and re-sent.
 pub fn pull_draft(
     local: Option<&LocalDraft>,
     remote: &Draft,
@@ -902,7 +980,16 @@ pub fn pull_draft(
     let Some(l) = local else {
         return LocalDraft::from_server(remote);
     };
-    if !reset && remote.revision <= l.seen_revision() {
+    if reset {
+        // Restored from a backup: keep what this device holds and what the
+        // server has; the merged copy is re-sent (it differs from
+        // `last_common`, the server's copy).
+        if l.draft.proposal == remote.proposal && l.conflict.is_none() {
+            return LocalDraft::from_server(remote);
+        }
+        return absorb(l, &shared_base(&l.draft.proposal, &remote.proposal), remote);
+    }
+    if remote.revision <= l.seen_revision() {
         return l.clone();
     }
     if !l.has_unsent(waiting) {
@@ -960,7 +1047,9 @@ pub fn apply_pull(
     };
     for id in gone {
         let Some(l) = locals.get(id) else { continue };
-        if l.has_unsent(outbox.is_waiting(id)) && !l.draft.deleted {
+        // After a reset, a draft the server lacks entirely (not even a
+        // tombstone) was lost with the restore: this device sends it again.
+        if (page.reset || l.has_unsent(outbox.is_waiting(id))) && !l.draft.deleted {
             let mut kept = l.clone();
             kept.draft.revision = 0;
             kept.last_common = None;
