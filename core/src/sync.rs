@@ -28,7 +28,9 @@
 //! 4. *Stale base: never overwrite.* `base_revision != revision` (the client
 //!    was not shown the latest, or the server was restored from a backup): a
 //!    Put is merged three ways ([`merge_proposals`]) — the client's `base`,
-//!    the client's proposal, the server's proposal. No conflicts: the merge is
+//!    the client's proposal, the server's proposal; a base *ahead* of the
+//!    server (restored from a backup) is replaced by [`shared_base`], so
+//!    nothing the client holds counts as removed. No conflicts: the merge is
 //!    written (`Merged`, or `Applied` when it equals the client's proposal).
 //!    Conflicts: nothing is written; the answer is `Conflict` with the
 //!    server's version and the conflict list. The client keeps its edit, shows
@@ -496,10 +498,16 @@ pub fn decide(
                     },
                 );
             }
-            // Rule 4: stale base — merge, never overwrite.
-            let base = base
-                .clone()
-                .unwrap_or_else(|| assumed_base(proposal, &cur.proposal));
+            // Rule 4: stale base — merge, never overwrite. A base ahead of
+            // the server was seen before the server was restored from a
+            // backup: the server's copy may lack what the base has, so
+            // merge against what the two share.
+            let base = if m.base_revision > cur.revision {
+                shared_base(proposal, &cur.proposal)
+            } else {
+                base.clone()
+                    .unwrap_or_else(|| assumed_base(proposal, &cur.proposal))
+            };
             let out = merge_proposals(&base, proposal, &cur.proposal);
             if !out.conflicts.is_empty() {
                 return Decision::Record(result(Outcome::Conflict {

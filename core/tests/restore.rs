@@ -235,3 +235,46 @@ fn the_shared_base_keeps_what_both_have() {
     assert_ne!(base.place, ours.place);
     assert_ne!(base.place, theirs.place);
 }
+
+/// A request sent before the restore and retried after it carries a base
+/// the restored server never made: its words are kept, not merged away.
+#[test]
+fn a_put_on_a_base_ahead_of_a_restored_server_keeps_its_words() {
+    let mut p = Proposal::new_draft(2025, Division::General, "porepore".into());
+    p.purpose = "一。".into();
+    let restored = Draft {
+        id: did("draft-shared"),
+        group_id: "porepore".into(),
+        revision: 3,
+        proposal: p.clone(),
+        deleted: false,
+        submitted_at: None,
+        updated_at_ms: 0,
+    };
+    // The device last saw revision 5 ("一。二。") and added "三。".
+    let mut seen = p.clone();
+    seen.purpose = "一。二。".into();
+    let mut sent = p.clone();
+    sent.purpose = "一。二。三。".into();
+    let m = tsunagari_core::sync::Mutation {
+        id: MutationId {
+            client: ClientId::parse("phone-aaaa").expect("id"),
+            n: 9,
+        },
+        draft: did("draft-shared"),
+        base_revision: 5,
+        op: tsunagari_core::sync::Op::Put {
+            proposal: sent.clone(),
+            base: Some(seen),
+        },
+    };
+    let now = ServerTime {
+        unix_ms: 1,
+        rfc3339: "2025-06-01T00:00:00Z".into(),
+    };
+    let Decision::Write { new, .. } = decide(Some(&restored), Some(4), None, &m, &now) else {
+        panic!("written");
+    };
+    assert_eq!(new.proposal.purpose, "一。二。三。");
+    assert_eq!(new.revision, 4);
+}
