@@ -28,7 +28,9 @@
 //! 4. *Stale base: never overwrite.* `base_revision != revision` (the client
 //!    was not shown the latest, or the server was restored from a backup): a
 //!    Put is merged three ways ([`merge_proposals`]) — the client's `base`,
-//!    the client's proposal, the server's proposal. No conflicts: the merge is
+//!    the client's proposal, the server's proposal; a base *ahead* of the
+//!    server (restored from a backup) is replaced by [`shared_base`], so
+//!    nothing the client holds counts as removed. No conflicts: the merge is
 //!    written (`Merged`, or `Applied` when it equals the client's proposal).
 //!    Conflicts: nothing is written; the answer is `Conflict` with the
 //!    server's version and the conflict list. The client keeps its edit, shows
@@ -85,7 +87,7 @@ pub use client::{
 };
 pub use ids::{ClientId, DraftId, IdError, MutationId};
 pub use outbox::{Intent, Outbox, push_refusal_is_final, retry_delay_ms};
-pub use server::{Decision, ServerTime, assumed_base, decide};
+pub use server::{Decision, ServerTime, assumed_base, decide, shared_base};
 pub use wire::{
     Draft, DraftState, MAX_MUTATIONS_PER_PUSH, Mutation, MutationResult, Op, Outcome, PullResponse,
     PushError, PushRequest, PushResponse,

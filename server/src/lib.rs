@@ -146,12 +146,13 @@ pub async fn serve(
         // The peer address reaches the handlers as axum's `ConnectInfo`
         // (the sign-in limits, see `auth`); forwarded-for headers are not
         // trusted.
-        let service = router
-            .clone()
-            .map_request(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut().insert(ConnectInfo(peer));
-                req
-            });
+        let service =
+            router
+                .clone()
+                .map_request(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    req
+                });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)

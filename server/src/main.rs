@@ -1,21 +1,18 @@
 //! `tsunagari-server serve | import-groups FILE | delete-group ID |
 //! import-events FILE | export-events | fill-synthetic-events N |
-//! create-account | invite | members | revoke | export-submissions`.
+//! create-account | invite | members | revoke | export-submissions |
+//! backup FILE | restore FILE | new-epoch` (`--help` for each).
 
 mod cli;
 
 use std::process::ExitCode;
 
+use clap::Parser as _;
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let command = match cli::parse(&args) {
-        Ok(command) => command,
-        Err(e) => {
-            eprintln!("tsunagari-server: {e}\n\n{}", cli::USAGE);
-            return ExitCode::from(2);
-        }
-    };
-    if let Err(e) = cli::run(command) {
+    // A mistake in the arguments: clap's message and exit code 2.
+    let cli = cli::Cli::parse();
+    if let Err(e) = cli::run(cli) {
         eprintln!("tsunagari-server: {e:#}");
         return ExitCode::FAILURE;
     }

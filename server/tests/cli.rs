@@ -139,9 +139,62 @@ fn serve_seeds_once_admin_commands_and_sigterm() {
 
 #[test]
 fn usage_mistakes_exit_2() {
-    for args in [&["frobnicate"][..], &["serve", "--nope", "1"], &[]] {
+    for args in [
+        &["frobnicate"][..],
+        &["serve", "--nope", "1"],
+        &["serve", "--port", "x"],
+        &["invite", "--group", "g", "--days", "0"],
+        &["export-submissions", "--format", "xml"],
+        &[],
+    ] {
         let out = Command::new(BIN).args(args).output().expect("run");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("usage:"));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("Usage:") || err.contains("--help"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn help_lists_every_command_and_option() {
+    let out = Command::new(BIN).arg("--help").output().expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for command in [
+        "serve",
+        "import-groups",
+        "delete-group",
+        "import-events",
+        "export-events",
+        "fill-synthetic-events",
+        "create-account",
+        "invite",
+        "members",
+        "revoke",
+        "export-submissions",
+        "backup",
+        "restore",
+        "new-epoch",
+    ] {
+        assert!(help.contains(&format!("  {command} ")), "{command}: {help}");
+    }
+    let out = Command::new(BIN)
+        .args(["serve", "--help"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8_lossy(&out.stdout);
+    for option in [
+        "--host",
+        "--port",
+        "--data-dir",
+        "--dist",
+        "--seed",
+        "--city-contacts",
+        "--events-seed",
+    ] {
+        assert!(help.contains(option), "{option}: {help}");
     }
 }

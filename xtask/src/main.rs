@@ -1,8 +1,9 @@
 //! `cargo xtask <command>`: the commands a person runs.
 //!
 //! - `run`   install what is missing, build the release bundle, start the server.
-//! - `test`  install what is missing, run every test (core, server on SQLite
-//!   and PostgreSQL, browser end-to-end).
+//! - `test`  install what is missing, run every test (fmt, clippy on the
+//!   workspace and the app's wasm builds, the app's unit tests, core, server
+//!   on SQLite and PostgreSQL, browser end-to-end).
 //! - `bench` print the benchmark figures recorded in BENCHMARKS.md.
 //! - `precache` trunk's post-build hook: writes the service worker's precache list.
 
@@ -202,8 +203,28 @@ pub fn build_bundles(dist: &str, features: &[&str]) -> Result<()> {
     )
 }
 
-/// Every test: core and server (SQLite), server again on a throwaway
-/// PostgreSQL cluster, then the browser tests against the real server.
+/// `cargo clippy` over every crate and target on the host, warnings denied.
+const CLIPPY_WORKSPACE: &[&str] = &[
+    "clippy",
+    "--workspace",
+    "--all-targets",
+    "--",
+    "-D",
+    "warnings",
+];
+
+/// The app's wasm builds, as trunk makes them (app/Cargo.toml's features):
+/// the directory shell, the full app, the bench pages.
+const APP_WASM_BUILDS: &[(&str, &[&str])] = &[
+    ("shell", &["--no-default-features"]),
+    ("full", &[]),
+    ("bench", &["--features", "bench"]),
+];
+
+/// Every test: formatting; clippy on the workspace and on the app's three
+/// wasm builds; the app's unit tests (natively: they need no browser); core
+/// and server (SQLite); server again on a throwaway PostgreSQL cluster;
+/// then the browser tests against the real server. One summary row each.
 fn test(args: &[String]) -> Result<()> {
     if let Some(extra) = args.first() {
         bail!("`test` takes no options (got {extra:?})");
@@ -216,6 +237,33 @@ fn test(args: &[String]) -> Result<()> {
         proc::step(
             "check formatting",
             proc::cmd("cargo").args(["fmt", "--all", "--", "--check"]),
+        ),
+    );
+    summary.record(
+        "clippy (workspace, native, all targets)",
+        proc::step(
+            "lint the workspace",
+            proc::cmd("cargo").args(CLIPPY_WORKSPACE),
+        ),
+    );
+    for (bundle, features) in APP_WASM_BUILDS {
+        summary.record(
+            &format!("clippy (app, wasm: {bundle})"),
+            proc::step(
+                &format!("lint the app's wasm build: {bundle}"),
+                proc::cmd("cargo")
+                    .args(["clippy", "--package", "tsunagari-app"])
+                    .args(["--target", "wasm32-unknown-unknown"])
+                    .args(*features)
+                    .args(["--", "-D", "warnings"]),
+            ),
+        );
+    }
+    summary.record(
+        "app unit tests (native)",
+        proc::step(
+            "the app crate's unit tests",
+            proc::cmd("cargo").args(["test", "--package", "tsunagari-app"]),
         ),
     );
     summary.record(

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ids::DraftId;
 use super::outbox::Outbox;
-use super::server::assumed_base;
+use super::server::{assumed_base, shared_base};
 use super::wire::{Draft, DraftState, Mutation, MutationResult, Op, Outcome, PullResponse};
 use crate::merge::{Conflict, merge_proposals};
 use crate::proposal::{Field, Proposal};
@@ -413,8 +413,9 @@ pub fn resolve(local: &LocalDraft, chosen: Proposal) -> LocalDraft {
 /// One pulled draft, into what this device has (`waiting`: the outbox holds a
 /// mutation for it). A newer server revision replaces the local copy only
 /// when this device has nothing unsent; otherwise it is merged or becomes a
-/// conflict. After an epoch reset (`reset`), revisions are not comparable, so
-/// the pulled draft is always taken in the same way.
+/// conflict. After an epoch reset (`reset`), revisions are not comparable:
+/// a copy that differs from the server's is merged against [`shared_base`],
+/// so nothing either side holds is dropped, and re-sent.
 pub fn pull_draft(
     local: Option<&LocalDraft>,
     remote: &Draft,
@@ -424,7 +425,16 @@ pub fn pull_draft(
     let Some(l) = local else {
         return LocalDraft::from_server(remote);
     };
-    if !reset && remote.revision <= l.seen_revision() {
+    if reset {
+        // Restored from a backup: keep what this device holds and what the
+        // server has; the merged copy is re-sent (it differs from
+        // `last_common`, the server's copy).
+        if l.draft.proposal == remote.proposal && l.conflict.is_none() {
+            return LocalDraft::from_server(remote);
+        }
+        return absorb(l, &shared_base(&l.draft.proposal, &remote.proposal), remote);
+    }
+    if remote.revision <= l.seen_revision() {
         return l.clone();
     }
     if !l.has_unsent(waiting) {
@@ -515,7 +525,9 @@ pub fn apply_pull(
         if l.left_out.is_some() {
             continue; // kept until the member has copied the text
         }
-        if l.has_unsent(outbox.is_waiting(id)) && !l.draft.deleted {
+        // After a reset, a draft the server lacks entirely (not even a
+        // tombstone) was lost with the restore: this device sends it again.
+        if (page.reset || l.has_unsent(outbox.is_waiting(id))) && !l.draft.deleted {
             let mut kept = l.clone();
             kept.draft.revision = 0;
             kept.last_common = None;

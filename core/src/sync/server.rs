@@ -2,7 +2,7 @@
 
 use super::wire::{Draft, Mutation, MutationResult, Op, Outcome};
 use crate::directory::Division;
-use crate::merge::merge_proposals;
+use crate::merge::{merge_proposals, split_sentences};
 use crate::proposal::{Proposal, validate};
 
 /// What the server's clock says, passed in so [`decide`] stays pure.
@@ -130,10 +130,16 @@ pub fn decide(
                     },
                 );
             }
-            // Rule 4: stale base — merge, never overwrite.
-            let base = base
-                .clone()
-                .unwrap_or_else(|| assumed_base(proposal, &cur.proposal));
+            // Rule 4: stale base — merge, never overwrite. A base ahead of
+            // the server was seen before the server was restored from a
+            // backup: the server's copy may lack what the base has, so
+            // merge against what the two share.
+            let base = if m.base_revision > cur.revision {
+                shared_base(proposal, &cur.proposal)
+            } else {
+                base.clone()
+                    .unwrap_or_else(|| assumed_base(proposal, &cur.proposal))
+            };
             let out = merge_proposals(&base, proposal, &cur.proposal);
             if !out.conflicts.is_empty() {
                 return Decision::Record(result(Outcome::Conflict {
@@ -269,4 +275,81 @@ pub fn assumed_base(ours: &Proposal, theirs: &Proposal) -> Proposal {
             .to_string()
     };
     Proposal::new_draft(fiscal_year, division, group_id)
+}
+
+/// The common version to merge against after an epoch reset (the server was
+/// restored from a backup): what the two versions share. Revisions from
+/// before the restore say nothing about which side is older, and the last
+/// common version may be newer than the restored copy, so neither side's
+/// words count as removed: short fields that differ conflict (as in
+/// [`assumed_base`]), a text keeps the sentences both have in order (so each
+/// side's other sentences are additions), a list keeps the items both have
+/// unchanged.
+pub fn shared_base(ours: &Proposal, theirs: &Proposal) -> Proposal {
+    fn short(a: &str, b: &str) -> String {
+        if a == b {
+            return a.to_string();
+        }
+        ["", "\u{0}", "\u{0}\u{0}"]
+            .into_iter()
+            .find(|s| *s != a && *s != b)
+            .unwrap_or_default()
+            .to_string()
+    }
+    fn text(a: &str, b: &str) -> String {
+        if a == b {
+            return a.to_string();
+        }
+        common_sentences(&split_sentences(a), &split_sentences(b)).concat()
+    }
+    fn items<T: Clone + PartialEq>(a: &[T], b: &[T], id: impl Fn(&T) -> &str) -> Vec<T> {
+        a.iter()
+            .filter(|x| b.iter().any(|y| id(y) == id(x) && y == *x))
+            .cloned()
+            .collect()
+    }
+    let (o, t) = (ours, theirs);
+    Proposal {
+        title: short(&o.title, &t.title),
+        summary: text(&o.summary, &t.summary),
+        purpose: text(&o.purpose, &t.purpose),
+        local_issue: text(&o.local_issue, &t.local_issue),
+        activities: text(&o.activities, &t.activities),
+        schedule: items(&o.schedule, &t.schedule, |m| &m.id),
+        place: short(&o.place, &t.place),
+        outcomes: text(&o.outcomes, &t.outcomes),
+        role_division: text(&o.role_division, &t.role_division),
+        department: short(&o.department, &t.department),
+        budget: items(&o.budget, &t.budget, |b| &b.id),
+        contact_person: short(&o.contact_person, &t.contact_person),
+        ..assumed_base(ours, theirs)
+    }
+}
+
+/// The longest run of sentences both texts have in the same order.
+fn common_sentences<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<&'a str> {
+    // lengths[i][j]: the longest common run of a[i..] and b[j..].
+    let mut lengths = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lengths[i][j] = if a[i] == b[j] {
+                lengths[i + 1][j + 1] + 1
+            } else {
+                lengths[i + 1][j].max(lengths[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            out.push(a[i]);
+            i += 1;
+            j += 1;
+        } else if lengths[i + 1][j] >= lengths[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    out
 }

@@ -9,98 +9,53 @@ use tsunagari_server::auth::{self, AuthError, DEFAULT_INVITATION_DAYS};
 use tsunagari_server::clock::Millis;
 use tsunagari_server::export;
 
-use super::{Command, open_store, split};
+use super::open_store;
 
 /// The longest invitation `invite --days` makes.
 const MAX_INVITATION_DAYS: i64 = 365;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Json,
     Csv,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, clap::Subcommand)]
 pub enum AccountCommand {
+    /// Create the group's account (no invitation: `invite` makes one).
     CreateAccount {
+        #[arg(long, value_name = "ID")]
         group: String,
     },
+    /// Create the group's account if needed and print a single-use invitation code.
     Invite {
+        #[arg(long, value_name = "ID")]
         group: String,
+        /// How long the code is valid, in days.
+        #[arg(
+            long,
+            default_value_t = DEFAULT_INVITATION_DAYS,
+            value_parser = clap::value_parser!(i64).range(1..=MAX_INVITATION_DAYS),
+        )]
         days: i64,
     },
+    /// List a group's members.
     Members {
+        #[arg(long, value_name = "ID")]
         group: String,
     },
+    /// Revoke a member: its sessions end at once.
     Revoke {
+        #[arg(long, value_name = "NAME")]
         login: String,
     },
+    /// The submitted proposals (CSV: UTF-8 with BOM for Excel).
     ExportSubmissions {
+        #[arg(long, value_enum)]
         format: Format,
+        #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-}
-
-/// `Some` for the commands of this module.
-pub fn parse(command: &str, rest: &[String], data_dir: PathBuf) -> Result<Option<Command>> {
-    let known: &[&str] = match command {
-        "create-account" | "members" => &["group", "data-dir"],
-        "invite" => &["group", "days", "data-dir"],
-        "revoke" => &["login", "data-dir"],
-        "export-submissions" => &["format", "out", "data-dir"],
-        _ => return Ok(None),
-    };
-    let (options, positional) = split(rest, known)?;
-    if let Some(extra) = positional.first() {
-        bail!("{command} takes no argument {extra:?}");
-    }
-    let mut data_dir = data_dir;
-    let value = |name: &str| {
-        options
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.clone())
-    };
-    if let Some(dir) = value("data-dir") {
-        data_dir = dir.into();
-    }
-    let group = || value("group").with_context(|| format!("{command} needs --group ID"));
-    let command = match command {
-        "create-account" => AccountCommand::CreateAccount { group: group()? },
-        "members" => AccountCommand::Members { group: group()? },
-        "invite" => {
-            let days = match value("days") {
-                None => DEFAULT_INVITATION_DAYS,
-                Some(d) => d
-                    .parse()
-                    .ok()
-                    .filter(|d| (1..=MAX_INVITATION_DAYS).contains(d))
-                    .with_context(|| format!("--days {d:?} is not 1 to {MAX_INVITATION_DAYS}"))?,
-            };
-            AccountCommand::Invite {
-                group: group()?,
-                days,
-            }
-        }
-        "revoke" => AccountCommand::Revoke {
-            login: value("login").context("revoke needs --login NAME")?,
-        },
-        _ => {
-            let format = match value("format").as_deref() {
-                Some("json") => Format::Json,
-                Some("csv") => Format::Csv,
-                other => {
-                    bail!("export-submissions needs --format json or --format csv (got {other:?})")
-                }
-            };
-            AccountCommand::ExportSubmissions {
-                format,
-                out: value("out").map(PathBuf::from),
-            }
-        }
-    };
-    Ok(Some(Command::Accounts { command, data_dir }))
 }
 
 fn now() -> Result<Millis> {
@@ -194,16 +149,11 @@ async fn run_on(store: &tsunagari_server::Store, command: AccountCommand) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cli::Command;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
-    }
-
-    fn parsed(s: &str) -> Result<AccountCommand> {
-        let args = args(s);
-        let (command, rest) = args.split_first().expect("a command");
-        match parse(command, rest, "data/run".into())? {
-            Some(Command::Accounts { command, .. }) => Ok(command),
+    fn parsed(s: &str) -> Result<AccountCommand, clap::Error> {
+        match crate::cli::tests::parse(s)?.command {
+            Command::Accounts(command) => Ok(command),
             other => panic!("{other:?}"),
         }
     }
@@ -234,6 +184,7 @@ mod tests {
         for bad in [
             "invite",
             "invite --group g --days 0",
+            "invite --group g --days 366",
             "invite --group g --days x",
             "revoke",
             "members g",
@@ -241,7 +192,8 @@ mod tests {
             "export-submissions --format xml",
             "create-account --login x",
         ] {
-            assert!(parsed(bad).is_err(), "{bad:?} should be refused");
+            let e = parsed(bad).expect_err(bad);
+            assert_eq!(e.exit_code(), 2, "{bad:?}: {e}");
         }
     }
 }

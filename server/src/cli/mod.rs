@@ -1,219 +1,91 @@
-//! The command line: hand-rolled parsing and the commands (the account and
-//! submission commands are in [`accounts`]).
+//! The command line (`clap` derive) and the commands (the account and
+//! submission commands are in [`accounts`], backup and restore in [`backup`]).
 
 mod accounts;
+mod backup;
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
 use tsunagari_server::clock::Millis;
 use tsunagari_server::store::{Store, is_postgres_url};
 use tsunagari_server::{AppState, auth, events, groups};
 
-pub const USAGE: &str = "\
-usage:
-  tsunagari-server serve [--port 8080] [--host 127.0.0.1] [--data-dir data/run]
-                         [--dist dist] [--seed data/groups.json]
-                         [--city-contacts data/city_contacts.json]
-                         [--events-seed data/events.json]
-  tsunagari-server import-groups FILE [--data-dir data/run]
-  tsunagari-server delete-group ID [--data-dir data/run]
-  tsunagari-server import-events FILE [--data-dir data/run]
-  tsunagari-server export-events [--out FILE] [--data-dir data/run]
-  tsunagari-server fill-synthetic-events N [--data-dir data/run]
-  tsunagari-server create-account --group ID [--data-dir data/run]
-  tsunagari-server invite --group ID [--days 14] [--data-dir data/run]
-  tsunagari-server members --group ID [--data-dir data/run]
-  tsunagari-server revoke --login NAME [--data-dir data/run]
-  tsunagari-server export-submissions --format json|csv [--out FILE] [--data-dir data/run]
-
-The database is <data-dir>/tsunagari.sqlite, or PostgreSQL when DATABASE_URL
-starts with postgres:// or postgresql://.";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServeOptions {
-    pub host: String,
-    pub port: u16,
+/// tsunagari's server: the built app, the data feeds and the sync API, and
+/// the administrator's commands.
+#[derive(Debug, Parser)]
+#[command(
+    name = "tsunagari-server",
+    version,
+    after_help = "The database is <data-dir>/tsunagari.sqlite, or PostgreSQL when DATABASE_URL\n\
+                  starts with postgres:// or postgresql://."
+)]
+pub struct Cli {
+    /// Where the SQLite database lives (ignored with a PostgreSQL DATABASE_URL).
+    #[arg(long, global = true, value_name = "DIR", default_value = "data/run")]
     pub data_dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct ServeOptions {
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// The built app (trunk's output).
+    #[arg(long, value_name = "DIR", default_value = "dist")]
     pub dist: PathBuf,
+    /// The directory loaded into a new, empty database.
+    #[arg(long, value_name = "FILE", default_value = "data/groups.json")]
     pub seed: PathBuf,
+    #[arg(long, value_name = "FILE", default_value = "data/city_contacts.json")]
     pub city_contacts: PathBuf,
+    /// The events loaded into a new, empty database.
+    #[arg(long, value_name = "FILE", default_value = "data/events.json")]
     pub events_seed: PathBuf,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
 pub enum Command {
+    /// Serve the app and the API (the database is created and seeded on first start).
     Serve(ServeOptions),
+    /// Load a directory file: changed groups updated, missing ones removed (tombstoned).
     ImportGroups {
+        #[arg(value_name = "FILE")]
         file: PathBuf,
-        data_dir: PathBuf,
     },
+    /// Remove one group (clients drop it on their next pull).
     DeleteGroup {
+        #[arg(value_name = "ID")]
         id: String,
-        data_dir: PathBuf,
     },
+    /// Import a municipal open-data event-list CSV (32 or 50 columns).
     ImportEvents {
+        #[arg(value_name = "FILE")]
         file: PathBuf,
-        data_dir: PathBuf,
     },
+    /// Export the events in the 32-column schema (to stdout without --out).
     ExportEvents {
+        #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        data_dir: PathBuf,
     },
+    /// Add N synthetic events (for benchmarks).
     FillSyntheticEvents {
+        #[arg(value_name = "N")]
         n: usize,
-        data_dir: PathBuf,
     },
-    Accounts {
-        command: accounts::AccountCommand,
-        data_dir: PathBuf,
-    },
-    Help,
+    #[command(flatten)]
+    Accounts(accounts::AccountCommand),
+    #[command(flatten)]
+    Backup(backup::BackupCommand),
 }
 
-/// `(name, value)` of each `--name value` or `--name=value`.
-type Options = Vec<(String, String)>;
-
-/// The options and the positional arguments.
-fn split(args: &[String], known: &[&str]) -> Result<(Options, Vec<String>)> {
-    let mut options = Vec::new();
-    let mut positional = Vec::new();
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let Some(flag) = arg.strip_prefix("--") else {
-            positional.push(arg.clone());
-            continue;
-        };
-        let (name, value) = match flag.split_once('=') {
-            Some((n, v)) => (n.to_string(), v.to_string()),
-            None => {
-                let Some(value) = it.next() else {
-                    bail!("--{flag} needs a value");
-                };
-                (flag.to_string(), value.clone())
-            }
-        };
-        if !known.contains(&name.as_str()) {
-            bail!("unknown option --{name} (known: --{})", known.join(", --"));
-        }
-        options.push((name, value));
-    }
-    Ok((options, positional))
-}
-
-fn one_positional(what: &str, positional: Vec<String>) -> Result<String> {
-    match <[String; 1]>::try_from(positional) {
-        Ok([value]) => Ok(value),
-        Err(_) => bail!("expected exactly one {what}"),
-    }
-}
-
-pub fn parse(args: &[String]) -> Result<Command> {
-    let Some((command, rest)) = args.split_first() else {
-        bail!("no command given");
-    };
-    let data_dir_default = PathBuf::from("data/run");
-    if let Some(parsed) = accounts::parse(command, rest, data_dir_default.clone())? {
-        return Ok(parsed);
-    }
-    match command.as_str() {
-        "serve" => {
-            let known = [
-                "port",
-                "host",
-                "data-dir",
-                "dist",
-                "seed",
-                "city-contacts",
-                "events-seed",
-            ];
-            let (options, positional) = split(rest, &known)?;
-            if let Some(extra) = positional.first() {
-                bail!("serve takes no argument {extra:?}");
-            }
-            let mut o = ServeOptions {
-                host: "127.0.0.1".into(),
-                port: 8080,
-                data_dir: data_dir_default,
-                dist: "dist".into(),
-                seed: "data/groups.json".into(),
-                city_contacts: "data/city_contacts.json".into(),
-                events_seed: "data/events.json".into(),
-            };
-            for (name, value) in options {
-                match name.as_str() {
-                    "port" => {
-                        o.port = value
-                            .parse()
-                            .with_context(|| format!("--port {value:?} is not a port number"))?
-                    }
-                    "host" => o.host = value,
-                    "data-dir" => o.data_dir = value.into(),
-                    "dist" => o.dist = value.into(),
-                    "seed" => o.seed = value.into(),
-                    "events-seed" => o.events_seed = value.into(),
-                    _ => o.city_contacts = value.into(),
-                }
-            }
-            Ok(Command::Serve(o))
-        }
-        "import-groups" | "delete-group" => {
-            let (options, positional) = split(rest, &["data-dir"])?;
-            let data_dir = options
-                .into_iter()
-                .last()
-                .map_or(data_dir_default, |(_, v)| v.into());
-            if command == "import-groups" {
-                let file = one_positional("FILE", positional)?.into();
-                Ok(Command::ImportGroups { file, data_dir })
-            } else {
-                let id = one_positional("group ID", positional)?;
-                Ok(Command::DeleteGroup { id, data_dir })
-            }
-        }
-        "import-events" | "fill-synthetic-events" => {
-            let (options, positional) = split(rest, &["data-dir"])?;
-            let data_dir = options
-                .into_iter()
-                .last()
-                .map_or(data_dir_default, |(_, v)| v.into());
-            if command == "import-events" {
-                let file = one_positional("FILE", positional)?.into();
-                Ok(Command::ImportEvents { file, data_dir })
-            } else {
-                let n = one_positional("number of events", positional)?;
-                let n = n
-                    .parse()
-                    .with_context(|| format!("{n:?} is not a number of events"))?;
-                Ok(Command::FillSyntheticEvents { n, data_dir })
-            }
-        }
-        "export-events" => {
-            let (options, positional) = split(rest, &["data-dir", "out"])?;
-            if let Some(extra) = positional.first() {
-                bail!("export-events takes no argument {extra:?} (use --out FILE)");
-            }
-            let mut out = None;
-            let mut data_dir = data_dir_default;
-            for (name, value) in options {
-                match name.as_str() {
-                    "out" => out = Some(value.into()),
-                    _ => data_dir = value.into(),
-                }
-            }
-            Ok(Command::ExportEvents { out, data_dir })
-        }
-        "help" | "--help" | "-h" => Ok(Command::Help),
-        other => bail!("unknown command {other:?}"),
-    }
-}
-
-pub fn run(command: Command) -> Result<()> {
-    if command == Command::Help {
-        println!("{USAGE}");
-        return Ok(());
-    }
+pub fn run(cli: Cli) -> Result<()> {
+    let Cli { data_dir, command } = cli;
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal())
@@ -225,8 +97,8 @@ pub fn run(command: Command) -> Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         match command {
-            Command::Serve(options) => serve(options).await,
-            Command::ImportGroups { file, data_dir } => {
+            Command::Serve(options) => serve(options, &data_dir).await,
+            Command::ImportGroups { file } => {
                 let store = open_store(&data_dir).await?;
                 let summary = groups::import_file(&store, &file).await;
                 store.close().await;
@@ -234,7 +106,7 @@ pub fn run(command: Command) -> Result<()> {
                 println!("tsunagari: imported {}: {summary}", file.display());
                 Ok(())
             }
-            Command::DeleteGroup { id, data_dir } => {
+            Command::DeleteGroup { id } => {
                 let store = open_store(&data_dir).await?;
                 let deleted = groups::delete(&store, &id).await;
                 store.close().await;
@@ -244,8 +116,8 @@ pub fn run(command: Command) -> Result<()> {
                 println!("tsunagari: deleted group {id}");
                 Ok(())
             }
-            Command::ImportEvents { file, data_dir } => import_events(&file, &data_dir).await,
-            Command::ExportEvents { out, data_dir } => {
+            Command::ImportEvents { file } => import_events(&file, &data_dir).await,
+            Command::ExportEvents { out } => {
                 let store = open_store(&data_dir).await?;
                 let csv = events::export_csv(&store).await;
                 store.close().await;
@@ -263,7 +135,7 @@ pub fn run(command: Command) -> Result<()> {
                 }
                 Ok(())
             }
-            Command::FillSyntheticEvents { n, data_dir } => {
+            Command::FillSyntheticEvents { n } => {
                 let store = open_store(&data_dir).await?;
                 let summary = events::fill_synthetic(&store, n).await;
                 store.close().await;
@@ -271,8 +143,8 @@ pub fn run(command: Command) -> Result<()> {
                 println!("tsunagari: synthetic events: {summary}");
                 Ok(())
             }
-            Command::Accounts { command, data_dir } => accounts::run(command, &data_dir).await,
-            Command::Help => Ok(()),
+            Command::Accounts(command) => accounts::run(command, &data_dir).await,
+            Command::Backup(command) => backup::run(command, &data_dir).await,
         }
     })
 }
@@ -308,7 +180,7 @@ async fn import_events(file: &Path, data_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-async fn open_store(data_dir: &Path) -> Result<Store> {
+pub(crate) async fn open_store(data_dir: &Path) -> Result<Store> {
     let url = std::env::var("DATABASE_URL").ok();
     let store = Store::open(url.as_deref(), data_dir).await;
     match &url {
@@ -317,8 +189,9 @@ async fn open_store(data_dir: &Path) -> Result<Store> {
     }
 }
 
-async fn serve(o: ServeOptions) -> Result<()> {
-    let store = open_store(&o.data_dir).await?;
+async fn serve(o: ServeOptions, data_dir: &Path) -> Result<()> {
+    let _lock = backup::DataDirLock::serving(data_dir)?;
+    let store = open_store(data_dir).await?;
     if let Some(summary) = groups::seed_if_empty(&store, &o.seed)
         .await
         .with_context(|| format!("loading the demo data {}", o.seed.display()))?
@@ -416,70 +289,86 @@ async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory as _;
 
-    fn args(s: &str) -> Vec<String> {
-        s.split_whitespace().map(String::from).collect()
+    pub(super) fn parse(s: &str) -> Result<Cli, clap::Error> {
+        Cli::try_parse_from(std::iter::once("tsunagari-server").chain(s.split_whitespace()))
+    }
+
+    fn command(s: &str) -> (Command, PathBuf) {
+        let cli = parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}"));
+        (cli.command, cli.data_dir)
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
     }
 
     #[test]
     fn serve_defaults_and_options() {
-        let Command::Serve(o) = parse(&args("serve")).expect("parses") else {
+        let (Command::Serve(o), data_dir) = command("serve") else {
             panic!("not serve");
         };
         assert_eq!((o.host.as_str(), o.port), ("127.0.0.1", 8080));
-        assert_eq!(o.data_dir, PathBuf::from("data/run"));
-        let Command::Serve(o) = parse(&args(
-            "serve --port 0 --host=0.0.0.0 --dist d --seed s.json",
-        ))
-        .expect("parses") else {
+        assert_eq!(data_dir, PathBuf::from("data/run"));
+        assert_eq!(o.dist, PathBuf::from("dist"));
+        assert_eq!(o.seed, PathBuf::from("data/groups.json"));
+        assert_eq!(o.city_contacts, PathBuf::from("data/city_contacts.json"));
+        let (Command::Serve(o), data_dir) =
+            command("serve --port 0 --host=0.0.0.0 --dist d --seed s.json --data-dir x")
+        else {
             panic!("not serve");
         };
         assert_eq!((o.host.as_str(), o.port), ("0.0.0.0", 0));
         assert_eq!((o.dist, o.seed), ("d".into(), "s.json".into()));
+        assert_eq!(data_dir, PathBuf::from("x"));
     }
 
     #[test]
     fn admin_commands() {
         assert_eq!(
-            parse(&args("import-groups g.json --data-dir x")).expect("parses"),
-            Command::ImportGroups {
-                file: "g.json".into(),
-                data_dir: "x".into()
-            }
+            command("import-groups g.json --data-dir x"),
+            (
+                Command::ImportGroups {
+                    file: "g.json".into()
+                },
+                "x".into()
+            )
         );
         assert_eq!(
-            parse(&args("delete-group porepore")).expect("parses"),
-            Command::DeleteGroup {
-                id: "porepore".into(),
-                data_dir: "data/run".into()
-            }
+            command("delete-group porepore"),
+            (
+                Command::DeleteGroup {
+                    id: "porepore".into()
+                },
+                "data/run".into()
+            )
         );
     }
 
     #[test]
     fn event_commands() {
         assert_eq!(
-            parse(&args("import-events e.csv --data-dir x")).expect("parses"),
-            Command::ImportEvents {
-                file: "e.csv".into(),
-                data_dir: "x".into()
-            }
+            command("import-events e.csv --data-dir x"),
+            (
+                Command::ImportEvents {
+                    file: "e.csv".into()
+                },
+                "x".into()
+            )
         );
         assert_eq!(
-            parse(&args("export-events --out e.csv")).expect("parses"),
+            command("export-events --out e.csv").0,
             Command::ExportEvents {
-                out: Some("e.csv".into()),
-                data_dir: "data/run".into()
+                out: Some("e.csv".into())
             }
         );
         assert_eq!(
-            parse(&args("fill-synthetic-events 1000")).expect("parses"),
-            Command::FillSyntheticEvents {
-                n: 1000,
-                data_dir: "data/run".into()
-            }
+            command("fill-synthetic-events 1000").0,
+            Command::FillSyntheticEvents { n: 1000 }
         );
-        let Command::Serve(o) = parse(&args("serve --events-seed e.json")).expect("parses") else {
+        let (Command::Serve(o), _) = command("serve --events-seed e.json") else {
             panic!("not serve");
         };
         assert_eq!(o.events_seed, PathBuf::from("e.json"));
@@ -504,7 +393,8 @@ mod tests {
             "export-events extra",
             "export-events --out",
         ] {
-            assert!(parse(&args(bad)).is_err(), "{bad:?} should be refused");
+            let e = parse(bad).expect_err(bad);
+            assert_eq!(e.exit_code(), 2, "{bad:?}: {e}");
         }
     }
 }

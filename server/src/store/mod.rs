@@ -50,6 +50,7 @@ mod sqlite;
 
 pub use accounts::{Credentials, MemberRow, Redeemed, SessionCutoffs, SessionRow, SignInCounts};
 pub use drafts::{DraftTx, ReplayState, Source};
+pub use sqlite::Restored;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -95,6 +96,14 @@ pub enum StoreError {
     Encode(serde_json::Error),
     #[error("could not make a random epoch: {0}")]
     Random(getrandom::Error),
+    #[error("could not {action} {}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
+    #[error("{} is not a usable tsunagari database: {reason}", path.display())]
+    NotABackup { path: PathBuf, reason: String },
     #[error("a PostgreSQL schema name is lower-case letters, digits and `_` (got {0:?})")]
     SchemaName(String),
 }
@@ -309,6 +318,30 @@ impl Store {
             backend: Backend::Postgres(pool),
             epoch,
         })
+    }
+
+    /// Copies the SQLite database in `data_dir` into the new file `to` while
+    /// the server may be running; the backup's epoch.
+    pub async fn backup_sqlite(data_dir: &Path, to: &Path) -> Result<String> {
+        sqlite::backup(data_dir, to).await
+    }
+
+    /// Replaces the SQLite database in `data_dir` (the server stopped) with
+    /// the backup `from`, under a new epoch.
+    pub async fn restore_sqlite(data_dir: &Path, from: &Path) -> Result<Restored> {
+        sqlite::restore(data_dir, from, &new_epoch()?).await
+    }
+
+    /// Gives the database a new epoch (after a PostgreSQL restore): every
+    /// client's next pull is a full snapshot (`reset`), and each re-sends
+    /// what the server lacks. A running server keeps the epoch it read at
+    /// start, so run this with the server stopped. Returns the new epoch.
+    pub async fn renew_epoch(&mut self) -> Result<String> {
+        let epoch = new_epoch()?;
+        let sql = "UPDATE meta SET epoch = $1 WHERE id = 1";
+        on_pool!(self, pool => sqlx::query(sql).bind(&epoch).execute(pool).await?.rows_affected());
+        self.epoch = epoch.clone();
+        Ok(epoch)
     }
 
     /// This database's identity, the first half of every cursor.
