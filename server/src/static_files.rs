@@ -145,7 +145,11 @@ fn set_headers(dist: &std::path::Path, file_name: &str, res: &mut Response) {
     if file_name == "sw.js" {
         headers.insert("service-worker-allowed", HeaderValue::from_static("/"));
     }
-    let hashes = if is_html {
+    // A page's hashes also go on its 304: a browser (and the service
+    // worker's revalidation) updates the stored page's headers from the 304,
+    // so a 304 without them would block the page's start-up script.
+    let page = is_html || file_name.ends_with(".html") || !looks_like_file(file_name);
+    let hashes = if page {
         inline_script_hashes(dist)
     } else {
         Vec::new()

@@ -271,6 +271,24 @@ async fn security_headers() {
             2,
             "both pages' scripts: {csp}"
         );
+        // A reload revalidates the page: the 304's headers replace the
+        // stored ones, so it carries the same policy (without the hashes
+        // the page's start-up script is blocked and the app never starts).
+        let validator: Vec<(&str, &str)> = [
+            ("etag", "if-none-match"),
+            ("last-modified", "if-modified-since"),
+        ]
+        .into_iter()
+        .filter_map(|(from, to)| answer.header(from).map(|v| (to, v)))
+        .collect();
+        assert!(!validator.is_empty(), "{path}: the page has a validator");
+        let again = get_with(&app, path, &validator).await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{path}");
+        let policy = again.header("content-security-policy").unwrap_or_default();
+        assert!(
+            policy.contains(INDEX_SCRIPT_HASH),
+            "{path}: the 304's policy allows the start-up script: {policy}"
+        );
     }
     for path in [
         format!("/{JS}"),
