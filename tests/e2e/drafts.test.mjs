@@ -6,85 +6,16 @@
 // Sync sends an offline edit through the service worker with the app closed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Server, launchBrowser, phoneContext, persistentPhoneContext, withApp, DirectoryPage } from './fixtures.mjs';
+import {
+  Server, launchBrowser, phoneContext, persistentPhoneContext, withApp, DirectoryPage,
+  DraftsApp, PASSPHRASE, serverDrafts, withTwoPhones,
+} from './fixtures.mjs';
 
 const GROUP = 'shijima-kizuna-chokai';
-const PASSPHRASE = 'しじまの町を歩いて見守る';
-
-/** The server's copy of the group's drafts, read with the member's own sign-in. */
-async function serverDrafts(url, login) {
-  const signin = await fetch(`${url}/api/auth/signin`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, passphrase: PASSPHRASE }),
-  });
-  assert.equal(signin.status, 200, 'the member can sign in through the API');
-  const { token } = await signin.json();
-  const page = await (await fetch(`${url}/api/drafts`, { headers: { authorization: `Bearer ${token}` } })).json();
-  return page.items.filter((d) => !d.deleted);
-}
-
-/** The drafts pages as a member uses them. */
-class DraftsApp {
-  constructor(page, baseUrl) {
-    this.page = page;
-    this.baseUrl = baseUrl;
-  }
-
-  // actions
-  async redeem(code, login) {
-    await this.page.goto(`${this.baseUrl}/signin`);
-    await this.page.getByRole('button', { name: '招待コードで登録' }).click();
-    await this.page.getByLabel('招待コード').fill(code);
-    await this.page.getByLabel('ログイン名').fill(login);
-    await this.page.getByLabel('パスフレーズ').fill(PASSPHRASE);
-    await this.page.getByRole('button', { name: '登録してサインイン' }).click();
-    await this.page.waitForURL(/\/drafts$/);
-    await this.page.locator('main h1', { hasText: '提案書の下書き' }).waitFor();
-  }
-  async newDraft() {
-    await this.page.getByRole('button', { name: '新しい下書き' }).click();
-    await this.page.waitForURL(/\/drafts\/[A-Za-z0-9_-]{8,}$/);
-    await this.field('事業名').waitFor();
-  }
-  field(label) { return this.page.getByLabel(label, { exact: true }); }
-  async type(label, text) { await this.field(label).fill(text); }
-  async waitSaved() { await this.page.locator('[data-testid=save-status]', { hasText: '保存しました' }).waitFor(); }
-  async syncNow() { await this.page.locator('[data-testid=sync-now]').click(); }
-  async openList() {
-    await this.page.getByRole('link', { name: '提案書', exact: true }).click();
-    await this.page.waitForURL(/\/drafts$/);
-  }
-  async openDraft(title) { await this.page.locator('[data-testid=draft-link]', { hasText: title }).click(); }
-
-  // results
-  draftState() { return this.page.locator('[data-testid=draft-state]').first(); }
-  async waitState(text) {
-    await this.page.locator('[data-testid=draft-state]', { hasText: text }).first().waitFor({ timeout: 20_000 });
-  }
-  async waitAllSynced() {
-    await this.page.locator('[data-testid=sync-status]', { hasText: 'すべて同期済み' }).waitFor({ timeout: 20_000 });
-  }
-  syncStatus() { return this.page.locator('[data-testid=sync-status]'); }
-}
 
 /** A fresh server and one phone: `body({ server, url, context, page, app })`, `app` the drafts pages. */
 function withPhone(newContext, body) {
   return withApp(newContext, (env) => body({ ...env, app: new DraftsApp(env.page, env.url) }));
-}
-
-/** A fresh server and two phones of `newContext`: `body({ server, url, a, b })`. */
-async function withTwoPhones(newContext, body) {
-  const server = new Server();
-  const url = await server.start();
-  const phones = [];
-  try {
-    phones.push(await newContext(), await newContext());
-    const [a, b] = await Promise.all(phones.map(async (p) => new DraftsApp(await p.newPage(), url)));
-    await body({ server, url, a, b });
-  } finally {
-    for (const p of phones) await (p.dispose ? p.dispose() : p.close());
-    await server.dispose();
-  }
 }
 
 let browser;
