@@ -1,6 +1,6 @@
 //! The binary: serve on port 0, admin commands beside it, graceful stop.
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -82,17 +82,7 @@ fn serve_seeds_once_admin_commands_and_sigterm() {
             .spawn()
             .expect("start the server"),
     );
-    let stdout = server.0.stdout.take().expect("stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("the serving line");
-    let url = line
-        .trim()
-        .strip_prefix("tsunagari: serving http://")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
-        .to_string();
+    let url = common::serving_addr(server.0.stdout.take().expect("stdout"));
     assert!(
         url.starts_with("127.0.0.1:") && !url.ends_with(":0"),
         "{url}"

@@ -326,7 +326,7 @@ async fn security_headers() {
 /// no ERROR line for it (it logged the file system's "name too long").
 #[test]
 fn overlong_paths_log_no_error() {
-    use std::io::{BufRead as _, BufReader, Write as _};
+    use std::io::Write as _;
     let dir = tempfile::tempdir().expect("temp dir");
     let dist = dir.path().join("dist");
     std::fs::create_dir(&dist).expect("dist");
@@ -346,16 +346,7 @@ fn overlong_paths_log_no_error() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("start the server");
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("the serving line");
-    let addr = line
-        .trim()
-        .strip_prefix("tsunagari: serving http://")
-        .and_then(|rest| rest.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("unexpected line {line:?}"))
-        .to_string();
+    let addr = common::serving_addr(server.stdout.take().expect("stdout"));
     let long = "a".repeat(300);
     for path in [format!("/{long}.js"), format!("/calendar/{long}")] {
         let mut stream = std::net::TcpStream::connect(&addr).expect("connect");

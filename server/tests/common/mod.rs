@@ -296,3 +296,18 @@ pub async fn http(
     let body = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
     (status, body)
 }
+
+/// The address (`127.0.0.1:PORT`) a started server binary prints first on
+/// stdout (`tsunagari: serving http://ADDR/`).
+pub fn serving_addr(stdout: std::process::ChildStdout) -> String {
+    use std::io::BufRead as _;
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the serving line");
+    line.trim()
+        .strip_prefix("tsunagari: serving http://")
+        .and_then(|rest| rest.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_string()
+}

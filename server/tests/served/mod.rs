@@ -2,7 +2,7 @@
 //! tests that kill, back up and restore a running server.
 #![allow(dead_code)]
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -82,16 +82,7 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("start the server");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the serving line");
-        let addr = line
-            .trim()
-            .strip_prefix("tsunagari: serving http://")
-            .and_then(|rest| rest.strip_suffix('/'))
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_string();
+        let addr = super::common::serving_addr(child.stdout.take().expect("stdout"));
         Server { child, addr }
     }
 
