@@ -29,6 +29,13 @@ pub struct Group {
     /// Public contact lines the seeds print for the group (URL, SNS, phone), verbatim.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<String>,
+    /// 読み of the kanji words in the description and activities, in
+    /// hiragana, words separated by spaces (e.g. `こそだて しえん`). Computed
+    /// by the server's morphological analyser when the data is imported, so
+    /// `こそだて` finds 子育て without a dictionary in the app. Empty when
+    /// not computed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body_reading: String,
 }
 
 /// 団体の種類 — what kind of organisation a group is.

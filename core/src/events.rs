@@ -89,6 +89,12 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub url: String,
     pub category: EventCategory,
+    /// 読み of the kanji words in the place, organiser and description, in
+    /// hiragana, words separated by spaces. Computed by the server when the
+    /// event is imported (the title's reading is [`Event::reading`]). Empty
+    /// when not computed.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub body_reading: String,
 }
 
 /// The demo data file (`data/events.json`).
@@ -276,6 +282,7 @@ impl Event {
             contact: String::new(),
             url: String::new(),
             category,
+            body_reading: String::new(),
         }
     }
 

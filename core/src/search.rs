@@ -439,6 +439,7 @@ mod tests {
             registrations: Vec::new(),
             programs: Vec::new(),
             contacts: Vec::new(),
+            body_reading: String::new(),
         }
     }
 

@@ -340,6 +340,7 @@ fn group(rng: &mut Rng, i: usize) -> Group {
         registrations,
         programs,
         contacts,
+        body_reading: String::new(),
     }
 }
 

@@ -81,6 +81,7 @@ pub fn group(id: &str, name: &str) -> Group {
         registrations: Vec::new(),
         programs: Vec::new(),
         contacts: Vec::new(),
+        body_reading: String::new(),
     }
 }
 
