@@ -14,6 +14,7 @@ pub mod ical;
 pub mod merge;
 pub mod opendata;
 pub mod proposal;
+pub mod romaji;
 pub mod search;
 pub mod sort;
 pub mod sync;
@@ -28,4 +29,4 @@ pub use directory::{
 };
 pub use events::{Event, EventCategory, EventDate, EventError, EventId, EventSeed};
 pub use feed::{ApiErrorBody, Cursor, CursorError, FeedPage, bucket_of};
-pub use search::{SearchIndex, Searchable, normalize};
+pub use search::{SearchIndex, Searchable, Suggestion, normalize};

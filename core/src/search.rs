@@ -10,6 +10,7 @@
 //! Pure: no IO, no clock; the same code runs natively and in the browser.
 
 use crate::directory::Group;
+use crate::romaji::{self, fold_long_vowels, unfolded_prefix};
 use crate::width::fold_width;
 use memchr::memmem::Finder;
 
@@ -112,7 +113,7 @@ fn is_dropped(c: char) -> bool {
         )
 }
 
-/// Something [`SearchIndex`] can find: a group now, events later.
+/// Something [`SearchIndex`] can find: groups and events.
 pub trait Searchable {
     /// The display name, matched with the highest weight.
     fn name(&self) -> &str;
@@ -122,6 +123,12 @@ pub trait Searchable {
     /// Each line is normalised on its own, so a word never matches across
     /// a line break.
     fn body(&self) -> String;
+    /// The hiragana reading of the body's text (lines separated by `'\n'`),
+    /// computed by the server at import; empty when not computed. Matched
+    /// at the body's tier, so `こそだて` and `kosodate` find 子育て.
+    fn body_reading(&self) -> &str {
+        ""
+    }
     /// A stable id, the last tie-breaker of the order.
     fn id(&self) -> &str;
 }
@@ -144,6 +151,9 @@ impl Searchable for Group {
         body.push('\n');
         body.push_str(self.kind.label_ja());
         body
+    }
+    fn body_reading(&self) -> &str {
+        &self.body_reading
     }
     fn id(&self) -> &str {
         &self.id
@@ -169,6 +179,9 @@ impl Searchable for crate::events::Event {
         body.push_str(self.category.label_ja());
         body
     }
+    fn body_reading(&self) -> &str {
+        &self.body_reading
+    }
     fn id(&self) -> &str {
         &self.id
     }
@@ -178,14 +191,17 @@ impl Searchable for crate::events::Event {
 /// [`normalize`] drops it, so neither a query word nor a match can span it.
 const SEP: char = '\n';
 
+/// Separates the words of one item's name in `keys`: a control
+/// character, which [`normalize`] drops.
+const KEY_SEP: char = '\u{1}';
+
 /// One normalised field of every item, concatenated: item `i` is
 /// `text[starts[i]..starts[i + 1] - 1]` (the `- 1` is the separator).
-/// Scanning one long string is much cheaper per query than scanning ten
-/// thousand short ones.
+/// One string and one `u32` per item: compact, and cheap to build.
 #[derive(Debug, Clone, Default)]
 struct Field {
     text: String,
-    starts: Vec<usize>,
+    starts: Vec<u32>,
 }
 
 impl Field {
@@ -201,41 +217,28 @@ impl Field {
     fn push(&mut self, normalised: &str) {
         self.text.push_str(normalised);
         self.text.push(SEP);
-        self.starts.push(self.text.len());
+        self.starts.push(self.text.len() as u32);
     }
 
     fn get(&self, i: usize) -> &str {
-        &self.text[self.starts[i]..self.starts[i + 1] - SEP.len_utf8()]
+        &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
     }
+}
 
-    /// Calls `hit(item, at_start, whole)` once for every item containing
-    /// `word` (not empty, no [`SEP`]; UTF-8 is self-synchronising, so a
-    /// byte match is a character match): `at_start` when
-    /// the item starts with it, `whole` when the item equals it.
-    fn each_match(&self, word: &Finder<'_>, mut hit: impl FnMut(usize, bool, bool)) {
-        let text = self.text.as_bytes();
-        let len = word.needle().len();
-        let mut from = 0;
-        let mut item = 0;
-        while let Some(found) = text.get(from..).and_then(|rest| word.find(rest)) {
-            let at = from + found;
-            // The item whose range holds `at`. Matches come in order, so
-            // walk forward (O(items) per field in all, no binary search).
-            while self.starts[item + 1] <= at {
-                item += 1;
+/// Normalises each line of `text` on its own, joined by [`SEP`], empty
+/// lines left out.
+fn normalize_lines(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.lines() {
+        let line = normalize(line);
+        if !line.is_empty() {
+            if !out.is_empty() {
+                out.push(SEP);
             }
-            let start = self.starts[item];
-            let next = self.starts[item + 1];
-            // The leftmost match in an item is found first, so a match at
-            // the item's start is never skipped.
-            let at_start = at == start;
-            let whole = at_start && start + len + SEP.len_utf8() == next;
-            hit(item, at_start, whole);
-            // One hit per item is enough: go on at the next item.
-            from = next;
-            item += 1;
+            out.push_str(&line);
         }
     }
+    out
 }
 
 /// Scores of the match tiers, higher first. Several query words add up.
@@ -245,7 +248,154 @@ mod tier {
     pub const NAME_CONTAINS: u8 = 4;
     pub const READING_STARTS: u8 = 3;
     pub const READING_CONTAINS: u8 = 2;
+    /// The body or its reading contains the word.
     pub const BODY_CONTAINS: u8 = 1;
+}
+
+/// How many hash buckets [`Grams`] has: a power of two.
+const BUCKETS: usize = 2048;
+
+/// Which items hold which characters and character pairs (bigrams), as a
+/// bit-sliced signature: one bit per item in each of [`BUCKETS`] buckets,
+/// each character and each bigram hashed to one bucket. An item holding a
+/// word has every bit of the word's grams set, so ANDing the word's
+/// buckets leaves every item that may hold it (and a few that do not,
+/// where hashes collide); those few are dropped when the candidates are
+/// checked. 10,000 items take 1.25 MB; the check of a query word reads
+/// `grams × items / 8` bytes instead of every item's text.
+#[derive(Debug, Clone, Default)]
+struct Grams {
+    /// `u64` words per bucket: `ceil(items / 64)`.
+    words: usize,
+    bits: Vec<u64>,
+}
+
+fn mix(x: u32) -> usize {
+    (x.wrapping_mul(0x9E37_79B1) >> (32 - BUCKETS.trailing_zeros())) as usize
+}
+
+fn unigram(c: char) -> usize {
+    mix(c as u32 ^ 0x5bd1_e995)
+}
+
+fn bigram(a: char, b: char) -> usize {
+    mix((a as u32).wrapping_mul(0x0100_0193) ^ (b as u32).rotate_left(13))
+}
+
+impl Grams {
+    fn new(items: usize) -> Grams {
+        let words = items.div_ceil(64);
+        Grams {
+            words,
+            bits: vec![0; BUCKETS * words],
+        }
+    }
+
+    /// Sets item `i`'s bits for every character and bigram of `text`
+    /// (not across [`SEP`]).
+    fn add(&mut self, i: usize, text: &str) {
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        let mut prev = None;
+        for c in text.chars() {
+            if c == SEP {
+                prev = None;
+                continue;
+            }
+            self.bits[unigram(c) * self.words + word] |= bit;
+            if let Some(p) = prev {
+                self.bits[bigram(p, c) * self.words + word] |= bit;
+            }
+            prev = Some(c);
+        }
+    }
+
+    /// ORs into `out` the items that may hold a word one edit from `word`
+    /// (at least three characters) or from its start: such a word keeps
+    /// one of the bigrams `w0w1`, `w1w2`, `w0w2`, `w2w3`, or (three
+    /// characters, the middle one changed) both `w0` and `w2`.
+    fn may_be_near(&self, word: &str, out: &mut [u64]) {
+        let c: Vec<char> = word.chars().take(4).collect();
+        let [w0, w1, w2, ..] = c[..] else { return };
+        let pair = |a: char, b: char| String::from_iter([a, b]);
+        let mut words = vec![pair(w0, w1), pair(w1, w2), pair(w0, w2)];
+        if let Some(&w3) = c.get(3) {
+            words.push(pair(w2, w3));
+        }
+        let all = vec![!0u64; self.words];
+        for word in &words {
+            let mut bits = all.clone();
+            self.may_hold(word, &mut bits);
+            for (o, b) in out.iter_mut().zip(&bits) {
+                *o |= b;
+            }
+        }
+        if c.len() == 3 {
+            let mut bits = all;
+            self.may_hold(&w0.to_string(), &mut bits);
+            self.may_hold(&w2.to_string(), &mut bits);
+            for (o, b) in out.iter_mut().zip(&bits) {
+                *o |= b;
+            }
+        }
+    }
+
+    /// Keeps in `out` only the items that may hold `word`.
+    fn may_hold(&self, word: &str, out: &mut [u64]) {
+        let mut and = |b: usize| {
+            for (o, b) in out.iter_mut().zip(&self.bits[b * self.words..]) {
+                *o &= b;
+            }
+        };
+        let mut prev = None;
+        for c in word.chars() {
+            match prev {
+                None => and(unigram(c)),
+                Some(p) => and(bigram(p, c)),
+            }
+            prev = Some(c);
+        }
+    }
+}
+
+/// A query word as matched: its normalised text, or (for Latin letters
+/// read as romaji) one of the kana it may stand for, long vowels folded.
+struct Variant {
+    finder: Finder<'static>,
+    /// Matched against the long-vowel-folded fields (a romaji reading).
+    sounds: bool,
+}
+
+impl Variant {
+    fn text(&self) -> &str {
+        // Built from a `String`, so the needle is UTF-8.
+        std::str::from_utf8(self.finder.needle()).unwrap_or_default()
+    }
+}
+
+/// The variants of a typed word (none when it normalises to nothing).
+fn variants(word: &str) -> Vec<Variant> {
+    let mut out: Vec<Variant> = Vec::new();
+    let mut add = |text: String, sounds: bool| {
+        if !text.is_empty() && !out.iter().any(|v| v.sounds == sounds && v.text() == text) {
+            out.push(Variant {
+                finder: Finder::new(text.as_bytes()).into_owned(),
+                sounds,
+            });
+        }
+    };
+    add(normalize(word), false);
+    let folded = fold_width(word);
+    if folded.bytes().any(|b| b.is_ascii_alphabetic())
+        && let Some(romaji) = romaji::to_hiragana(&folded)
+        // A lone consonant (`p`: ぱぴぷぺぽ) would match most items as
+        // five words; it is matched as typed until its vowel comes.
+        && !(romaji.kana.is_empty() && romaji.pending.len() > 1)
+    {
+        for kana in romaji.variants() {
+            add(fold_long_vowels(&normalize(&kana)), true);
+        }
+    }
+    out
 }
 
 /// A search index over a slice of [`Searchable`] items, built once per data
@@ -259,41 +409,108 @@ pub struct SearchIndex {
     names: Field,
     readings: Field,
     bodies: Field,
+    body_readings: Field,
+    /// The name, reading and body reading (the body when there is none)
+    /// with long vowels folded ([`fold_long_vowels`]), for words read as
+    /// romaji; empty where folding changes nothing (the unfolded field is
+    /// read instead).
+    sound_names: Field,
+    sound_readings: Field,
+    sound_bodies: Field,
+    /// The names as given, for the text of a [`Suggestion`].
+    raw_names: Field,
+    /// The words of each name a typo may be near ([`name_words`]),
+    /// normalised, separated by [`KEY_SEP`]; and folded as `sound_names`.
+    keys: Field,
+    sound_keys: Field,
+    grams: Grams,
     /// Item indexes in the base order: normalised reading (or name when
     /// there is no reading), then id, then index.
     order: Vec<usize>,
 }
 
+/// A name close to a query that finds little (もしかして…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    /// What to show and, when tapped, to search: a word of the name in
+    /// the name's own script (`ポレポレ`), or the reading in hiragana.
+    /// `search(&text)` finds `item`.
+    pub text: String,
+    /// The item it names (an index into the indexed slice).
+    pub item: usize,
+}
+
 impl SearchIndex {
-    /// Normalises every item's name, reading and body once.
+    /// Normalises every item's name, reading, body and body reading once,
+    /// folds their long vowels and hashes their characters and bigrams.
     pub fn new<T: Searchable>(items: &[T]) -> SearchIndex {
         let n = items.len();
-        let mut names = Field::with_capacity(n);
-        let mut readings = Field::with_capacity(n);
-        let mut bodies = Field::with_capacity(n);
-        let mut body_line = String::new();
-        for item in items {
-            names.push(&normalize(item.name()));
-            readings.push(&item.reading().map(normalize).unwrap_or_default());
-            body_line.clear();
-            for line in item.body().lines() {
-                let line = normalize(line);
-                if !line.is_empty() {
-                    if !body_line.is_empty() {
-                        body_line.push(SEP);
+        let mut index = SearchIndex {
+            names: Field::with_capacity(n),
+            readings: Field::with_capacity(n),
+            bodies: Field::with_capacity(n),
+            body_readings: Field::with_capacity(n),
+            sound_names: Field::with_capacity(n),
+            sound_readings: Field::with_capacity(n),
+            sound_bodies: Field::with_capacity(n),
+            raw_names: Field::with_capacity(n),
+            keys: Field::with_capacity(n),
+            sound_keys: Field::with_capacity(n),
+            grams: Grams::new(n),
+            order: Vec::new(),
+        };
+        for (i, item) in items.iter().enumerate() {
+            let name = normalize(item.name());
+            let reading = item.reading().map(normalize).unwrap_or_default();
+            let body = normalize_lines(&item.body());
+            let body_reading = normalize_lines(item.body_reading());
+            let sounds_of = if body_reading.is_empty() {
+                &body
+            } else {
+                &body_reading
+            };
+            for (text, field) in [
+                (&name, &mut index.names),
+                (&reading, &mut index.readings),
+                (&body, &mut index.bodies),
+                (&body_reading, &mut index.body_readings),
+            ] {
+                field.push(text);
+                index.grams.add(i, text);
+            }
+            let mut keys = String::new();
+            for (_, word) in name_words(item.name()) {
+                if !keys.is_empty() {
+                    keys.push(KEY_SEP);
+                }
+                keys.push_str(&word);
+            }
+            // The keys are words of the name: their grams are the name's.
+            for (text, sound, hash) in [
+                (&name, &mut index.sound_names, true),
+                (&reading, &mut index.sound_readings, true),
+                (sounds_of, &mut index.sound_bodies, true),
+                (&keys, &mut index.sound_keys, false),
+            ] {
+                let folded = fold_long_vowels(text);
+                if folded == *text {
+                    sound.push("");
+                } else {
+                    if hash {
+                        index.grams.add(i, &folded);
                     }
-                    body_line.push_str(&line);
+                    sound.push(&folded);
                 }
             }
-            bodies.push(&body_line);
+            index.keys.push(&keys);
+            index.raw_names.push(item.name());
         }
-
         let mut order: Vec<usize> = (0..n).collect();
         crate::sort::sort_indices(&mut order, &|a, b| {
             let key = |i: usize| {
-                let reading = readings.get(i);
+                let reading = index.readings.get(i);
                 if reading.is_empty() {
-                    names.get(i)
+                    index.names.get(i)
                 } else {
                     reading
                 }
@@ -303,13 +520,8 @@ impl SearchIndex {
                 .then_with(|| items[a].id().cmp(items[b].id()))
                 .then(a.cmp(&b))
         });
-
-        SearchIndex {
-            names,
-            readings,
-            bodies,
-            order,
-        }
+        index.order = order;
+        index
     }
 
     /// How many items the index was built from.
@@ -339,87 +551,406 @@ impl SearchIndex {
         self.bodies.get(i)
     }
 
+    /// Item `i`'s name, reading and body with long vowels folded.
+    fn sounds(&self, i: usize) -> [&str; 3] {
+        let body = self.body_readings.get(i);
+        let body = if body.is_empty() {
+            self.bodies.get(i)
+        } else {
+            body
+        };
+        [
+            or_plain(self.sound_names.get(i), self.names.get(i)),
+            or_plain(self.sound_readings.get(i), self.readings.get(i)),
+            or_plain(self.sound_bodies.get(i), body),
+        ]
+    }
+
+    /// The best tier at which item `i` matches `v`, 0 for none.
+    fn score(&self, i: usize, v: &Variant) -> u8 {
+        let [name, reading, body] = if v.sounds {
+            self.sounds(i)
+        } else {
+            [self.names.get(i), self.readings.get(i), self.bodies.get(i)]
+        };
+        let len = v.finder.needle().len();
+        if let Some(at) = v.finder.find(name.as_bytes()) {
+            return match (at, name.len() == len) {
+                (0, true) => tier::NAME_EQUALS,
+                (0, false) => tier::NAME_STARTS,
+                _ => tier::NAME_CONTAINS,
+            };
+        }
+        if let Some(at) = v.finder.find(reading.as_bytes()) {
+            return if at == 0 {
+                tier::READING_STARTS
+            } else {
+                tier::READING_CONTAINS
+            };
+        }
+        let found = |text: &str| v.finder.find(text.as_bytes()).is_some();
+        if found(body) || (!v.sounds && found(self.body_readings.get(i))) {
+            return tier::BODY_CONTAINS;
+        }
+        0
+    }
+
     /// Indexes (into the slice the index was built from) of the items
     /// matching `query`, best first.
     ///
     /// The query is split at white space and each word normalised; words
-    /// that normalise to nothing (e.g. a lone `・`) are ignored. Every word
-    /// must match the name, the reading or the body (AND). Each word scores
-    /// its best tier — name equals (6) > name starts with (5) > name
-    /// contains (4) > reading starts with (3) > reading contains (2) > body
+    /// that normalise to nothing (e.g. a lone `・`) are ignored. A word in
+    /// Latin letters is also read as romaji ([`romaji::to_hiragana`]:
+    /// `porepore`, `porep`, `shijima`, `tōkyō`) and that reading, long
+    /// vowels folded, is matched against the folded name, reading and
+    /// body reading; the word as typed still matches Latin text (`tips`,
+    /// `npo`). Every word must match the name, the reading, the body or
+    /// the body's reading (AND). Each word scores its best tier — name
+    /// equals (6) > name starts with (5) > name contains (4) > reading
+    /// starts with (3) > reading contains (2) > body or body reading
     /// contains (1) — and the words' scores add up. Equal scores keep the
     /// base order (normalised reading or name, then id). A query with no
     /// words returns every item in the base order.
+    ///
+    /// Only the items whose grams ([`Grams`]) hold every word are checked.
     pub fn search(&self, query: &str) -> Vec<usize> {
-        let words: Vec<String> = query
+        let words: Vec<Vec<Variant>> = query
             .split_whitespace()
-            .map(normalize)
+            .map(variants)
             .filter(|w| !w.is_empty())
             .collect();
         if words.is_empty() {
             return self.order.clone();
         }
-
-        let n = self.len();
-        // total[i] == 0: item i is out (some word did not match it).
-        let mut total = vec![0u16; n];
-        let mut best = vec![0u8; n];
-        for (k, word) in words.iter().enumerate() {
-            // Built once per word, reused over all three fields.
-            let word = Finder::new(word.as_bytes());
-            let word = &word;
-            if k > 0 {
-                best.fill(0);
-            }
-            let mut raise = |i: usize, score: u8| {
-                if best[i] < score {
-                    best[i] = score;
-                }
-            };
-            self.bodies
-                .each_match(word, |i, _, _| raise(i, tier::BODY_CONTAINS));
-            self.readings.each_match(word, |i, at_start, _| {
-                raise(
-                    i,
-                    if at_start {
-                        tier::READING_STARTS
-                    } else {
-                        tier::READING_CONTAINS
-                    },
-                )
-            });
-            self.names.each_match(word, |i, at_start, whole| {
-                raise(
-                    i,
-                    if whole {
-                        tier::NAME_EQUALS
-                    } else if at_start {
-                        tier::NAME_STARTS
-                    } else {
-                        tier::NAME_CONTAINS
-                    },
-                )
-            });
-            for (t, &b) in total.iter_mut().zip(&best) {
-                *t = if b == 0 || (k > 0 && *t == 0) {
-                    0
-                } else {
-                    t.saturating_add(u16::from(b))
-                };
-            }
-        }
-
-        // Already in base order, so a stable sort by score alone keeps ties
-        // in base order (and finds long runs: few distinct scores).
+        let totals = self.totals(&words);
         let mut hits: Vec<usize> = self
             .order
             .iter()
             .copied()
-            .filter(|&i| total[i] > 0)
+            .filter(|&i| totals[i] > 0)
             .collect();
-        crate::sort::sort_indices(&mut hits, &|a, b| total[b].cmp(&total[a]));
+        // Already in base order, so a stable sort by score alone keeps ties
+        // in base order.
+        crate::sort::sort_indices(&mut hits, &|a, b| totals[b].cmp(&totals[a]));
         hits
     }
+
+    /// Every item's total score over `words` (0: some word does not match).
+    fn totals(&self, words: &[Vec<Variant>]) -> Vec<u16> {
+        let n = self.len();
+        let w = self.grams.words;
+        // Per variant, the items whose grams may hold it; per word, the
+        // union; the candidates are the intersection over the words.
+        let mut all = vec![!0u64; w];
+        if !n.is_multiple_of(64)
+            && let Some(last) = all.last_mut()
+        {
+            *last = (1u64 << (n % 64)) - 1;
+        }
+        let mut candidates = all.clone();
+        let mut may: Vec<Vec<Vec<u64>>> = Vec::with_capacity(words.len());
+        for variants in words {
+            let mut union = vec![0u64; w];
+            let bits: Vec<Vec<u64>> = variants
+                .iter()
+                .map(|v| {
+                    let mut bits = all.clone();
+                    self.grams.may_hold(v.text(), &mut bits);
+                    for (u, b) in union.iter_mut().zip(&bits) {
+                        *u |= b;
+                    }
+                    bits
+                })
+                .collect();
+            for (c, u) in candidates.iter_mut().zip(&union) {
+                *c &= u;
+            }
+            may.push(bits);
+        }
+        let mut totals = vec![0u16; n];
+        for (k, &bits) in candidates.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let i = k * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let bit = 1u64 << (i % 64);
+                let mut total = 0u16;
+                for (variants, may) in words.iter().zip(&may) {
+                    let mut best = 0;
+                    for (v, may) in variants.iter().zip(may) {
+                        if may[k] & bit != 0 {
+                            best = best.max(self.score(i, v));
+                        }
+                    }
+                    if best == 0 {
+                        total = 0;
+                        break;
+                    }
+                    total += u16::from(best);
+                }
+                totals[i] = total;
+            }
+        }
+        totals
+    }
+
+    /// Up to `max` names close to the query's last word, of items the
+    /// query does not find, best first, one per item (もしかして…): a word
+    /// of the name (`ポレポレ` of 「ポレポレ」) or the reading, at one edit
+    /// from the word or from the start of the name's word (one kana
+    /// inserted, dropped, changed, or two swapped). A change between kana
+    /// that differ only by ゛ ゜ or by size (`は ば ぱ`, `つ っ`) is nearer
+    /// than other edits; a whole word nearer than its start; then the base
+    /// order. A word in Latin letters is also compared as romaji, long
+    /// vowels folded (`porepora` → `ポレポレ`). Words shorter than three
+    /// characters get none.
+    ///
+    /// Law: `search(&s.text)` finds `s.item` for every suggestion `s`.
+    ///
+    /// Reads every item's short keys (name words and reading); meant for a
+    /// query that finds little (the app asks when it finds fewer than 3).
+    pub fn suggest(&self, query: &str, max: usize) -> Vec<Suggestion> {
+        let Some(word) = query.split_whitespace().last() else {
+            return Vec::new();
+        };
+        let word = variants(word);
+        let word: Vec<&Variant> = word
+            .iter()
+            .filter(|v| v.text().chars().count() >= 3)
+            .collect();
+        if word.is_empty() || max == 0 {
+            return Vec::new();
+        }
+        let mut found = vec![false; self.len()];
+        for i in self.search(query) {
+            found[i] = true;
+        }
+        let mut rank = vec![0u32; self.len()];
+        for (r, &i) in self.order.iter().enumerate() {
+            rank[i] = r as u32;
+        }
+        let heads: Vec<(Option<char>, Option<char>)> = word
+            .iter()
+            .map(|v| {
+                let mut c = v.text().chars();
+                (c.next(), c.next())
+            })
+            .collect();
+        // (cost, 0 for a whole key or 1 for its start, rank, item, key,
+        // bytes of the key matched); the key `usize::MAX` is the reading.
+        type Near = (u8, u8, u32, usize, usize, usize);
+        let mut near: Vec<Near> = Vec::new();
+        let any_sounds = word.iter().any(|v| v.sounds);
+        let mut candidates = vec![0u64; self.grams.words];
+        for v in &word {
+            self.grams.may_be_near(v.text(), &mut candidates);
+        }
+        let items = candidates.iter().enumerate().flat_map(|(k, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = k * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    i
+                })
+            })
+        });
+        for i in items {
+            if found[i] {
+                continue;
+            }
+            let keys = self.keys.get(i);
+            let reading = self.readings.get(i);
+            let (sound_keys, sound_reading) = if any_sounds {
+                (self.sound_keys.get(i), self.sound_readings.get(i))
+            } else {
+                ("", "")
+            };
+            let mut best: Option<Near> = None;
+            let mut consider = |v: usize, key: usize, text: &str, unfold: Option<&str>| {
+                let (w0, w1) = heads[v];
+                let mut k = text.chars();
+                let (k0, k1) = (k.next(), k.next());
+                // One edit keeps the first or the second character in
+                // one of the first two places.
+                if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1) {
+                    return;
+                }
+                if let Some((cost, start, mut len)) = closeness(word[v].text(), text) {
+                    if let Some(plain) = unfold {
+                        len = unfolded_prefix(plain, text[..len].chars().count()).len();
+                    }
+                    let c = (cost, start, rank[i], i, key, len);
+                    if best.is_none_or(|b| (c.0, c.1) < (b.0, b.1)) {
+                        best = Some(c);
+                    }
+                }
+            };
+            let mut sounds = sound_keys.split(KEY_SEP).filter(|_| !sound_keys.is_empty());
+            for (k, key) in keys.split(KEY_SEP).enumerate().filter(|_| !keys.is_empty()) {
+                let sound = sounds.next().filter(|s| !s.is_empty()).unwrap_or(key);
+                for (v, variant) in word.iter().enumerate() {
+                    consider(v, k, if variant.sounds { sound } else { key }, None);
+                }
+            }
+            for (v, variant) in word.iter().enumerate() {
+                if variant.sounds {
+                    let sound = or_plain(sound_reading, reading);
+                    consider(v, usize::MAX, sound, Some(reading));
+                } else {
+                    consider(v, usize::MAX, reading, None);
+                }
+            }
+            near.extend(best);
+        }
+        crate::sort::sort_by(&mut near, |a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        let mut out: Vec<Suggestion> = Vec::new();
+        for (_, _, _, item, key, len) in near {
+            if out.len() == max {
+                break;
+            }
+            let text = if key == usize::MAX {
+                self.readings.get(item)[..len].to_owned()
+            } else {
+                match name_words(self.raw_names.get(item)).nth(key) {
+                    Some((raw, _)) => raw.to_owned(),
+                    None => continue,
+                }
+            };
+            // Normalising a word alone can differ from normalising it
+            // inside the name (a combining mark after a dropped `・`):
+            // keep only what provably finds the item. One item per text.
+            let finds = variants(&text).iter().any(|v| self.score(item, v) > 0);
+            if finds
+                && !text.chars().any(char::is_whitespace)
+                && !out.iter().any(|s| s.text == text)
+            {
+                out.push(Suggestion { text, item });
+            }
+        }
+        out
+    }
+}
+
+/// A folded field's text, or the plain text where folding changed nothing
+/// (stored empty).
+fn or_plain<'a>(sound: &'a str, plain: &'a str) -> &'a str {
+    if sound.is_empty() { plain } else { sound }
+}
+
+/// How close `word` is to `key` or to its start: `(cost, 0 for the whole
+/// key or 1 for its start, bytes of the key matched)`; `None` when the key
+/// equals the word, starts with it, or is more than one edit away.
+fn closeness(word: &str, key: &str) -> Option<(u8, u8, usize)> {
+    if key.starts_with(word) {
+        return None;
+    }
+    let mut best = one_edit(word, key).map(|c| (c, 0, key.len()));
+    let m = word.chars().count();
+    // Starts of m - 1, m and m + 1 characters (shorter than the key); of
+    // equal costs, the start as long as the word is shown.
+    let ends: Vec<usize> = key
+        .char_indices()
+        .map(|(at, _)| at)
+        .skip(m.saturating_sub(1))
+        .take(3)
+        .collect();
+    for k in [1, 2, 0] {
+        let Some(&end) = ends.get(k) else { continue };
+        if let Some(c) = one_edit(word, &key[..end])
+            && best.is_none_or(|b| (c, 1) < (b.0, b.1))
+        {
+            best = Some((c, 1, end));
+        }
+    }
+    best
+}
+
+/// The cost of one edit turning `a` into `b`: 1 for a change between kana
+/// that differ only by ゛ ゜ or size, 2 for any other change, insertion,
+/// deletion or swap of two neighbours; `None` for equal strings or more
+/// than one edit.
+fn one_edit(a: &str, b: &str) -> Option<u8> {
+    if a == b || a.len().abs_diff(b.len()) > 4 {
+        return None;
+    }
+    let mut pre = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+    while !a.is_char_boundary(pre) {
+        pre -= 1;
+    }
+    let (a, b) = (&a[pre..], &b[pre..]);
+    let mut suf = a
+        .bytes()
+        .rev()
+        .zip(b.bytes().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !a.is_char_boundary(a.len() - suf) {
+        suf -= 1;
+    }
+    let (a, b) = (&a[..a.len() - suf], &b[..b.len() - suf]);
+    let mut ac = a.chars();
+    let mut bc = b.chars();
+    match (
+        ac.next(),
+        ac.next(),
+        ac.next(),
+        bc.next(),
+        bc.next(),
+        bc.next(),
+    ) {
+        (Some(x), None, _, Some(y), None, _) => {
+            Some(if plain_kana(x) == plain_kana(y) { 1 } else { 2 })
+        }
+        (Some(_), None, _, None, _, _) | (None, _, _, Some(_), None, _) => Some(2),
+        (Some(x1), Some(x2), None, Some(y1), Some(y2), None) if x1 == y2 && x2 == y1 => Some(2),
+        _ => None,
+    }
+}
+
+/// A hiragana without ゛ ゜ and at full size (`ぱ` → `は`, `っ` → `つ`).
+fn plain_kana(c: char) -> char {
+    let u = c as u32;
+    let plain = match c {
+        // ぁ..ぉ (small at odd code points)
+        'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' | 'っ' | 'ゃ' | 'ゅ' | 'ょ' | 'ゎ' => u + 1,
+        'ゕ' => 'か' as u32,
+        'ゖ' => 'け' as u32,
+        'ゔ' => 'う' as u32,
+        // が..ぢ: voiced at even code points, one after the plain kana.
+        'が'..='ぢ' if u.is_multiple_of(2) => u - 1,
+        // づ..ど: voiced at odd code points.
+        'づ'..='ど' if u % 2 == 1 => u - 1,
+        // は ば ぱ … ほ ぼ ぽ: three in a row.
+        'は'..='ぽ' => u - (u - 'は' as u32) % 3,
+        _ => u,
+    };
+    char::from_u32(plain).unwrap_or(c)
+}
+
+/// What [`name_words`] splits on: characters [`normalize`] drops.
+fn splits_name(c: char) -> bool {
+    let ascii = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{FF61}'..='\u{FF65}' | '\u{3000}' => return true,
+        _ => c,
+    };
+    is_dropped(ascii)
+}
+
+fn is_kanji(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '々' | '〆')
+}
+
+/// The words of a name a typo can be near: the runs of kana, Latin
+/// letters and digits between kanji and the marks [`normalize`] drops,
+/// as given and normalised (`ポレポレ` of `…センター「ポレポレ」`), at least
+/// two characters long.
+fn name_words(name: &str) -> impl Iterator<Item = (&str, String)> {
+    name.split(|c: char| splits_name(c) || is_kanji(c))
+        .filter(|w| w.chars().nth(1).is_some())
+        .map(|w| (w, normalize(w)))
+        .filter(|(_, n)| n.chars().nth(1).is_some())
 }
 
 #[cfg(test)]
@@ -619,6 +1150,159 @@ mod tests {
         assert_eq!(index.search("").len(), g.len());
     }
 
+    fn demo_groups() -> Vec<Group> {
+        let seed: crate::directory::DirectorySeed =
+            serde_json::from_str(include_str!("../../data/groups.json")).expect("seed parses");
+        seed.groups
+    }
+
+    /// What residents type, in every script, and the group each must
+    /// rank first in the demo directory (`data/groups.json`).
+    #[test]
+    fn demo_data_queries_rank_their_group_first() {
+        let g = demo_groups();
+        let index = SearchIndex::new(&g);
+        for (query, first) in [
+            // kana, katakana, half width
+            ("ぽれぽれ", "porepore"),
+            ("ポレポレ", "porepore"),
+            ("ﾎﾟﾚﾎﾟﾚ", "porepore"),
+            ("けんろくえん", "kanazawajo-kenrokuen"),
+            ("ｹﾝﾛｸｴﾝ", "kanazawajo-kenrokuen"),
+            ("しじま", "shijima-kizuna-chokai"),
+            ("ﾀﾞﾝｽ", "dance-well-ishikawa"),
+            ("ｔｉｐｓ", "peer-support-tips"),
+            ("tips", "peer-support-tips"),
+            ("四十万", "shijima-kizuna-chokai"),
+            // romaji: Hepburn, kunrei, keyboards, long vowels, partial
+            ("porepore", "porepore"),
+            ("PorePore", "porepore"),
+            ("ｐｏｒｅｐｏｒｅ", "porepore"),
+            ("porep", "porepore"),
+            ("porepo", "porepore"),
+            ("shijima", "shijima-kizuna-chokai"),
+            ("sijima", "shijima-kizuna-chokai"),
+            ("kenrokuen", "kanazawajo-kenrokuen"),
+            ("kenroku", "kanazawajo-kenrokuen"),
+            ("kanazawajo", "kanazawajo-kenrokuen"),
+            ("kanazawajou", "kanazawajo-kenrokuen"),
+            ("kanazawajō", "kanazawajo-kenrokuen"),
+            ("kyodo", "kyodo-shimin-kaigi"),
+            ("kyoudou", "kyodo-shimin-kaigi"),
+            ("shinmama", "shinmama-oendan"),
+            ("sinmama", "shinmama-oendan"),
+            ("makkiyama", "makkiyama"),
+            ("sakuranbo", "sakuranbo-smile"),
+            ("sakurambo", "sakuranbo-smile"),
+            ("tsunagawa", "tsunagawa"),
+            ("tunagawa", "tsunagawa"),
+            ("hiina", "hiina-action"),
+            ("suzumidai", "suzumidai-5"),
+            ("sabaibu", "kanazawa-sabaibu"),
+            // `v` reads as ゔ (`navi` is not ナビ): the reading finds it.
+            ("shinguru nabi", "single-navi"),
+            ("shingurunabi", "single-navi"),
+            ("ha-tokipa-", "heart-keeper"),
+            ("haatokiipaa", "heart-keeper"),
+            ("bokuno", "boku-no-purin"),
+        ] {
+            let hits = index.search(query);
+            let top = hits.first().map(|&i| g[i].id.as_str());
+            assert_eq!(top, Some(first), "{query}");
+        }
+        // Latin text still matches as typed.
+        assert_eq!(g[index.search("npo")[0]].id, "hiina-action");
+        assert!(index.search("zzqx").is_empty());
+    }
+
+    #[test]
+    fn demo_data_typos_suggest_the_name() {
+        let g = demo_groups();
+        let index = SearchIndex::new(&g);
+        for (query, text, id) in [
+            ("ぽれぽら", "ポレポレ", "porepore"),
+            ("ぼれぽれ", "ポレポレ", "porepore"),
+            ("ぽれれぽ", "ポレポレ", "porepore"),
+            ("porepora", "ポレポレ", "porepore"),
+            ("しじみ", "しじま", "shijima-kizuna-chokai"),
+            ("さくらんぽ", "さくらんぼすまいる", "sakuranbo-smile"),
+            ("ぼくのぶりん", "ぼくのプリン", "boku-no-purin"),
+            ("しんぐるなぴ", "シングルナビ", "single-navi"),
+        ] {
+            assert!(index.search(query).len() < 3, "{query}");
+            let s = index.suggest(query, 3);
+            let first = s.first().map(|s| (s.text.as_str(), g[s.item].id.as_str()));
+            assert_eq!(first, Some((text, id)), "{query}: {s:?}");
+            for s in &s {
+                assert!(index.search(&s.text).contains(&s.item), "{query}: {s:?}");
+            }
+        }
+        // Voicing is nearer than another change.
+        assert_eq!(index.suggest("ぽれぽら", 1).len(), 1);
+        assert!(index.suggest("ぽれ", 3).is_empty());
+        assert!(
+            index
+                .suggest("ぽれぽれ", 3)
+                .iter()
+                .all(|s| g[s.item].id != "porepore")
+        );
+    }
+
+    #[test]
+    fn body_readings_find_kanji_words() {
+        let mut g = sample();
+        g[3].description = "子育て支援と防災。".to_owned();
+        g[3].body_reading = "こそだてしえんとぼうさい。".to_owned();
+        g.push(group("kosodate", "こそだてネット", None, ""));
+        let index = SearchIndex::new(&g);
+        // The name hit ranks above the body reading's.
+        assert_eq!(
+            names(&g, &index.search("こそだて")),
+            ["kosodate", "saigawa"]
+        );
+        assert_eq!(
+            names(&g, &index.search("kosodate")),
+            ["kosodate", "saigawa"]
+        );
+        assert_eq!(names(&g, &index.search("kosodat")), ["kosodate", "saigawa"]);
+        assert_eq!(names(&g, &index.search("bousai")), ["saigawa"]);
+        assert_eq!(names(&g, &index.search("bosai")), ["saigawa"]);
+        assert_eq!(names(&g, &index.search("しえん")), ["porepore", "saigawa"]);
+    }
+
+    #[test]
+    fn events_are_searched_the_same_way() {
+        let mut e = crate::synthetic::events(50, 3, &[]);
+        e[7].title = "子育てひろば「ポレポレ」".to_owned();
+        e[7].body_reading = "こそだて".to_owned();
+        let index = SearchIndex::new(&e);
+        assert_eq!(index.search("porepore").first(), Some(&7));
+        assert!(index.search("kosodate").contains(&7));
+        let s = index.suggest("porepora", 3);
+        assert_eq!(
+            s.first().map(|s| (s.text.as_str(), s.item)),
+            Some(("ポレポレ", 7))
+        );
+    }
+
+    #[test]
+    fn one_edit_costs() {
+        assert_eq!(one_edit("ぽれぽら", "ぽれぽれ"), Some(2));
+        assert_eq!(one_edit("ぼれぽれ", "ぽれぽれ"), Some(1));
+        assert_eq!(one_edit("きつて", "きって"), Some(1));
+        assert_eq!(one_edit("ぽれれぽ", "ぽれぽれ"), Some(2));
+        assert_eq!(one_edit("ぽれぽ", "ぽれぽれ"), Some(2));
+        assert_eq!(one_edit("ぽれぽれれ", "ぽれぽれ"), Some(2));
+        assert_eq!(one_edit("ぽれぽれ", "ぽれぽれ"), None);
+        assert_eq!(one_edit("ぽらぽら", "ぽれぽれ"), None);
+        assert_eq!(plain_kana('ぱ'), 'は');
+        assert_eq!(plain_kana('ぼ'), 'ほ');
+        assert_eq!(plain_kana('ど'), 'と');
+        assert_eq!(plain_kana('ぢ'), 'ち');
+        assert_eq!(plain_kana('ゃ'), 'や');
+        assert_eq!(plain_kana('ん'), 'ん');
+    }
+
     /// Strings mixing the scripts and marks that normalisation touches.
     fn mixed() -> impl Strategy<Value = String> {
         "[ぁ-ゖァ-ヶｦ-ﾟa-zA-Zａ-ｚＡ-Ｚ0-9金沢城兼六園・「」（）()ー〜～ 　\u{3099}\u{309A}゛゜ヽヾ.,、。-]{0,16}"
@@ -685,6 +1369,24 @@ mod tests {
                     prop_assert!(hits.contains(&i), "{} / {}", group.name, q);
                 }
             }
+        }
+
+        #[test]
+        fn a_suggestion_finds_its_item(g in arb_groups(), q in mixed()) {
+            let index = SearchIndex::new(&g);
+            let suggestions = index.suggest(&q, 5);
+            prop_assert!(suggestions.len() <= 5);
+            for s in suggestions {
+                prop_assert!(index.search(&s.text).contains(&s.item), "{:?} / {}", s, q);
+            }
+        }
+
+        #[test]
+        fn romaji_words_never_panic(g in arb_groups(), q in "[a-zA-Zāō' -]{0,12}") {
+            let index = SearchIndex::new(&g);
+            let hits = index.search(&q);
+            prop_assert!(hits.iter().all(|&i| i < g.len()));
+            let _ = index.suggest(&q, 3);
         }
 
         #[test]

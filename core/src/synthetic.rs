@@ -340,7 +340,11 @@ fn group(rng: &mut Rng, i: usize) -> Group {
         registrations,
         programs,
         contacts,
-        body_reading: String::new(),
+        // What the server's analyser would read of the first sentence.
+        body_reading: format!(
+            "{}をきょてんに、{}のかつどうをしています。",
+            place.1, theme.1
+        ),
     }
 }
 
@@ -398,6 +402,124 @@ pub fn keystroke_queries(groups: &[Group], n: usize, seed: u64) -> Vec<String> {
             out.push(script.apply(&prefix));
         }
         // A source with no characters adds nothing; the loop picks again.
+    }
+    out
+}
+
+/// `n` queries typed in romaji or with a typo, keystroke by keystroke:
+/// a group's reading (or the kana of its name) typed in Hepburn or kunrei
+/// romaji, one letter more each time (`k`, `ke`, `ken`, … `kenrokuen`);
+/// or that kana, or its romaji, with one kana dropped, doubled, changed or
+/// two swapped, from its third character on. What the residents
+/// typed; the search benchmark mixes them with [`keystroke_queries`].
+///
+/// Empty when `groups` is empty.
+pub fn romaji_and_typo_queries(groups: &[Group], n: usize, seed: u64) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    let mut out = Vec::with_capacity(n);
+    if groups.is_empty() {
+        return out;
+    }
+    while out.len() < n {
+        let g = rng.pick(groups);
+        let kana = crate::search::normalize(g.reading.as_deref().unwrap_or(&g.name));
+        let mut chars: Vec<char> = kana.chars().take(rng.range(3, 8)).collect();
+        if !chars
+            .iter()
+            .all(|&c| ('ぁ'..='ゖ').contains(&c) || c == 'ー')
+        {
+            continue;
+        }
+        let typo = rng.chance(40);
+        if typo {
+            let at = rng.range(1, chars.len() - 1);
+            match rng.below(4) {
+                0 => {
+                    chars.remove(at);
+                }
+                1 => chars.insert(at, chars[at]),
+                2 => chars.swap(at - 1, at),
+                _ => chars[at] = *rng.pick(&['が', 'ぱ', 'つ', 'ゆ', 'ん', 'ろ']),
+            }
+        }
+        let hepburn = rng.chance(60);
+        let typed = if rng.chance(70) {
+            to_romaji(&chars, hepburn)
+        } else {
+            chars.iter().collect()
+        };
+        let first = if typo { 3 } else { 1 };
+        let letters: Vec<char> = typed.chars().collect();
+        for len in first..=letters.len() {
+            if out.len() == n {
+                break;
+            }
+            out.push(letters[..len].iter().collect());
+        }
+    }
+    out
+}
+
+/// Hiragana as romaji: Hepburn (`shi chi tsu fu ji`) or kunrei (`si ti tu
+/// hu zi`), `っ` as a doubled consonant, `ん` as `n` (`nn` before a vowel),
+/// `ー` as `-`.
+fn to_romaji(kana: &[char], hepburn: bool) -> String {
+    let mut out = String::new();
+    let mut double = false;
+    for (k, &c) in kana.iter().enumerate() {
+        let next = kana.get(k + 1).copied();
+        let syllable = match c {
+            'っ' => {
+                double = true;
+                continue;
+            }
+            'ん' => match next {
+                Some(
+                    'あ' | 'い' | 'う' | 'え' | 'お' | 'や' | 'ゆ' | 'よ' | 'な' | 'に' | 'ぬ'
+                    | 'ね' | 'の',
+                ) => "nn".to_owned(),
+                _ => "n".to_owned(),
+            },
+            'ー' => "-".to_owned(),
+            'ゃ' | 'ゅ' | 'ょ' | 'ぁ' | 'ぃ' | 'ぅ' | 'ぇ' | 'ぉ' => continue,
+            _ => {
+                let small = match next {
+                    Some('ゃ') => Some(0),
+                    Some('ゅ') => Some(2),
+                    Some('ょ') => Some(4),
+                    _ => None,
+                };
+                let Some(mut romaji) = crate::romaji::romaji_of(c) else {
+                    continue;
+                };
+                if hepburn {
+                    for (kunrei, hep) in [
+                        ("si", "shi"),
+                        ("ti", "chi"),
+                        ("tu", "tsu"),
+                        ("hu", "fu"),
+                        ("zi", "ji"),
+                    ] {
+                        if romaji == kunrei {
+                            romaji = hep.to_owned();
+                        }
+                    }
+                }
+                if let Some(v) = small {
+                    romaji.pop();
+                    if !romaji.ends_with(['h', 'j']) {
+                        romaji.push('y');
+                    }
+                    romaji.push("aiueo".as_bytes()[v] as char);
+                }
+                romaji
+            }
+        };
+        if double && let Some(first) = syllable.chars().next() {
+            out.push(first);
+        }
+        double = false;
+        out.push_str(&syllable);
     }
     out
 }
@@ -598,6 +720,7 @@ fn event(rng: &mut Rng, i: usize, groups: &[Group]) -> Event {
             rng.pick(GOALS)
         ));
     }
+    event.body_reading = format!("{}\n{}の", place.1, theme.1);
     event.fee = (*rng.pick(FEES)).to_owned();
     if rng.chance(40) {
         event.capacity = Some(rng.range(10, 200) as u32);
