@@ -96,6 +96,10 @@ pub struct Texts {
     pub kind_label: &'static str,
     pub kind_all: &'static str,
     pub no_results: &'static str,
+    /// Before the suggestions for a query that found little: "もしかして".
+    pub did_you_mean: &'static str,
+    /// What to try after a search found nothing.
+    pub search_tips: &'static str,
     pub no_groups_yet: &'static str,
     pub loading: &'static str,
     pub online: &'static str,
@@ -196,6 +200,8 @@ static JA: Texts = Texts {
     kind_label: "団体の種類",
     kind_all: "すべての種類",
     no_results: "条件に合う団体は見つかりませんでした。言葉や種類を変えてお試しください。",
+    did_you_mean: "もしかして:",
+    search_tips: "ひらがな・カタカナ・ローマ字(kosodate など)、名前の一部でも探せます。",
     no_groups_yet: "まだ団体のデータがありません。インターネットに接続すると読み込みます。",
     loading: "読み込み中…",
     online: "オンライン",
@@ -289,10 +295,12 @@ static EN: Texts = Texts {
     lang_switch_label: "日本語に切り替える",
     groups_title: "Group directory",
     search_label: "Search by name, reading or activity",
-    search_placeholder: "e.g. porepore, childcare",
+    search_placeholder: "e.g. porepore, kosodate (childcare)",
     kind_label: "Kind of group",
     kind_all: "All kinds",
     no_results: "No group matches. Try other words or another kind.",
+    did_you_mean: "Did you mean:",
+    search_tips: "Japanese words can be typed in romaji (kosodate = childcare), hiragana or katakana; part of a name is enough.",
     no_groups_yet: "No groups yet. They load when you are online.",
     loading: "Loading…",
     online: "Online",
@@ -347,7 +355,7 @@ static EN: Texts = Texts {
     no_upcoming: "No upcoming event matches.",
     no_past: "No past event matches.",
     event_search_label: "Search by title, place or organiser",
-    event_search_placeholder: "e.g. matsuri, workshop",
+    event_search_placeholder: "e.g. matsuri, civic tech",
     category_label: "Category",
     category_all: "All categories",
     organiser_label: "Organiser",
@@ -382,6 +390,31 @@ pub fn count(lang: Lang, n: usize) -> String {
         (Lang::Ja, n) => format!("{n}件"),
         (Lang::En, 1) => "1 group".to_string(),
         (Lang::En, n) => format!("{n} groups"),
+    }
+}
+
+/// "「ぽれぽら」に合う団体は見つかりませんでした。" / "No group matches “porepora”.",
+/// with the kind filter named when one is set.
+pub fn no_match(lang: Lang, query: &str, kind: Option<GroupKind>) -> String {
+    let query = query.trim();
+    match (lang, kind) {
+        (Lang::Ja, None) => format!("「{query}」に合う団体は見つかりませんでした。"),
+        (Lang::Ja, Some(kind)) => format!(
+            "種類「{}」の中に「{query}」に合う団体は見つかりませんでした。",
+            kind.label_ja()
+        ),
+        (Lang::En, None) => format!("No group matches “{query}”."),
+        (Lang::En, Some(kind)) => {
+            format!("No group of the kind “{}” matches “{query}”.", kind.label_en())
+        }
+    }
+}
+
+/// The button that clears the kind filter: "すべての種類で探す".
+pub fn search_all_kinds(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "すべての種類で探す",
+        Lang::En => "Search all kinds",
     }
 }
 

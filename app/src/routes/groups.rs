@@ -4,11 +4,14 @@ use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use std::sync::Arc;
-use tsunagari_core::search::SearchIndex;
+use tsunagari_core::search::{SearchIndex, Suggestion};
 use tsunagari_core::{Group, GroupKind};
 
 /// More results than this are counted but not drawn: typing narrows them.
 const MAX_SHOWN: usize = 200;
+
+/// With fewer results than this, もしかして offers the closest names.
+const FEW: usize = 3;
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
@@ -40,29 +43,91 @@ pub fn GroupsPage() -> impl IntoView {
         })
     });
 
+    // Typo fallback, only when the query found little: the closest names
+    // the query did not already find.
+    let suggestions = Memo::new(move |_| {
+        if state.query.with(|q| q.trim().is_empty()) || results.with(|r| r.len() >= FEW) {
+            return Vec::new();
+        }
+        let mut near = index.with(|index| state.query.with(|q| index.suggest(q, FEW)));
+        results.with(|hits| near.retain(|s| !hits.contains(&s.item)));
+        near
+    });
+    let input = NodeRef::<leptos::html::Input>::new();
+    // A tapped suggestion (or a cleared filter) searches at once; the box
+    // shows what is searched.
+    let search_for = move |text: String| {
+        if let Some(input) = input.get_untracked() {
+            input.set_value(&text);
+        }
+        state.query.set(text);
+    };
+
     view! {
         <div class="container page">
             <h1>{move || t().groups_title}</h1>
             <div class="filters" role="search">
-                <SearchBox/>
+                <SearchBox input=input/>
                 <KindFilter/>
             </div>
             <p class="count" aria-live="polite">
                 {move || i18n::count(lang.get(), results.with(Vec::len))}
             </p>
+            <DidYouMean suggestions=suggestions search_for=search_for/>
             <ResultList results=results/>
         </div>
     }
 }
 
+/// もしかして: the closest names as buttons; a tap searches for one.
 #[component]
-fn SearchBox() -> impl IntoView {
+fn DidYouMean(
+    suggestions: Memo<Vec<Suggestion>>,
+    search_for: impl Fn(String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let lang = use_app().lang;
+    move || {
+        suggestions.with(|near| {
+            if near.is_empty() {
+                return None;
+            }
+            let buttons = near
+                .iter()
+                .map(|s| {
+                    let text = s.text.clone();
+                    view! {
+                        <li>
+                            <button
+                                type="button"
+                                class="suggestion"
+                                data-testid="suggestion"
+                                on:click=move |_| search_for(text.clone())
+                            >
+                                {s.text.clone()}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view();
+            Some(view! {
+                <div class="did-you-mean" data-testid="did-you-mean">
+                    <span>{lang.get().texts().did_you_mean}</span>
+                    <ul>{buttons}</ul>
+                </div>
+            })
+        })
+    }
+}
+
+#[component]
+fn SearchBox(input: NodeRef<leptos::html::Input>) -> impl IntoView {
     let state = use_app();
     let t = move || state.lang.get().texts();
     view! {
         <div class="field">
             <label for="group-search">{move || t().search_label}</label>
             <input
+                node_ref=input
                 id="group-search"
                 type="search"
                 autocomplete="off"
@@ -115,6 +180,10 @@ fn ResultList(results: Memo<Vec<usize>>) -> impl IntoView {
         let t = lang.get().texts();
         if results.with(Vec::is_empty) {
             let empty = state.groups.with(Vec::is_empty);
+            let query = state.query.get();
+            if !empty && !query.trim().is_empty() {
+                return no_match(&query, state.kind.get(), lang.get()).into_any();
+            }
             let message = if !empty {
                 t.no_results
             } else if state.ready.get() {
@@ -135,6 +204,30 @@ fn ResultList(results: Memo<Vec<usize>>) -> impl IntoView {
             })
         });
         view! { <ul class="group-list">{cards}</ul> }.into_any()
+    }
+}
+
+/// Nothing found for a typed query: what was searched, and what to try.
+fn no_match(query: &str, kind: Option<GroupKind>, lang: Lang) -> impl IntoView + use<> {
+    let state = use_app();
+    let t = lang.texts();
+    view! {
+        <div class="empty" data-testid="no-match">
+            <p>{i18n::no_match(lang, query, kind)}</p>
+            {kind.map(|_| view! {
+                <p>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="clear-kind"
+                        on:click=move |_| state.kind.set(None)
+                    >
+                        {i18n::search_all_kinds(lang)}
+                    </button>
+                </p>
+            })}
+            <p class="hint">{t.search_tips}</p>
+        </div>
     }
 }
 
