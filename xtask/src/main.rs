@@ -106,6 +106,10 @@ fn run(args: &[String]) -> Result<()> {
     tools::ensure_all(tools::Purpose::Run)?;
     build_release()?;
     let server = proc::release_bin("tsunagari-server");
+    proc::step(
+        "compile the reading dictionary (once; cached)",
+        proc::cmd(&server).arg("readings-cache"),
+    )?;
     println!("xtask: starting the server (data in {}/)", opts.data_dir);
     let mut child = proc::cmd(&server)
         .args([
@@ -264,6 +268,22 @@ fn test(args: &[String]) -> Result<()> {
         proc::step(
             "the app crate's unit tests",
             proc::cmd("cargo").args(["test", "--package", "tsunagari-app"]),
+        ),
+    );
+    // Before the tests run in parallel: each would otherwise compile the
+    // reading dictionary itself (about 20 s, once per machine).
+    summary.record(
+        "reading dictionary cache",
+        proc::step(
+            "compile the reading dictionary (once; cached)",
+            proc::cmd("cargo").args([
+                "run",
+                "--quiet",
+                "--package",
+                "tsunagari-server",
+                "--",
+                "readings-cache",
+            ]),
         ),
     );
     summary.record(
