@@ -376,17 +376,20 @@ fn ipadic_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(IPADIC_DIR))
 }
 
-/// The IPADIC sources, decoded: every `*.csv` (sorted by name, concatenated),
-/// `matrix.def`, `char.def`, `unk.def`.
+/// The IPADIC sources as read (EUC-JP): every `*.csv` (sorted by name),
+/// `matrix.def`, `char.def`, `unk.def`; and their checksum.
 struct Sources {
-    lexicon: String,
-    matrix: String,
-    chars: String,
-    unknown: String,
+    lexicons: Vec<Vec<u8>>,
+    matrix: Vec<u8>,
+    chars: Vec<u8>,
+    unknown: Vec<u8>,
+    /// SHA-256 (first 12 bytes, hex) of the names and bytes of the files
+    /// and [`VIBRATO_VERSION`].
+    key: String,
 }
 
 impl Sources {
-    fn read(dir: &Path) -> Result<(Sources, String), ReadingsError> {
+    fn read(dir: &Path) -> Result<Sources, ReadingsError> {
         let missing = |source| ReadingsError::Sources {
             dir: dir.to_path_buf(),
             source,
@@ -405,7 +408,7 @@ impl Sources {
         }
         let mut hash = Sha256::new();
         hash.update(format!("vibrato {VIBRATO_VERSION}\n"));
-        let mut decode = |path: &Path| -> Result<String, ReadingsError> {
+        let mut read = |path: &Path| -> Result<Vec<u8>, ReadingsError> {
             let bytes = std::fs::read(path).map_err(missing)?;
             hash.update(
                 path.file_name()
@@ -414,28 +417,43 @@ impl Sources {
             );
             hash.update((bytes.len() as u64).to_le_bytes());
             hash.update(&bytes);
-            Ok(encoding_rs::EUC_JP.decode(&bytes).0.into_owned())
+            Ok(bytes)
         };
-        let mut lexicon = String::new();
-        for csv in &csvs {
-            lexicon.push_str(&decode(csv)?);
-            if !lexicon.ends_with('\n') {
-                lexicon.push('\n');
-            }
-        }
-        let sources = Sources {
-            lexicon,
-            matrix: decode(&dir.join("matrix.def"))?,
-            chars: decode(&dir.join("char.def"))?,
-            unknown: decode(&dir.join("unk.def"))?,
-        };
+        let lexicons = csvs.iter().map(|p| read(p)).collect::<Result<_, _>>()?;
+        let matrix = read(&dir.join("matrix.def"))?;
+        let chars = read(&dir.join("char.def"))?;
+        let unknown = read(&dir.join("unk.def"))?;
         let key = hash
             .finalize()
             .iter()
             .take(12)
             .map(|b| format!("{b:02x}"))
             .collect();
-        Ok((sources, key))
+        Ok(Sources {
+            lexicons,
+            matrix,
+            chars,
+            unknown,
+            key,
+        })
+    }
+
+    /// Decodes and compiles the sources.
+    fn compile(&self) -> Result<Dictionary, vibrato::errors::VibratoError> {
+        let decode = |bytes: &[u8]| encoding_rs::EUC_JP.decode(bytes).0.into_owned();
+        let mut lexicon = String::new();
+        for csv in &self.lexicons {
+            lexicon.push_str(&decode(csv));
+            if !lexicon.ends_with('\n') {
+                lexicon.push('\n');
+            }
+        }
+        SystemDictionaryBuilder::from_readers(
+            lexicon.as_bytes(),
+            decode(&self.matrix).as_bytes(),
+            decode(&self.chars).as_bytes(),
+            decode(&self.unknown).as_bytes(),
+        )
     }
 }
 
@@ -454,8 +472,8 @@ pub fn cache_path(key: &str) -> PathBuf {
 /// The compiled IPADIC system dictionary: from the cache when it has this
 /// version of the sources, otherwise compiled and cached.
 fn system_dictionary(dir: &Path) -> Result<Dictionary, ReadingsError> {
-    let (sources, key) = Sources::read(dir)?;
-    let path = cache_path(&key);
+    let sources = Sources::read(dir)?;
+    let path = cache_path(&sources.key);
     if let Ok(file) = std::fs::File::open(&path) {
         match Dictionary::read(std::io::BufReader::new(file)) {
             Ok(dict) => return Ok(dict),
@@ -466,13 +484,7 @@ fn system_dictionary(dir: &Path) -> Result<Dictionary, ReadingsError> {
         }
     }
     let start = std::time::Instant::now();
-    let dict = SystemDictionaryBuilder::from_readers(
-        sources.lexicon.as_bytes(),
-        sources.matrix.as_bytes(),
-        sources.chars.as_bytes(),
-        sources.unknown.as_bytes(),
-    )
-    .map_err(|source| ReadingsError::Build {
+    let dict = sources.compile().map_err(|source| ReadingsError::Build {
         dir: dir.to_path_buf(),
         source,
     })?;
@@ -694,8 +706,8 @@ mod tests {
 
     #[test]
     fn the_cache_is_reused() {
-        let (_, key) = Sources::read(&ipadic_dir()).expect("sources");
+        let sources = Sources::read(&ipadic_dir()).expect("sources");
         let _ = with();
-        assert!(cache_path(&key).is_file());
+        assert!(cache_path(&sources.key).is_file());
     }
 }

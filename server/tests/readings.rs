@@ -208,3 +208,79 @@ async fn data_stored_before_readings_gets_them_once() {
         assert_eq!((again.added, again.updated), (0, 0));
     }
 }
+
+/// The figures in BENCHMARKS.md ("Readings"): `cargo test -p
+/// tsunagari-server --test readings -- --ignored --nocapture measure`.
+#[test]
+#[ignore]
+fn measure() {
+    use std::io::Write as _;
+    use std::time::Instant;
+
+    let gzip = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(bytes).expect("gzip");
+        e.finish().expect("gzip").len()
+    };
+    let start = Instant::now();
+    let readings = common::readings();
+    println!("load (warm cache): {:.2?}", start.elapsed());
+
+    let seed: tsunagari_core::DirectorySeed =
+        serde_json::from_str(&std::fs::read_to_string(data("groups.json")).expect("read"))
+            .expect("groups.json");
+    let events = events::load_seed(&data("events.json")).expect("events.json");
+    let start = Instant::now();
+    let filled: Vec<Group> = seed
+        .groups
+        .iter()
+        .cloned()
+        .map(common::with_readings)
+        .collect();
+    let filled_events: Vec<Event> = events
+        .events
+        .iter()
+        .cloned()
+        .map(common::event_with_readings)
+        .collect();
+    println!(
+        "demo data ({} groups, {} events): {:.2?}",
+        filled.len(),
+        filled_events.len(),
+        start.elapsed()
+    );
+    for (what, before, after) in [
+        (
+            "groups",
+            serde_json::to_vec(&seed.groups).expect("json"),
+            serde_json::to_vec(&filled).expect("json"),
+        ),
+        (
+            "events",
+            serde_json::to_vec(&events.events).expect("json"),
+            serde_json::to_vec(&filled_events).expect("json"),
+        ),
+    ] {
+        println!(
+            "demo {what} feed items: {} → {} bytes (+{}), gzip {} → {} (+{})",
+            before.len(),
+            after.len(),
+            after.len() - before.len(),
+            gzip(&before),
+            gzip(&after),
+            gzip(&after) - gzip(&before)
+        );
+    }
+
+    let synthetic = tsunagari_core::synthetic::groups(10_000, 7);
+    let start = Instant::now();
+    let mut n = 0;
+    for mut g in synthetic {
+        readings.fill_group(&mut g);
+        n += g.body_reading.len();
+    }
+    println!(
+        "10,000 synthetic groups: {:.2?} ({n} bytes of body readings)",
+        start.elapsed()
+    );
+}
