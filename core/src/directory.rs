@@ -11,7 +11,10 @@ pub struct Group {
     pub id: GroupId,
     /// The name as the seeds write it, e.g. `特定非営利活動法人地域支援センター「ポレポレ」`.
     pub name: String,
-    /// 読み仮名 in hiragana, for names with kanji (or Latin letters read in kana).
+    /// 読み仮名 in hiragana, for names with kanji (or Latin letters read in
+    /// kana), without spaces. The seeds give it; the server computes it at
+    /// import when it is missing, and its reviewed overrides
+    /// (`data/reading_overrides.tsv`) replace it for a name they list.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reading: Option<String>,
     pub kind: GroupKind,
@@ -29,11 +32,14 @@ pub struct Group {
     /// Public contact lines the seeds print for the group (URL, SNS, phone), verbatim.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<String>,
-    /// 読み of the kanji words in the description and activities, in
-    /// hiragana, words separated by spaces (e.g. `こそだて しえん`). Computed
-    /// by the server's morphological analyser when the data is imported, so
-    /// `こそだて` finds 子育て without a dictionary in the app. Empty when
-    /// not computed.
+    /// 読み of the description and activities: for each of their lines
+    /// that has a kanji, the whole line read in hiragana (kana, Latin
+    /// letters, digits and symbols as written, NFKC), one line each,
+    /// joined with `\n` (e.g. `こそだてしえんのかつどう\nけんろくえんのせいそう`).
+    /// Computed by the server's morphological analyser when the data is
+    /// imported, so `こそだて` finds 子育て without a dictionary in the app;
+    /// a match never spans two lines. Empty when no line has a kanji, or
+    /// when not computed.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body_reading: String,
 }

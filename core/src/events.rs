@@ -42,7 +42,9 @@ pub struct Event {
     pub id: EventId,
     /// イベント名, as the organiser writes it.
     pub title: String,
-    /// 読み仮名 of the title in hiragana, for titles with kanji.
+    /// 読み仮名 of the title in hiragana, for titles with kanji, without
+    /// spaces: from the CSV's イベント名_カナ, else computed by the server at
+    /// import.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reading: Option<String>,
     pub start: EventDate,
@@ -89,10 +91,11 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub url: String,
     pub category: EventCategory,
-    /// 読み of the kanji words in the place, organiser and description, in
-    /// hiragana, words separated by spaces. Computed by the server when the
-    /// event is imported (the title's reading is [`Event::reading`]). Empty
-    /// when not computed.
+    /// 読み of the place, organiser and description in the format of
+    /// `Group::body_reading`: each of their lines with a kanji read whole in
+    /// hiragana, joined with `\n`. Computed by the server when the event is
+    /// imported (the title's reading is [`Event::reading`]). Empty when no
+    /// line has a kanji, or when not computed.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub body_reading: String,
 }

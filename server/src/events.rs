@@ -9,8 +9,8 @@ use tsunagari_core::ical::{self, DateTimeUtc};
 use tsunagari_core::opendata::{self, ImportReport, Schema};
 use tsunagari_core::{Cursor, Date, Event, EventCategory, EventSeed, FeedPage, Group, normalize};
 
-use crate::feed;
 use crate::store::{Feed, Source, Store, StoreError, UpsertSummary};
+use crate::{feed, readings};
 
 /// The calendar's name in `.ics` files (`X-WR-CALNAME`).
 pub const CALENDAR_NAME: &str = "つながり 金沢 協働のまちづくり";
@@ -71,10 +71,16 @@ pub fn check(events: &[Event]) -> Result<(), EventsError> {
 }
 
 /// Adds or updates `events` in one transaction, after checking them all:
-/// one invalid event and nothing is written.
+/// one invalid event and nothing is written. Each gets its readings
+/// ([`readings::fill_events`]).
 pub async fn upsert(store: &Store, events: &[Event]) -> Result<UpsertSummary, EventsError> {
     check(events)?;
-    let items = events
+    let events = readings::fill_events(events.to_vec()).await;
+    Ok(store.upsert(Feed::Events, &encode(&events)?).await?)
+}
+
+fn encode(events: &[Event]) -> Result<Vec<(String, serde_json::Value)>, EventsError> {
+    events
         .iter()
         .map(|e| {
             serde_json::to_value(e)
@@ -84,8 +90,38 @@ pub async fn upsert(store: &Store, events: &[Event]) -> Result<UpsertSummary, Ev
                     source,
                 })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(store.upsert(Feed::Events, &items).await?)
+        .collect()
+}
+
+/// Whether a stored event lacks readings it could have.
+fn lacks_readings(e: &Event) -> bool {
+    (e.reading.is_none() && readings::needs_reading(&e.title))
+        || (e.body_reading.is_empty()
+            && [&e.place, &e.organiser, &e.description]
+                .iter()
+                .any(|t| readings::needs_reading(t)))
+}
+
+/// Gives the live events stored before readings existed (or while the
+/// dictionary was missing) their readings; run at start-up. Loads the
+/// dictionary only when some event lacks readings.
+pub async fn fill_missing_readings(store: &Store) -> Result<UpsertSummary, EventsError> {
+    let lacking: Vec<Event> = all(store)
+        .await?
+        .into_iter()
+        .filter(lacks_readings)
+        .collect();
+    if lacking.is_empty() {
+        return Ok(UpsertSummary::default());
+    }
+    let filled = readings::fill_events(lacking.clone()).await;
+    let changed: Vec<Event> = filled
+        .into_iter()
+        .zip(&lacking)
+        .filter(|(new, old)| new != *old)
+        .map(|(new, _)| new)
+        .collect();
+    Ok(store.upsert(Feed::Events, &encode(&changed)?).await?)
 }
 
 /// Reads an `EventSeed` file (`data/events.json`).

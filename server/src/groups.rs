@@ -4,9 +4,9 @@ use std::path::Path;
 
 use tsunagari_core::{Cursor, DirectorySeed, FeedPage, Group};
 
-use crate::feed;
 use crate::seed::{self, SeedError};
-use crate::store::{Feed, ImportSummary, Store, StoreError};
+use crate::store::{Feed, ImportSummary, Source, Store, StoreError, UpsertSummary};
+use crate::{feed, readings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -23,11 +23,16 @@ pub enum ImportError {
     Store(#[from] StoreError),
 }
 
-/// Makes the live groups exactly those of `seed` (see [`Store::replace_all`]).
+/// Makes the live groups exactly those of `seed` (see [`Store::replace_all`]),
+/// with their readings ([`readings::fill_groups`]).
 pub async fn import(store: &Store, seed: &DirectorySeed) -> Result<ImportSummary, ImportError> {
     seed::check(seed).map_err(ImportError::Invalid)?;
-    let items = seed
-        .groups
+    let groups = readings::fill_groups(seed.groups.clone()).await;
+    Ok(store.replace_all(Feed::Groups, &encode(&groups)?).await?)
+}
+
+fn encode(groups: &[Group]) -> Result<Vec<(String, serde_json::Value)>, ImportError> {
+    groups
         .iter()
         .map(|g| {
             serde_json::to_value(g)
@@ -37,8 +42,39 @@ pub async fn import(store: &Store, seed: &DirectorySeed) -> Result<ImportSummary
                     source,
                 })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(store.replace_all(Feed::Groups, &items).await?)
+        .collect()
+}
+
+/// Whether a stored group lacks readings it could have: a kanji name
+/// without a reading, or kanji in its text and no `body_reading`.
+fn lacks_readings(g: &Group) -> bool {
+    (g.reading.is_none() && readings::needs_reading(&g.name))
+        || (g.body_reading.is_empty()
+            && (readings::needs_reading(&g.description)
+                || g.activities.iter().any(|a| readings::needs_reading(a))))
+}
+
+/// Gives the live groups stored before readings existed (or while the
+/// dictionary was missing) their readings; run at start-up. Loads the
+/// dictionary only when some group lacks readings.
+pub async fn fill_missing_readings(store: &Store) -> Result<UpsertSummary, ImportError> {
+    let lacking: Vec<Group> = feed::full::<Group>(store, Source::Feed(Feed::Groups))
+        .await?
+        .items
+        .into_iter()
+        .filter(lacks_readings)
+        .collect();
+    if lacking.is_empty() {
+        return Ok(UpsertSummary::default());
+    }
+    let filled = readings::fill_groups(lacking.clone()).await;
+    let changed: Vec<Group> = filled
+        .into_iter()
+        .zip(&lacking)
+        .filter(|(new, old)| new != *old)
+        .map(|(new, _)| new)
+        .collect();
+    Ok(store.upsert(Feed::Groups, &encode(&changed)?).await?)
 }
 
 /// Reads and imports a directory file.

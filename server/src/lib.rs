@@ -15,6 +15,7 @@ pub mod events;
 pub mod export;
 pub mod feed;
 pub mod groups;
+pub mod readings;
 pub mod seed;
 pub mod static_files;
 pub mod store;

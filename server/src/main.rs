@@ -1,5 +1,5 @@
 //! `tsunagari-server serve | import-groups FILE | delete-group ID |
-//! import-events FILE | export-events | fill-synthetic-events N |
+//! import-events FILE | export-events | fill-synthetic-events N | readings-cache |
 //! create-account | invite | members | revoke | export-submissions |
 //! backup FILE | restore FILE | new-epoch` (`--help` for each).
 

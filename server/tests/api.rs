@@ -4,7 +4,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::{databases, get, group, router, send, small_seed};
+use common::{databases, get, group, router, send, small_seed, with_readings};
 use tsunagari_core::{Cursor, DirectorySeed, FeedPage, Group};
 use tsunagari_server::groups;
 
@@ -40,7 +40,7 @@ async fn full_feed_then_deltas_after_an_import() {
         assert_eq!(cursor.seq, 3, "{}: one change per group", db.name);
         assert_eq!(
             full.items.iter().find(|g| g.id == "machiya"),
-            seed.groups.get(1)
+            seed.groups.get(1).cloned().map(with_readings).as_ref()
         );
 
         let empty = page(&get(&app, &format!("/api/groups?since={}", full.cursor)).await);
@@ -65,7 +65,7 @@ async fn full_feed_then_deltas_after_an_import() {
 
         let delta = page(&get(&app, &format!("/api/groups?since={}", full.cursor)).await);
         assert!(!delta.reset, "{}", db.name);
-        assert_eq!(delta.items, vec![changed], "{}", db.name);
+        assert_eq!(delta.items, vec![with_readings(changed)], "{}", db.name);
         assert_eq!(delta.deleted, vec!["hoshi".to_string()], "{}", db.name);
         let after: Cursor = delta.cursor.parse().expect("a cursor");
         assert_eq!(after.seq, 5, "{}", db.name);
@@ -147,7 +147,10 @@ async fn one_group_unknown_paths_and_methods() {
         let answer = get(&app, "/api/groups/porepore").await;
         assert_eq!(answer.status, StatusCode::OK);
         let g: Group = serde_json::from_slice(&answer.body).expect("a Group");
-        assert_eq!(g, group("porepore", "地域支援センター「ポレポレ」"));
+        assert_eq!(
+            g,
+            with_readings(group("porepore", "地域支援センター「ポレポレ」"))
+        );
         assert_eq!(answer.header("cache-control"), Some("no-store"));
         assert_eq!(answer.header("content-type"), Some("application/json"));
 

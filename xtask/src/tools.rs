@@ -2,7 +2,8 @@
 //!
 //! Everything comes from the registries this machine reaches: rustup's wasm
 //! target, crates.io (trunk, wasm-bindgen-cli), npm (binaryen's wasm-opt,
-//! playwright-core) and Debian (Chromium, chromedriver, PostgreSQL).
+//! playwright-core) and Debian (the IPADIC sources the server reads kanji
+//! with; Chromium, chromedriver, PostgreSQL).
 
 use anyhow::{Context, Result, bail};
 use std::ffi::OsString;
@@ -13,6 +14,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+/// Debian's mecab-ipadic: the dictionary sources of the server's readings.
+pub const IPADIC_MATRIX: &str = "/usr/share/mecab/dic/ipadic/matrix.def";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -44,8 +47,8 @@ pub fn ensure_all(purpose: Purpose) -> Result<()> {
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_wasm_opt()?;
+    ensure_debian_packages(purpose)?;
     if purpose == Purpose::Test {
-        ensure_debian_packages()?;
         ensure_node_test_deps()?;
     }
     Ok(())
@@ -154,12 +157,17 @@ fn ensure_wasm_opt() -> Result<()> {
     )
 }
 
-fn ensure_debian_packages() -> Result<()> {
-    let wanted = [
-        ("chromium", CHROMIUM.to_string()),
-        ("chromium-driver", "/usr/bin/chromedriver".to_string()),
-        ("postgresql", format!("{PG_BIN}/initdb")),
-    ];
+/// The server's dictionary sources always; the browser and PostgreSQL for
+/// the tests.
+fn ensure_debian_packages(purpose: Purpose) -> Result<()> {
+    let mut wanted = vec![("mecab-ipadic", IPADIC_MATRIX.to_string())];
+    if purpose == Purpose::Test {
+        wanted.extend([
+            ("chromium", CHROMIUM.to_string()),
+            ("chromium-driver", "/usr/bin/chromedriver".to_string()),
+            ("postgresql", format!("{PG_BIN}/initdb")),
+        ]);
+    }
     let missing: Vec<&str> = wanted
         .iter()
         .filter(|(_, file)| !std::path::Path::new(file).exists())

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use tsunagari_server::clock::Millis;
+use tsunagari_server::readings::Readings;
 use tsunagari_server::store::{Store, is_postgres_url};
 use tsunagari_server::{AppState, auth, events, groups};
 
@@ -78,6 +79,9 @@ pub enum Command {
         #[arg(value_name = "N")]
         n: usize,
     },
+    /// Compile the reading dictionary into its cache unless it is there
+    /// (imports and the first start then take a second, not half a minute).
+    ReadingsCache,
     #[command(flatten)]
     Accounts(accounts::AccountCommand),
     #[command(flatten)]
@@ -141,6 +145,18 @@ pub fn run(cli: Cli) -> Result<()> {
                 store.close().await;
                 let summary = summary.context("writing the synthetic events")?;
                 println!("tsunagari: synthetic events: {summary}");
+                Ok(())
+            }
+            Command::ReadingsCache => {
+                let start = std::time::Instant::now();
+                tokio::task::spawn_blocking(|| Readings::shared().map(|_| ()))
+                    .await
+                    .context("loading the reading dictionary")?
+                    .map_err(anyhow::Error::msg)?;
+                println!(
+                    "tsunagari: reading dictionary ready in {:.1?}",
+                    start.elapsed()
+                );
                 Ok(())
             }
             Command::Accounts(command) => accounts::run(command, &data_dir).await,
@@ -208,6 +224,7 @@ async fn serve(o: ServeOptions, data_dir: &Path) -> Result<()> {
             o.events_seed.display()
         );
     }
+    fill_missing_readings(&store).await?;
     if !o.dist.join("index.html").is_file() {
         tracing::warn!(
             "{} has no index.html: build the app first",
@@ -240,6 +257,25 @@ async fn serve(o: ServeOptions, data_dir: &Path) -> Result<()> {
     .await;
     store.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// Groups and events stored before readings existed get them (a no-op,
+/// without loading the dictionary, when none lacks them).
+async fn fill_missing_readings(store: &Store) -> Result<()> {
+    let groups = groups::fill_missing_readings(store)
+        .await
+        .context("adding readings to the stored groups")?;
+    let events = events::fill_missing_readings(store)
+        .await
+        .context("adding readings to the stored events")?;
+    if groups.updated + events.updated > 0 {
+        tracing::info!(
+            "readings added to {} groups and {} events",
+            groups.updated,
+            events.updated
+        );
+    }
     Ok(())
 }
 
@@ -368,6 +404,7 @@ mod tests {
             command("fill-synthetic-events 1000").0,
             Command::FillSyntheticEvents { n: 1000 }
         );
+        assert_eq!(command("readings-cache").0, Command::ReadingsCache);
         let (Command::Serve(o), _) = command("serve --events-seed e.json") else {
             panic!("not serve");
         };
@@ -392,6 +429,7 @@ mod tests {
             "fill-synthetic-events many",
             "export-events extra",
             "export-events --out",
+            "readings-cache extra",
         ] {
             let e = parse(bad).expect_err(bad);
             assert_eq!(e.exit_code(), 2, "{bad:?}: {e}");

@@ -15,7 +15,7 @@ use axum::http::{Request, Response, StatusCode};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 use tsunagari_core::proposal::Proposal;
-use tsunagari_core::{DirectorySeed, Group, GroupKind};
+use tsunagari_core::{DirectorySeed, Event, Group, GroupKind};
 use tsunagari_server::{AppState, Store, app};
 
 /// The server binary of this build.
@@ -30,6 +30,23 @@ pub fn run_admin(data_dir: &Path, args: &[&str]) -> std::process::Output {
         .env_remove("DATABASE_URL")
         .output()
         .expect("run the binary")
+}
+
+/// The shared analyser (needs Debian's mecab-ipadic: `cargo xtask install`).
+pub fn readings() -> &'static tsunagari_server::readings::Readings {
+    tsunagari_server::readings::Readings::shared().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// `group` as an import stores it: with its readings.
+pub fn with_readings(mut group: Group) -> Group {
+    readings().fill_group(&mut group);
+    group
+}
+
+/// `event` as an import stores it: with its readings.
+pub fn event_with_readings(mut event: Event) -> Event {
+    readings().fill_event(&mut event);
+    event
 }
 
 /// A database for one test, and what keeps it alive.
