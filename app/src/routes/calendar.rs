@@ -248,6 +248,15 @@ fn EmptyMonth(month: Memo<YearMonth>, mask: Memo<Option<Vec<bool>>>) -> impl Int
                 </a>
             }
         });
+        // While the events load, the link's place is kept (invisible), so
+        // the page below does not move when the link arrives.
+        let loading = state.events.with(Vec::is_empty) && !state.ready.get();
+        let link = link.map(IntoAny::into_any).or_else(|| {
+            loading.then(|| {
+                view! { <span class="button placeholder" aria-hidden="true">"\u{a0}"</span> }
+                    .into_any()
+            })
+        });
         let message = if state.events.with(Vec::is_empty) && state.ready.get() {
             t.no_events_yet
         } else if state.events.with(Vec::is_empty) {
