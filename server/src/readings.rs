@@ -4,10 +4,11 @@
 //!
 //! The analyser is [`vibrato`] (MeCab-compatible) over the IPADIC *sources*
 //! Debian's `mecab-ipadic` package installs (EUC-JP CSVs and definitions
-//! under [`IPADIC_DIR`]). Compiling them takes 10–25 s, so the compiled
-//! system dictionary is cached on disk ([`cache_path`], keyed by a SHA-256
-//! of the sources and the vibrato version, written atomically), and loaded
-//! in about a second afterwards. The reviewed list of names the dictionary
+//! under [`IPADIC_DIR`]). Compiling them takes seconds and 300 MB (figures
+//! in BENCHMARKS.md), so the compiled system dictionary (48 MB) is cached
+//! on disk ([`cache_path`], keyed by a SHA-256 of the sources and the
+//! vibrato version, written atomically) and loaded from there in about half
+//! a second afterwards. The reviewed list of names the dictionary
 //! reads wrong (`data/reading_overrides.tsv`, built into the binary) is the
 //! user lexicon, so an entry tokenizes as one word with its reading.
 //!

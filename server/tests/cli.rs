@@ -127,6 +127,59 @@ fn serve_seeds_once_admin_commands_and_sigterm() {
     assert!(!ok && text.contains("could not read"), "{text}");
 }
 
+/// Without the dictionary an import still succeeds (no readings, a
+/// warning); the next start adds the readings. `readings-cache` says what
+/// to install.
+#[test]
+fn readings_come_with_the_next_start_when_the_dictionary_was_missing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let seed = dir.path().join("groups.json");
+    std::fs::write(
+        &seed,
+        r#"{"groups": [{"id": "ikuji", "name": "育児の会", "kind": "civic", "description": "子育ての相談"}]}"#,
+    )
+    .expect("write seed");
+    let without = |args: &[&str]| {
+        Command::new(BIN)
+            .args(args)
+            .arg("--data-dir")
+            .arg(&data)
+            .env_remove("DATABASE_URL")
+            .env("TSUNAGARI_IPADIC_DIR", dir.path().join("no-ipadic"))
+            .output()
+            .expect("run")
+    };
+    let out = without(&["import-groups", seed.to_str().expect("utf-8 path")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("mecab-ipadic"), "{stderr}");
+    let out = without(&["readings-cache"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("apt-get install mecab-ipadic"));
+
+    let mut server = Server(
+        Command::new(BIN)
+            .args(["serve", "--host", "127.0.0.1", "--port", "0", "--dist"])
+            .arg(dir.path().join("dist"))
+            .arg("--seed")
+            .arg(&seed)
+            .arg("--data-dir")
+            .arg(&data)
+            .env_remove("DATABASE_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the server"),
+    );
+    let url = common::serving_addr(server.0.stdout.take().expect("stdout"));
+    let (status, body) = http_get(&url, "/api/groups/ikuji");
+    assert!(status.contains("200"), "{status}");
+    let group: tsunagari_core::Group = serde_json::from_str(&body).expect("a group");
+    assert_eq!(group.reading.as_deref(), Some("いくじのかい"));
+    assert_eq!(group.body_reading, "こそだてのそうだん");
+}
+
 #[test]
 fn usage_mistakes_exit_2() {
     for args in [
@@ -159,6 +212,7 @@ fn help_lists_every_command_and_option() {
         "import-events",
         "export-events",
         "fill-synthetic-events",
+        "readings-cache",
         "create-account",
         "invite",
         "members",
