@@ -12,7 +12,8 @@
 //!    PostgreSQL cluster: one device syncing 500 drafts, and a load generator
 //!    on loopback (push and pull throughput, p50/p99).
 //!
-//! `cargo xtask bench --only sync` runs part 4 and `/bench/drafts` alone.
+//! `cargo xtask bench --only sync` runs part 4 and `/bench/drafts` alone;
+//! `cargo xtask bench --only search` runs parts 1 and 3 and `/bench` alone.
 
 use anyhow::{Context, Result, bail};
 use std::fmt::Write as _;
@@ -20,25 +21,28 @@ use std::fmt::Write as _;
 use crate::proc;
 
 pub fn run(args: &[String]) -> Result<()> {
-    let only_sync = match args {
-        [] => false,
-        [flag, what] if flag == "--only" && what == "sync" => true,
-        _ => bail!("`bench` takes no options but `--only sync` (got {args:?})"),
+    let only = match args {
+        [] => None,
+        [flag, what] if flag == "--only" && (what == "sync" || what == "search") => {
+            Some(what.as_str())
+        }
+        _ => bail!("`bench` takes no options but `--only sync|search` (got {args:?})"),
     };
     crate::tools::ensure_all(crate::tools::Purpose::Test)?;
     let mut report = String::new();
-    let command = if only_sync {
-        "cargo xtask bench --only sync"
-    } else {
-        "cargo xtask bench"
+    let command = match only {
+        Some(what) => format!("cargo xtask bench --only {what}"),
+        None => "cargo xtask bench".to_string(),
     };
     writeln!(report, "Command: `{command}`")?;
     writeln!(report, "Machine: {}", machine())?;
     writeln!(report)?;
-    if !only_sync {
-        app_figures(&mut report)?;
+    if only != Some("sync") {
+        app_figures(&mut report, only)?;
     }
-    sync_figures(&mut report, only_sync)?;
+    if only != Some("search") {
+        sync_figures(&mut report, only == Some("sync"))?;
+    }
 
     println!("\n{report}");
     let out = crate::workspace_root().join("target/bench-report.md");
@@ -47,8 +51,9 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Parts 1–3: search, IndexedDB, calendar and the shell's size.
-fn app_figures(report: &mut String) -> Result<()> {
+/// Parts 1–3: search, IndexedDB, calendar and the shell's size (`only`
+/// `search`: the calendar and drafts pages left out).
+fn app_figures(report: &mut String, only: Option<&str>) -> Result<()> {
     let native = proc::cmd("cargo")
         .args([
             "run",
@@ -73,7 +78,7 @@ fn app_figures(report: &mut String) -> Result<()> {
         String::from_utf8_lossy(&native.stdout)
     )?;
 
-    let browser = browser_bench(None)?;
+    let browser = browser_bench(only)?;
     writeln!(
         report,
         "## Browser (headless Chromium, release bundle with the bench pages)\n\n```\n{browser}```\n"

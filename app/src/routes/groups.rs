@@ -8,10 +8,10 @@ use tsunagari_core::search::{SearchIndex, Suggestion};
 use tsunagari_core::{Group, GroupKind};
 
 /// More results than this are counted but not drawn: typing narrows them.
-const MAX_SHOWN: usize = 200;
+pub(crate) const MAX_SHOWN: usize = 200;
 
 /// With fewer results than this, もしかして offers the closest names.
-const FEW: usize = 3;
+pub(crate) const FEW: usize = 3;
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
@@ -100,6 +100,7 @@ fn DidYouMean(
                             <button
                                 type="button"
                                 class="suggestion"
+                                lang="ja"
                                 data-testid="suggestion"
                                 on:click=move |_| search_for(text.clone())
                             >
@@ -231,7 +232,7 @@ fn no_match(query: &str, kind: Option<GroupKind>, lang: Lang) -> impl IntoView +
     }
 }
 
-fn card(group: &Group, lang: Lang) -> impl IntoView + use<> {
+pub(crate) fn card(group: &Group, lang: Lang) -> impl IntoView + use<> {
     let summary = group
         .description
         .lines()
