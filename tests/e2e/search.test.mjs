@@ -88,3 +88,23 @@ test("the English placeholder's examples find groups", () => withApp(() => phone
     assert.ok(await app.resultLinks().count() >= 1, `"${example}" finds a group`);
   }
 }));
+
+test("the agenda's text filter is the same engine: romaji, and the placeholder's examples", () => withApp(() => phoneContext(browser), async ({ url, page }) => {
+  await page.addInitScript(() => localStorage.setItem('tsunagari.lang', 'en'));
+  await page.goto(`${url}/events`);
+  await page.locator('html[data-events=stored]').waitFor({ state: 'attached', timeout: 20_000 });
+  // The demo events are all past: show them.
+  await page.locator('[data-testid=show-past]').click();
+  const links = page.locator('[data-testid=agenda] [data-testid=event-link]');
+  const placeholder = await page.locator('#event-search').getAttribute('placeholder');
+  const examples = placeholder.replace(/^e\.g\.\s*/, '').split(',').map((s) => s.trim()).filter(Boolean);
+  assert.ok(examples.length >= 2, `examples in "${placeholder}"`);
+  for (const example of examples) {
+    await page.locator('#event-search').fill(example);
+    await links.first().waitFor({ timeout: 10_000 });
+  }
+  // Romaji for a title in kana: まちなか学生まつり.
+  await page.locator('#event-search').fill('machinaka');
+  await links.filter({ hasText: 'まちなか学生まつり' }).waitFor({ timeout: 10_000 });
+  assert.equal(await links.count(), 1, 'only the festival');
+}));
