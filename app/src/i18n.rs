@@ -418,6 +418,14 @@ pub fn search_all_kinds(lang: Lang) -> &'static str {
     }
 }
 
+/// The directory's "show more" button: "さらに60件を表示（残り1,234件）".
+pub fn show_more(lang: Lang, next: usize, left: usize) -> String {
+    match lang {
+        Lang::Ja => format!("さらに{next}件を表示（残り{left}件）"),
+        Lang::En => format!("Show {next} more ({left} left)"),
+    }
+}
+
 /// "3件" / "3 events".
 pub fn event_count(lang: Lang, n: usize) -> String {
     match (lang, n) {

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use tsunagari_core::search::{SearchIndex, Suggestion};
 use tsunagari_core::{Group, GroupKind};
 
-/// More results than this are counted but not drawn: typing narrows them.
-pub(crate) const MAX_SHOWN: usize = 200;
+/// Results drawn at first (a phone shows six or so; every keystroke draws
+/// them anew); さらに表示 draws as many again.
+pub(crate) const MAX_SHOWN: usize = 60;
 
 /// With fewer results than this, もしかして offers the closest names.
 pub(crate) const FEW: usize = 3;
@@ -177,6 +178,12 @@ fn KindFilter() -> impl IntoView {
 fn ResultList(results: Memo<Vec<usize>>) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
+    // How many are drawn; back to one page whenever the results change.
+    let shown = RwSignal::new(MAX_SHOWN);
+    Effect::new(move |_| {
+        results.track();
+        shown.set(MAX_SHOWN);
+    });
     move || {
         let t = lang.get().texts();
         if results.with(Vec::is_empty) {
@@ -195,16 +202,36 @@ fn ResultList(results: Memo<Vec<usize>>) -> impl IntoView {
             return view! { <p class="empty">{message}</p> }.into_any();
         }
         let lang = lang.get();
+        let limit = shown.get();
+        let total = results.with(Vec::len);
         let cards = state.groups.with(|groups| {
             results.with(|hits| {
                 hits.iter()
-                    .take(MAX_SHOWN)
+                    .take(limit)
                     .filter_map(|&i| groups.get(i))
                     .map(|g| card(g, lang))
                     .collect_view()
             })
         });
-        view! { <ul class="group-list">{cards}</ul> }.into_any()
+        let more = (total > limit).then(|| {
+            view! {
+                <p>
+                    <button
+                        type="button"
+                        class="button secondary"
+                        data-testid="show-more"
+                        on:click=move |_| shown.update(|n| *n += MAX_SHOWN)
+                    >
+                        {i18n::show_more(lang, (total - limit).min(MAX_SHOWN), total - limit)}
+                    </button>
+                </p>
+            }
+        });
+        view! {
+            <ul class="group-list">{cards}</ul>
+            {more}
+        }
+        .into_any()
     }
 }
 
