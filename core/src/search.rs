@@ -11,8 +11,9 @@
 
 use crate::directory::Group;
 use crate::romaji::{self, fold_long_vowels, unfolded_prefix};
-use crate::width::fold_width;
+use crate::width::{fold_width, may_fold_width};
 use memchr::memmem::Finder;
+use std::sync::OnceLock;
 
 /// Folds text to the form search compares.
 ///
@@ -65,12 +66,29 @@ pub fn normalize(s: &str) -> String {
 
 fn normalize_once(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in fold_width(s).chars() {
-        for c in c.to_lowercase() {
-            let c = fold_kana(c);
-            if !is_dropped(c) {
-                out.push(c);
+    let keep = |out: &mut String, c: char| {
+        let c = fold_kana(c);
+        if !is_dropped(c) {
+            out.push(c);
+        }
+    };
+    let folded;
+    let s = if may_fold_width(s) {
+        folded = fold_width(s);
+        &folded
+    } else {
+        s
+    };
+    for c in s.chars() {
+        match c {
+            // Kana (but `・`) and kanji: no case, never dropped. Most of
+            // the text: skip the case and white-space tables.
+            '\u{3041}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' => {
+                out.push(fold_kana(c))
             }
+            // CJK punctuation has no case either.
+            '\u{3000}'..='\u{33FF}' => keep(&mut out, c),
+            _ => c.to_lowercase().for_each(|c| keep(&mut out, c)),
         }
     }
     out
@@ -261,11 +279,13 @@ const BUCKETS: usize = 2048;
 /// word has every bit of the word's grams set, so ANDing the word's
 /// buckets leaves every item that may hold it (and a few that do not,
 /// where hashes collide); those few are dropped when the candidates are
-/// checked. 10,000 items take 1.25 MB; the check of a query word reads
-/// `grams × items / 8` bytes instead of every item's text.
+/// checked. 10,000 items take 2.5 MB; the check of a query word reads
+/// `grams × items / 64` words instead of every item's text. Stored by
+/// blocks of 64 items (`bits[block * BUCKETS + bucket]`), so building
+/// writes within one 16 KB block at a time.
 #[derive(Debug, Clone, Default)]
 struct Grams {
-    /// `u64` words per bucket: `ceil(items / 64)`.
+    /// Blocks of 64 items: `ceil(items / 64)`.
     words: usize,
     bits: Vec<u64>,
 }
@@ -301,9 +321,9 @@ impl Grams {
                 prev = None;
                 continue;
             }
-            self.bits[unigram(c) * self.words + word] |= bit;
+            self.bits[word * BUCKETS + unigram(c)] |= bit;
             if let Some(p) = prev {
-                self.bits[bigram(p, c) * self.words + word] |= bit;
+                self.bits[word * BUCKETS + bigram(p, c)] |= bit;
             }
             prev = Some(c);
         }
@@ -342,8 +362,8 @@ impl Grams {
     /// Keeps in `out` only the items that may hold `word`.
     fn may_hold(&self, word: &str, out: &mut [u64]) {
         let mut and = |b: usize| {
-            for (o, b) in out.iter_mut().zip(&self.bits[b * self.words..]) {
-                *o &= b;
+            for (o, row) in out.iter_mut().zip(self.bits.chunks_exact(BUCKETS)) {
+                *o &= row[b];
             }
         };
         let mut prev = None;
@@ -419,10 +439,10 @@ pub struct SearchIndex {
     sound_bodies: Field,
     /// The names as given, for the text of a [`Suggestion`].
     raw_names: Field,
-    /// The words of each name a typo may be near ([`name_words`]),
-    /// normalised, separated by [`KEY_SEP`]; and folded as `sound_names`.
-    keys: Field,
-    sound_keys: Field,
+    /// The words of each name a typo may be near, made by the first
+    /// [`suggest`](SearchIndex::suggest) (most indexes never need them,
+    /// and building them would add a fifth to the index's build time).
+    keys: OnceLock<NameWords>,
     grams: Grams,
     /// Item indexes in the base order: normalised reading (or name when
     /// there is no reading), then id, then index.
@@ -454,8 +474,7 @@ impl SearchIndex {
             sound_readings: Field::with_capacity(n),
             sound_bodies: Field::with_capacity(n),
             raw_names: Field::with_capacity(n),
-            keys: Field::with_capacity(n),
-            sound_keys: Field::with_capacity(n),
+            keys: OnceLock::new(),
             grams: Grams::new(n),
             order: Vec::new(),
         };
@@ -478,31 +497,19 @@ impl SearchIndex {
                 field.push(text);
                 index.grams.add(i, text);
             }
-            let mut keys = String::new();
-            for (_, word) in name_words(item.name()) {
-                if !keys.is_empty() {
-                    keys.push(KEY_SEP);
-                }
-                keys.push_str(&word);
-            }
-            // The keys are words of the name: their grams are the name's.
-            for (text, sound, hash) in [
-                (&name, &mut index.sound_names, true),
-                (&reading, &mut index.sound_readings, true),
-                (sounds_of, &mut index.sound_bodies, true),
-                (&keys, &mut index.sound_keys, false),
+            for (text, sound) in [
+                (&name, &mut index.sound_names),
+                (&reading, &mut index.sound_readings),
+                (sounds_of, &mut index.sound_bodies),
             ] {
                 let folded = fold_long_vowels(text);
                 if folded == *text {
                     sound.push("");
                 } else {
-                    if hash {
-                        index.grams.add(i, &folded);
-                    }
+                    index.grams.add(i, &folded);
                     sound.push(&folded);
                 }
             }
-            index.keys.push(&keys);
             index.raw_names.push(item.name());
         }
         let mut order: Vec<usize> = (0..n).collect();
@@ -740,6 +747,7 @@ impl SearchIndex {
         // bytes of the key matched); the key `usize::MAX` is the reading.
         type Near = (u8, u8, u32, usize, usize, usize);
         let mut near: Vec<Near> = Vec::new();
+        let name_keys = self.keys.get_or_init(|| NameWords::new(&self.raw_names));
         let any_sounds = word.iter().any(|v| v.sounds);
         let mut candidates = vec![0u64; self.grams.words];
         for v in &word {
@@ -759,10 +767,10 @@ impl SearchIndex {
             if found[i] {
                 continue;
             }
-            let keys = self.keys.get(i);
+            let keys = name_keys.plain.get(i);
             let reading = self.readings.get(i);
             let (sound_keys, sound_reading) = if any_sounds {
-                (self.sound_keys.get(i), self.sound_readings.get(i))
+                (name_keys.sound.get(i), self.sound_readings.get(i))
             } else {
                 ("", "")
             };
@@ -926,6 +934,39 @@ fn plain_kana(c: char) -> char {
         _ => u,
     };
     char::from_u32(plain).unwrap_or(c)
+}
+
+/// The words of every name ([`name_words`]), normalised, separated by
+/// [`KEY_SEP`]; and with long vowels folded (empty where that changes
+/// nothing).
+#[derive(Debug, Clone, Default)]
+struct NameWords {
+    plain: Field,
+    sound: Field,
+}
+
+impl NameWords {
+    fn new(names: &Field) -> NameWords {
+        let n = names.starts.len().saturating_sub(1);
+        let mut words = NameWords {
+            plain: Field::with_capacity(n),
+            sound: Field::with_capacity(n),
+        };
+        let mut keys = String::new();
+        for i in 0..n {
+            keys.clear();
+            for (_, word) in name_words(names.get(i)) {
+                if !keys.is_empty() {
+                    keys.push(KEY_SEP);
+                }
+                keys.push_str(&word);
+            }
+            let folded = fold_long_vowels(&keys);
+            words.sound.push(if folded == keys { "" } else { &folded });
+            words.plain.push(&keys);
+        }
+        words
+    }
 }
 
 /// What [`name_words`] splits on: characters [`normalize`] drops.
