@@ -241,6 +241,51 @@ impl Field {
     fn get(&self, i: usize) -> &str {
         &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
     }
+
+    /// Whether item `i` of this folded field is stored empty (folding
+    /// changed nothing: the plain field is read instead).
+    fn unfolded(&self) -> impl Fn(usize) -> bool + '_ {
+        |i| self.get(i).is_empty()
+    }
+
+    /// Calls `hit(item, at_start, whole)` once for every item that `take`s
+    /// and contains `word` (not empty, no [`SEP`]; UTF-8 is
+    /// self-synchronising, so a byte match is a character match):
+    /// `at_start` when the item starts with it, `whole` when the item
+    /// equals it. One memchr pass over the text.
+    fn each_match(
+        &self,
+        word: &Finder<'_>,
+        mut hit: impl FnMut(usize, bool, bool),
+        take: impl Fn(usize) -> bool,
+    ) {
+        let text = self.text.as_bytes();
+        let len = word.needle().len();
+        let mut from = 0;
+        let mut item = 0;
+        while let Some(found) = text.get(from..).and_then(|rest| word.find(rest)) {
+            let at = from + found;
+            // The item whose range holds `at`: matches come in order, so
+            // walk forward (O(items) per field in all).
+            while self.starts[item + 1] as usize <= at {
+                item += 1;
+            }
+            let start = self.starts[item] as usize;
+            let next = self.starts[item + 1] as usize;
+            if take(item) {
+                // The leftmost match in an item comes first.
+                let at_start = at == start;
+                hit(
+                    item,
+                    at_start,
+                    at_start && start + len + SEP.len_utf8() == next,
+                );
+            }
+            // One hit per item is enough: go on at the next item.
+            from = next;
+            item += 1;
+        }
+    }
 }
 
 /// Normalises each line of `text` on its own, joined by [`SEP`], empty
@@ -447,6 +492,8 @@ pub struct SearchIndex {
     /// Item indexes in the base order: normalised reading (or name when
     /// there is no reading), then id, then index.
     order: Vec<usize>,
+    /// Each item's place in `order`.
+    rank: Vec<u32>,
 }
 
 /// A name close to a query that finds little (もしかして…).
@@ -477,6 +524,7 @@ impl SearchIndex {
             keys: OnceLock::new(),
             grams: Grams::new(n),
             order: Vec::new(),
+            rank: Vec::new(),
         };
         for (i, item) in items.iter().enumerate() {
             let name = normalize(item.name());
@@ -527,6 +575,10 @@ impl SearchIndex {
                 .then_with(|| items[a].id().cmp(items[b].id()))
                 .then(a.cmp(&b))
         });
+        index.rank = vec![0; n];
+        for (r, &i) in order.iter().enumerate() {
+            index.rank[i] = r as u32;
+        }
         index.order = order;
         index
     }
@@ -637,7 +689,7 @@ impl SearchIndex {
             .filter(|&i| totals[i] > 0)
             .collect();
         // Already in base order, so a stable sort by score alone keeps ties
-        // in base order.
+        // in base order (and finds long runs: few distinct scores).
         crate::sort::sort_indices(&mut hits, &|a, b| totals[b].cmp(&totals[a]));
         hits
     }
@@ -675,30 +727,103 @@ impl SearchIndex {
             may.push(bits);
         }
         let mut totals = vec![0u16; n];
-        for (k, &bits) in candidates.iter().enumerate() {
-            let mut bits = bits;
-            while bits != 0 {
-                let i = k * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                let bit = 1u64 << (i % 64);
-                let mut total = 0u16;
-                for (variants, may) in words.iter().zip(&may) {
-                    let mut best = 0;
-                    for (v, may) in variants.iter().zip(may) {
-                        if may[k] & bit != 0 {
-                            best = best.max(self.score(i, v));
-                        }
-                    }
-                    if best == 0 {
-                        total = 0;
-                        break;
-                    }
-                    total += u16::from(best);
+        let mut best = vec![0u8; n];
+        for (k, (variants, may)) in words.iter().zip(&may).enumerate() {
+            if k > 0 {
+                best.fill(0);
+            }
+            for (v, may) in variants.iter().zip(may) {
+                let count: u32 = may.iter().map(|b| b.count_ones()).sum();
+                if count as usize > n / 8 {
+                    // Many candidates: one pass over each field's text
+                    // costs less than a search per item.
+                    self.scan(v, &mut best);
+                    continue;
                 }
-                totals[i] = total;
+                for (k, (&may, &c)) in may.iter().zip(&candidates).enumerate() {
+                    let mut bits = may & c;
+                    while bits != 0 {
+                        let i = k * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        best[i] = best[i].max(self.score(i, v));
+                    }
+                }
+            }
+            for (k, c) in candidates.iter_mut().enumerate() {
+                let mut bits = *c;
+                while bits != 0 {
+                    let i = k * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if best[i] == 0 {
+                        *c &= !(1u64 << (i % 64));
+                        totals[i] = 0;
+                    } else {
+                        totals[i] += u16::from(best[i]);
+                    }
+                }
             }
         }
         totals
+    }
+
+    /// Raises `best[i]` to the tier at which item `i` matches `v`, for
+    /// every item, by one pass over each field's text (see [`score`]).
+    ///
+    /// [`score`]: SearchIndex::score
+    fn scan(&self, v: &Variant, best: &mut [u8]) {
+        let mut raise = |i: usize, tier: u8| {
+            if best[i] < tier {
+                best[i] = tier;
+            }
+        };
+        let reading_tier = |at_start: bool| {
+            if at_start {
+                tier::READING_STARTS
+            } else {
+                tier::READING_CONTAINS
+            }
+        };
+        let name_tier = |at_start: bool, whole: bool| match (at_start, whole) {
+            (_, true) => tier::NAME_EQUALS,
+            (true, false) => tier::NAME_STARTS,
+            _ => tier::NAME_CONTAINS,
+        };
+        let f = &v.finder;
+        if !v.sounds {
+            for field in [&self.bodies, &self.body_readings] {
+                field.each_match(f, |i, _, _| raise(i, tier::BODY_CONTAINS), |_| true);
+            }
+            self.readings
+                .each_match(f, |i, s, _| raise(i, reading_tier(s)), |_| true);
+            self.names
+                .each_match(f, |i, s, w| raise(i, name_tier(s, w)), |_| true);
+            return;
+        }
+        // A folded field holds "" where folding changed nothing: there the
+        // plain field is read.
+        let body = tier::BODY_CONTAINS;
+        self.sound_bodies
+            .each_match(f, |i, _, _| raise(i, body), |_| true);
+        self.body_readings
+            .each_match(f, |i, _, _| raise(i, body), self.sound_bodies.unfolded());
+        let no_body_reading =
+            |i: usize| self.sound_bodies.get(i).is_empty() && self.body_readings.get(i).is_empty();
+        self.bodies
+            .each_match(f, |i, _, _| raise(i, body), no_body_reading);
+        self.sound_readings
+            .each_match(f, |i, s, _| raise(i, reading_tier(s)), |_| true);
+        self.readings.each_match(
+            f,
+            |i, s, _| raise(i, reading_tier(s)),
+            self.sound_readings.unfolded(),
+        );
+        self.sound_names
+            .each_match(f, |i, s, w| raise(i, name_tier(s, w)), |_| true);
+        self.names.each_match(
+            f,
+            |i, s, w| raise(i, name_tier(s, w)),
+            self.sound_names.unfolded(),
+        );
     }
 
     /// Up to `max` names close to the query's last word, of items the
@@ -732,10 +857,7 @@ impl SearchIndex {
         for i in self.search(query) {
             found[i] = true;
         }
-        let mut rank = vec![0u32; self.len()];
-        for (r, &i) in self.order.iter().enumerate() {
-            rank[i] = r as u32;
-        }
+        let rank = &self.rank;
         let heads: Vec<(Option<char>, Option<char>)> = word
             .iter()
             .map(|v| {
