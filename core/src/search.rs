@@ -681,21 +681,58 @@ impl SearchIndex {
         if words.is_empty() {
             return self.order.clone();
         }
-        let totals = self.totals(&words);
-        let mut hits: Vec<usize> = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&i| totals[i] > 0)
-            .collect();
-        // Already in base order, so a stable sort by score alone keeps ties
-        // in base order (and finds long runs: few distinct scores).
-        crate::sort::sort_indices(&mut hits, &|a, b| totals[b].cmp(&totals[a]));
+        let (totals, found) = self.totals(&words);
+        self.ranked(&totals, &found)
+    }
+
+    /// The items set in `found`, best total first, ties in base order.
+    fn ranked(&self, totals: &[u16], found: &[u64]) -> Vec<usize> {
+        let count: usize = found.iter().map(|b| b.count_ones() as usize).sum();
+        if count * 16 < self.len() {
+            // Few: sort them by (total, rank).
+            let mut hits = Vec::with_capacity(count);
+            for (k, &bits) in found.iter().enumerate() {
+                let mut bits = bits;
+                while bits != 0 {
+                    hits.push(k * 64 + bits.trailing_zeros() as usize);
+                    bits &= bits - 1;
+                }
+            }
+            let rank = &self.rank;
+            crate::sort::sort_indices(&mut hits, &|a, b| {
+                totals[b].cmp(&totals[a]).then(rank[a].cmp(&rank[b]))
+            });
+            return hits;
+        }
+        // Many (a one-letter word finds most items): a counting sort by
+        // total, placing items in base order, so ties keep it. Totals are
+        // small (at most 6 per word).
+        let top = totals.iter().copied().max().unwrap_or(0) as usize;
+        let mut next = vec![0usize; top + 2];
+        for &t in totals {
+            next[t as usize] += 1;
+        }
+        // `next[t]`: where the next item of total `t` goes (higher first).
+        let mut at = 0;
+        for t in (1..=top).rev() {
+            let c = next[t];
+            next[t] = at;
+            at += c;
+        }
+        let mut hits = vec![0usize; at];
+        for &i in &self.order {
+            let t = totals[i] as usize;
+            if t > 0 {
+                hits[next[t]] = i;
+                next[t] += 1;
+            }
+        }
         hits
     }
 
-    /// Every item's total score over `words` (0: some word does not match).
-    fn totals(&self, words: &[Vec<Variant>]) -> Vec<u16> {
+    /// Every item's total score over `words` (0: some word does not
+    /// match), and the items whose total is not 0, one bit each.
+    fn totals(&self, words: &[Vec<Variant>]) -> (Vec<u16>, Vec<u64>) {
         let n = self.len();
         let w = self.grams.words;
         // Per variant, the items whose grams may hold it; per word, the
@@ -763,7 +800,7 @@ impl SearchIndex {
                 }
             }
         }
-        totals
+        (totals, candidates)
     }
 
     /// Raises `best[i]` to the tier at which item `i` matches `v`, for
@@ -1121,6 +1158,45 @@ mod tests {
     use super::*;
     use crate::directory::GroupKind;
     use proptest::prelude::*;
+
+    /// The order as first written: items with a total, in base order,
+    /// stably sorted by total.
+    fn ranked_by_sorting(index: &SearchIndex, query: &str) -> Vec<usize> {
+        let words: Vec<Vec<Variant>> = query
+            .split_whitespace()
+            .map(variants)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return index.order.clone();
+        }
+        let (totals, _) = index.totals(&words);
+        let mut hits: Vec<usize> = index
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| totals[i] > 0)
+            .collect();
+        hits.sort_by(|&a, &b| totals[b].cmp(&totals[a]));
+        hits
+    }
+
+    #[test]
+    fn few_and_many_hits_keep_the_sorted_order() {
+        let groups = crate::synthetic::groups(600, 11);
+        let index = SearchIndex::new(&groups);
+        let mut queries = crate::synthetic::keystroke_queries(&groups, 300, 12);
+        queries.extend(crate::synthetic::romaji_and_typo_queries(&groups, 100, 13));
+        queries.extend(["の", "i", "か し", "ka", ""].map(str::to_owned));
+        let mut many = 0;
+        for q in &queries {
+            let found = index.search(q);
+            many += usize::from(found.len() * 16 >= groups.len());
+            assert_eq!(found, ranked_by_sorting(&index, q), "{q:?}");
+        }
+        // Both ways of ordering are exercised.
+        assert!(many > 10 && many < queries.len() - 10, "{many}");
+    }
 
     fn group(id: &str, name: &str, reading: Option<&str>, description: &str) -> Group {
         Group {
