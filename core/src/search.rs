@@ -248,41 +248,56 @@ impl Field {
         |i| self.get(i).is_empty()
     }
 
-    /// Calls `hit(item, at_start, whole)` once for every item that `take`s
+    /// Raises `best[item]` to `tier(at_start, whole)` for every item that
+    /// `take`s, holds a tier below `cap` (the highest this field can give)
     /// and contains `word` (not empty, no [`SEP`]; UTF-8 is
     /// self-synchronising, so a byte match is a character match):
     /// `at_start` when the item starts with it, `whole` when the item
-    /// equals it. One memchr pass over the text.
-    fn each_match(
+    /// equals it. One memchr pass over the text, jumping over the items
+    /// left out: a word most items hold needs a search per item, so
+    /// leaving out the items a name or reading already placed saves most
+    /// of the body pass.
+    fn raise_matches(
         &self,
         word: &Finder<'_>,
-        mut hit: impl FnMut(usize, bool, bool),
+        best: &mut [u8],
+        cap: u8,
         take: impl Fn(usize) -> bool,
+        tier: impl Fn(bool, bool) -> u8,
     ) {
         let text = self.text.as_bytes();
         let len = word.needle().len();
-        let mut from = 0;
+        let items = self.starts.len() - 1;
+        let wanted = |i: usize, best: &[u8]| best[i] < cap && take(i);
         let mut item = 0;
-        while let Some(found) = text.get(from..).and_then(|rest| word.find(rest)) {
+        loop {
+            while item < items && !wanted(item, best) {
+                item += 1;
+            }
+            if item == items {
+                return;
+            }
+            let from = self.starts[item] as usize;
+            let Some(found) = text.get(from..).and_then(|rest| word.find(rest)) else {
+                return;
+            };
             let at = from + found;
             // The item whose range holds `at`: matches come in order, so
             // walk forward (O(items) per field in all).
             while self.starts[item + 1] as usize <= at {
                 item += 1;
             }
-            let start = self.starts[item] as usize;
-            let next = self.starts[item + 1] as usize;
-            if take(item) {
+            if wanted(item, best) {
                 // The leftmost match in an item comes first.
+                let start = self.starts[item] as usize;
+                let next = self.starts[item + 1] as usize;
                 let at_start = at == start;
-                hit(
-                    item,
-                    at_start,
-                    at_start && start + len + SEP.len_utf8() == next,
-                );
+                let t = tier(at_start, at_start && start + len + SEP.len_utf8() == next);
+                if best[item] < t {
+                    best[item] = t;
+                }
             }
             // One hit per item is enough: go on at the next item.
-            from = next;
             item += 1;
         }
     }
@@ -808,12 +823,7 @@ impl SearchIndex {
     ///
     /// [`score`]: SearchIndex::score
     fn scan(&self, v: &Variant, best: &mut [u8]) {
-        let mut raise = |i: usize, tier: u8| {
-            if best[i] < tier {
-                best[i] = tier;
-            }
-        };
-        let reading_tier = |at_start: bool| {
+        let reading_tier = |at_start: bool, _: bool| {
             if at_start {
                 tier::READING_STARTS
             } else {
@@ -826,41 +836,53 @@ impl SearchIndex {
             _ => tier::NAME_CONTAINS,
         };
         let f = &v.finder;
+        let all = |_: usize| true;
+        let body = |_: bool, _: bool| tier::BODY_CONTAINS;
+        // Highest tiers first, so a later field skips the items an earlier
+        // one already placed at or above what it can give.
         if !v.sounds {
-            for field in [&self.bodies, &self.body_readings] {
-                field.each_match(f, |i, _, _| raise(i, tier::BODY_CONTAINS), |_| true);
-            }
-            self.readings
-                .each_match(f, |i, s, _| raise(i, reading_tier(s)), |_| true);
             self.names
-                .each_match(f, |i, s, w| raise(i, name_tier(s, w)), |_| true);
+                .raise_matches(f, best, tier::NAME_EQUALS, all, name_tier);
+            self.readings
+                .raise_matches(f, best, tier::READING_STARTS, all, reading_tier);
+            for field in [&self.bodies, &self.body_readings] {
+                field.raise_matches(f, best, tier::BODY_CONTAINS, all, body);
+            }
             return;
         }
         // A folded field holds "" where folding changed nothing: there the
         // plain field is read.
-        let body = tier::BODY_CONTAINS;
+        self.sound_names
+            .raise_matches(f, best, tier::NAME_EQUALS, all, name_tier);
+        self.names.raise_matches(
+            f,
+            best,
+            tier::NAME_EQUALS,
+            self.sound_names.unfolded(),
+            name_tier,
+        );
+        self.sound_readings
+            .raise_matches(f, best, tier::READING_STARTS, all, reading_tier);
+        self.readings.raise_matches(
+            f,
+            best,
+            tier::READING_STARTS,
+            self.sound_readings.unfolded(),
+            reading_tier,
+        );
         self.sound_bodies
-            .each_match(f, |i, _, _| raise(i, body), |_| true);
-        self.body_readings
-            .each_match(f, |i, _, _| raise(i, body), self.sound_bodies.unfolded());
+            .raise_matches(f, best, tier::BODY_CONTAINS, all, body);
+        self.body_readings.raise_matches(
+            f,
+            best,
+            tier::BODY_CONTAINS,
+            self.sound_bodies.unfolded(),
+            body,
+        );
         let no_body_reading =
             |i: usize| self.sound_bodies.get(i).is_empty() && self.body_readings.get(i).is_empty();
         self.bodies
-            .each_match(f, |i, _, _| raise(i, body), no_body_reading);
-        self.sound_readings
-            .each_match(f, |i, s, _| raise(i, reading_tier(s)), |_| true);
-        self.readings.each_match(
-            f,
-            |i, s, _| raise(i, reading_tier(s)),
-            self.sound_readings.unfolded(),
-        );
-        self.sound_names
-            .each_match(f, |i, s, w| raise(i, name_tier(s, w)), |_| true);
-        self.names.each_match(
-            f,
-            |i, s, w| raise(i, name_tier(s, w)),
-            self.sound_names.unfolded(),
-        );
+            .raise_matches(f, best, tier::BODY_CONTAINS, no_body_reading, body);
     }
 
     /// Up to `max` names close to the query's last word, of items the
@@ -1179,6 +1201,29 @@ mod tests {
             .collect();
         hits.sort_by(|&a, &b| totals[b].cmp(&totals[a]));
         hits
+    }
+
+    #[test]
+    fn one_pass_per_field_scores_like_a_search_per_item() {
+        let groups = crate::synthetic::groups(400, 21);
+        let index = SearchIndex::new(&groups);
+        let mut queries = crate::synthetic::keystroke_queries(&groups, 200, 22);
+        queries.extend(crate::synthetic::romaji_and_typo_queries(&groups, 100, 23));
+        queries.extend(["の", "i", "ka", "kan", "ー", "o", "te"].map(str::to_owned));
+        for q in &queries {
+            for word in q.split_whitespace() {
+                // Several variants in turn, as `totals` raises them.
+                let vs = variants(word);
+                let mut scanned = vec![0u8; index.len()];
+                for v in &vs {
+                    index.scan(v, &mut scanned);
+                }
+                let each: Vec<u8> = (0..index.len())
+                    .map(|i| vs.iter().map(|v| index.score(i, v)).max().unwrap_or(0))
+                    .collect();
+                assert_eq!(scanned, each, "{word:?}");
+            }
+        }
     }
 
     #[test]
