@@ -249,7 +249,7 @@ impl Field {
     }
 
     /// Raises `best[item]` to `tier(at_start, whole)` for every item that
-    /// `take`s, holds a tier below `cap` (the highest this field can give)
+    /// is set in `within` (one bit each), `take`s, holds a tier below `cap` (the highest this field can give)
     /// and contains `word` (not empty, no [`SEP`]; UTF-8 is
     /// self-synchronising, so a byte match is a character match):
     /// `at_start` when the item starts with it, `whole` when the item
@@ -261,6 +261,7 @@ impl Field {
         &self,
         word: &Finder<'_>,
         best: &mut [u8],
+        within: &[u64],
         cap: u8,
         take: impl Fn(usize) -> bool,
         tier: impl Fn(bool, bool) -> u8,
@@ -268,7 +269,8 @@ impl Field {
         let text = self.text.as_bytes();
         let len = word.needle().len();
         let items = self.starts.len() - 1;
-        let wanted = |i: usize, best: &[u8]| best[i] < cap && take(i);
+        let wanted =
+            |i: usize, best: &[u8]| within[i / 64] >> (i % 64) & 1 == 1 && best[i] < cap && take(i);
         let mut item = 0;
         loop {
             while item < items && !wanted(item, best) {
@@ -789,7 +791,9 @@ impl SearchIndex {
                 if count as usize > n / 8 {
                     // Many candidates: one pass over each field's text
                     // costs less than a search per item.
-                    self.scan(v, &mut best);
+                    let within: Vec<u64> =
+                        may.iter().zip(&candidates).map(|(m, c)| m & c).collect();
+                    self.scan(v, &mut best, &within);
                     continue;
                 }
                 for (k, (&may, &c)) in may.iter().zip(&candidates).enumerate() {
@@ -819,10 +823,11 @@ impl SearchIndex {
     }
 
     /// Raises `best[i]` to the tier at which item `i` matches `v`, for
-    /// every item, by one pass over each field's text (see [`score`]).
+    /// every item set in `within` (one bit each; the others are jumped
+    /// over), by one pass over each field's text (see [`score`]).
     ///
     /// [`score`]: SearchIndex::score
-    fn scan(&self, v: &Variant, best: &mut [u8]) {
+    fn scan(&self, v: &Variant, best: &mut [u8], within: &[u64]) {
         let reading_tier = |at_start: bool, _: bool| {
             if at_start {
                 tier::READING_STARTS
@@ -842,39 +847,42 @@ impl SearchIndex {
         // one already placed at or above what it can give.
         if !v.sounds {
             self.names
-                .raise_matches(f, best, tier::NAME_EQUALS, all, name_tier);
+                .raise_matches(f, best, within, tier::NAME_EQUALS, all, name_tier);
             self.readings
-                .raise_matches(f, best, tier::READING_STARTS, all, reading_tier);
+                .raise_matches(f, best, within, tier::READING_STARTS, all, reading_tier);
             for field in [&self.bodies, &self.body_readings] {
-                field.raise_matches(f, best, tier::BODY_CONTAINS, all, body);
+                field.raise_matches(f, best, within, tier::BODY_CONTAINS, all, body);
             }
             return;
         }
         // A folded field holds "" where folding changed nothing: there the
         // plain field is read.
         self.sound_names
-            .raise_matches(f, best, tier::NAME_EQUALS, all, name_tier);
+            .raise_matches(f, best, within, tier::NAME_EQUALS, all, name_tier);
         self.names.raise_matches(
             f,
             best,
+            within,
             tier::NAME_EQUALS,
             self.sound_names.unfolded(),
             name_tier,
         );
         self.sound_readings
-            .raise_matches(f, best, tier::READING_STARTS, all, reading_tier);
+            .raise_matches(f, best, within, tier::READING_STARTS, all, reading_tier);
         self.readings.raise_matches(
             f,
             best,
+            within,
             tier::READING_STARTS,
             self.sound_readings.unfolded(),
             reading_tier,
         );
         self.sound_bodies
-            .raise_matches(f, best, tier::BODY_CONTAINS, all, body);
+            .raise_matches(f, best, within, tier::BODY_CONTAINS, all, body);
         self.body_readings.raise_matches(
             f,
             best,
+            within,
             tier::BODY_CONTAINS,
             self.sound_bodies.unfolded(),
             body,
@@ -882,7 +890,7 @@ impl SearchIndex {
         let no_body_reading =
             |i: usize| self.sound_bodies.get(i).is_empty() && self.body_readings.get(i).is_empty();
         self.bodies
-            .raise_matches(f, best, tier::BODY_CONTAINS, no_body_reading, body);
+            .raise_matches(f, best, within, tier::BODY_CONTAINS, no_body_reading, body);
     }
 
     /// Up to `max` names close to the query's last word, of items the
@@ -1215,8 +1223,9 @@ mod tests {
                 // Several variants in turn, as `totals` raises them.
                 let vs = variants(word);
                 let mut scanned = vec![0u8; index.len()];
+                let all = vec![!0u64; index.len().div_ceil(64)];
                 for v in &vs {
-                    index.scan(v, &mut scanned);
+                    index.scan(v, &mut scanned, &all);
                 }
                 let each: Vec<u8> = (0..index.len())
                     .map(|i| vs.iter().map(|v| index.score(i, v)).max().unwrap_or(0))
