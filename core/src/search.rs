@@ -48,27 +48,33 @@ use std::sync::OnceLock;
 /// Laws: `normalize(normalize(s)) == normalize(s)`; `ぽれぽれ`, `ポレポレ` and
 /// `ﾎﾟﾚﾎﾟﾚ` normalise equal; so do `ｔｉｐｓ` and `Tips`.
 pub fn normalize(s: &str) -> String {
-    let mut out = normalize_once(s);
+    let (mut out, mut marks) = normalize_once(s);
     // After one round only composition can change anything, and that needs
     // a combining mark; four rounds are more than any real text needs.
     for _ in 0..4 {
-        if !out.contains(['\u{3099}', '\u{309A}']) {
+        if !marks {
             break;
         }
-        let next = normalize_once(&out);
+        let (next, next_marks) = normalize_once(&out);
         if next == out {
             break;
         }
         out = next;
+        marks = next_marks;
     }
     out
 }
 
-fn normalize_once(s: &str) -> String {
+/// One round of [`normalize`], and whether its output holds a combining
+/// U+3099 or U+309A (noted while writing it, so the common case needs no
+/// second look at the text).
+fn normalize_once(s: &str) -> (String, bool) {
     let mut out = String::with_capacity(s.len());
-    let keep = |out: &mut String, c: char| {
+    let mut marks = false;
+    let keep = |out: &mut String, marks: &mut bool, c: char| {
         let c = fold_kana(c);
         if !is_dropped(c) {
+            *marks |= is_combining_mark(c);
             out.push(c);
         }
     };
@@ -84,14 +90,19 @@ fn normalize_once(s: &str) -> String {
             // Kana (but `・`) and kanji: no case, never dropped. Most of
             // the text: skip the case and white-space tables.
             '\u{3041}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' => {
+                marks |= is_combining_mark(c);
                 out.push(fold_kana(c))
             }
             // CJK punctuation has no case either.
-            '\u{3000}'..='\u{33FF}' => keep(&mut out, c),
-            _ => c.to_lowercase().for_each(|c| keep(&mut out, c)),
+            '\u{3000}'..='\u{33FF}' => keep(&mut out, &mut marks, c),
+            _ => c.to_lowercase().for_each(|c| keep(&mut out, &mut marks, c)),
         }
     }
-    out
+    (out, marks)
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{3099}' | '\u{309A}')
 }
 
 /// Katakana → hiragana for one character (see [`normalize`], step 3).
