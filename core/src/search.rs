@@ -85,7 +85,20 @@ fn normalize_once(s: &str) -> (String, bool) {
     } else {
         s
     };
-    for c in s.chars() {
+    // Characters kept as they are are copied by runs, not one by one.
+    let mut run = 0;
+    for (at, c) in s.char_indices() {
+        match c {
+            // Hiragana, ゛゜ゝゞゟ, kanji, ASCII lower case and digits:
+            // unchanged, never dropped.
+            '\u{3041}'..='\u{30A0}' | '\u{3400}'..='\u{9FFF}' | 'a'..='z' | '0'..='9' => {
+                marks |= is_combining_mark(c);
+                continue;
+            }
+            _ => {}
+        }
+        out.push_str(&s[run..at]);
+        run = at + c.len_utf8();
         match c {
             // Kana (but `・`) and kanji: no case, never dropped. Most of
             // the text: skip the case and white-space tables.
@@ -98,6 +111,7 @@ fn normalize_once(s: &str) -> (String, bool) {
             _ => c.to_lowercase().for_each(|c| keep(&mut out, &mut marks, c)),
         }
     }
+    out.push_str(&s[run..]);
     (out, marks)
 }
 
