@@ -11,8 +11,9 @@
 
 use crate::directory::Group;
 use crate::romaji::{self, fold_long_vowels, unfolded_prefix};
-use crate::width::fold_width;
+use crate::width::{fold_width, may_fold_width};
 use memchr::memmem::Finder;
+use std::sync::OnceLock;
 
 /// Folds text to the form search compares.
 ///
@@ -47,33 +48,75 @@ use memchr::memmem::Finder;
 /// Laws: `normalize(normalize(s)) == normalize(s)`; `ぽれぽれ`, `ポレポレ` and
 /// `ﾎﾟﾚﾎﾟﾚ` normalise equal; so do `ｔｉｐｓ` and `Tips`.
 pub fn normalize(s: &str) -> String {
-    let mut out = normalize_once(s);
+    let (mut out, mut marks) = normalize_once(s);
     // After one round only composition can change anything, and that needs
     // a combining mark; four rounds are more than any real text needs.
     for _ in 0..4 {
-        if !out.contains(['\u{3099}', '\u{309A}']) {
+        if !marks {
             break;
         }
-        let next = normalize_once(&out);
+        let (next, next_marks) = normalize_once(&out);
         if next == out {
             break;
         }
         out = next;
+        marks = next_marks;
     }
     out
 }
 
-fn normalize_once(s: &str) -> String {
+/// One round of [`normalize`], and whether its output holds a combining
+/// U+3099 or U+309A (noted while writing it, so the common case needs no
+/// second look at the text).
+fn normalize_once(s: &str) -> (String, bool) {
     let mut out = String::with_capacity(s.len());
-    for c in fold_width(s).chars() {
-        for c in c.to_lowercase() {
-            let c = fold_kana(c);
-            if !is_dropped(c) {
-                out.push(c);
+    let mut marks = false;
+    let keep = |out: &mut String, marks: &mut bool, c: char| {
+        let c = fold_kana(c);
+        if !is_dropped(c) {
+            *marks |= is_combining_mark(c);
+            out.push(c);
+        }
+    };
+    let folded;
+    let s = if may_fold_width(s) {
+        folded = fold_width(s);
+        &folded
+    } else {
+        s
+    };
+    // Characters kept as they are are copied by runs, not one by one.
+    let mut run = 0;
+    for (at, c) in s.char_indices() {
+        match c {
+            // Hiragana, ゛゜ゝゞゟ, kanji, ASCII lower case and digits:
+            // unchanged, never dropped.
+            '\u{3041}'..='\u{30A0}' | '\u{3400}'..='\u{9FFF}' | 'a'..='z' | '0'..='9' => {
+                marks |= is_combining_mark(c);
+                continue;
             }
+            _ => {}
+        }
+        out.push_str(&s[run..at]);
+        run = at + c.len_utf8();
+        match c {
+            // Kana (but `・`) and kanji: no case, never dropped. Most of
+            // the text: skip the case and white-space tables.
+            '\u{3041}'..='\u{30FA}' | '\u{30FC}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' => {
+                marks |= is_combining_mark(c);
+                out.push(fold_kana(c))
+            }
+            // CJK punctuation has no case either.
+            '\u{3000}'..='\u{33FF}' => keep(&mut out, &mut marks, c),
+            _ => c.to_lowercase().for_each(|c| keep(&mut out, &mut marks, c)),
         }
     }
-    out
+    out.push_str(&s[run..]);
+    (out, marks)
+}
+
+fn is_combining_mark(c: char) -> bool {
+    matches!(c, '\u{3099}' | '\u{309A}')
 }
 
 /// Katakana → hiragana for one character (see [`normalize`], step 3).
@@ -223,6 +266,68 @@ impl Field {
     fn get(&self, i: usize) -> &str {
         &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
     }
+
+    /// Whether item `i` of this folded field is stored empty (folding
+    /// changed nothing: the plain field is read instead).
+    fn unfolded(&self) -> impl Fn(usize) -> bool + '_ {
+        |i| self.get(i).is_empty()
+    }
+
+    /// Raises `best[item]` to `tier(at_start, whole)` for every item that
+    /// is set in `within` (one bit each), `take`s, holds a tier below `cap` (the highest this field can give)
+    /// and contains `word` (not empty, no [`SEP`]; UTF-8 is
+    /// self-synchronising, so a byte match is a character match):
+    /// `at_start` when the item starts with it, `whole` when the item
+    /// equals it. One memchr pass over the text, jumping over the items
+    /// left out: a word most items hold needs a search per item, so
+    /// leaving out the items a name or reading already placed saves most
+    /// of the body pass.
+    fn raise_matches(
+        &self,
+        word: &Finder<'_>,
+        best: &mut [u8],
+        within: &[u64],
+        cap: u8,
+        take: impl Fn(usize) -> bool,
+        tier: impl Fn(bool, bool) -> u8,
+    ) {
+        let text = self.text.as_bytes();
+        let len = word.needle().len();
+        let items = self.starts.len() - 1;
+        let wanted =
+            |i: usize, best: &[u8]| within[i / 64] >> (i % 64) & 1 == 1 && best[i] < cap && take(i);
+        let mut item = 0;
+        loop {
+            while item < items && !wanted(item, best) {
+                item += 1;
+            }
+            if item == items {
+                return;
+            }
+            let from = self.starts[item] as usize;
+            let Some(found) = text.get(from..).and_then(|rest| word.find(rest)) else {
+                return;
+            };
+            let at = from + found;
+            // The item whose range holds `at`: matches come in order, so
+            // walk forward (O(items) per field in all).
+            while self.starts[item + 1] as usize <= at {
+                item += 1;
+            }
+            if wanted(item, best) {
+                // The leftmost match in an item comes first.
+                let start = self.starts[item] as usize;
+                let next = self.starts[item + 1] as usize;
+                let at_start = at == start;
+                let t = tier(at_start, at_start && start + len + SEP.len_utf8() == next);
+                if best[item] < t {
+                    best[item] = t;
+                }
+            }
+            // One hit per item is enough: go on at the next item.
+            item += 1;
+        }
+    }
 }
 
 /// Normalises each line of `text` on its own, joined by [`SEP`], empty
@@ -239,6 +344,17 @@ fn normalize_lines(text: &str) -> String {
         }
     }
     out
+}
+
+/// Calls `f(i)` for every bit `i` set in `bits`, in order.
+fn each_bit(bits: &[u64], mut f: impl FnMut(usize)) {
+    for (k, &word) in bits.iter().enumerate() {
+        let mut word = word;
+        while word != 0 {
+            f(k * 64 + word.trailing_zeros() as usize);
+            word &= word - 1;
+        }
+    }
 }
 
 /// Scores of the match tiers, higher first. Several query words add up.
@@ -261,11 +377,13 @@ const BUCKETS: usize = 2048;
 /// word has every bit of the word's grams set, so ANDing the word's
 /// buckets leaves every item that may hold it (and a few that do not,
 /// where hashes collide); those few are dropped when the candidates are
-/// checked. 10,000 items take 1.25 MB; the check of a query word reads
-/// `grams × items / 8` bytes instead of every item's text.
+/// checked. 10,000 items take 2.5 MB; the check of a query word reads
+/// `grams × items / 64` words instead of every item's text. Stored by
+/// blocks of 64 items (`bits[block * BUCKETS + bucket]`), so building
+/// writes within one 16 KB block at a time.
 #[derive(Debug, Clone, Default)]
 struct Grams {
-    /// `u64` words per bucket: `ceil(items / 64)`.
+    /// Blocks of 64 items: `ceil(items / 64)`.
     words: usize,
     bits: Vec<u64>,
 }
@@ -301,9 +419,9 @@ impl Grams {
                 prev = None;
                 continue;
             }
-            self.bits[unigram(c) * self.words + word] |= bit;
+            self.bits[word * BUCKETS + unigram(c)] |= bit;
             if let Some(p) = prev {
-                self.bits[bigram(p, c) * self.words + word] |= bit;
+                self.bits[word * BUCKETS + bigram(p, c)] |= bit;
             }
             prev = Some(c);
         }
@@ -342,8 +460,8 @@ impl Grams {
     /// Keeps in `out` only the items that may hold `word`.
     fn may_hold(&self, word: &str, out: &mut [u64]) {
         let mut and = |b: usize| {
-            for (o, b) in out.iter_mut().zip(&self.bits[b * self.words..]) {
-                *o &= b;
+            for (o, row) in out.iter_mut().zip(self.bits.chunks_exact(BUCKETS)) {
+                *o &= row[b];
             }
         };
         let mut prev = None;
@@ -419,14 +537,16 @@ pub struct SearchIndex {
     sound_bodies: Field,
     /// The names as given, for the text of a [`Suggestion`].
     raw_names: Field,
-    /// The words of each name a typo may be near ([`name_words`]),
-    /// normalised, separated by [`KEY_SEP`]; and folded as `sound_names`.
-    keys: Field,
-    sound_keys: Field,
+    /// The words of each name a typo may be near, made by the first
+    /// [`suggest`](SearchIndex::suggest) (most indexes never need them,
+    /// and building them would add a fifth to the index's build time).
+    keys: OnceLock<NameWords>,
     grams: Grams,
     /// Item indexes in the base order: normalised reading (or name when
     /// there is no reading), then id, then index.
     order: Vec<usize>,
+    /// Each item's place in `order`.
+    rank: Vec<u32>,
 }
 
 /// A name close to a query that finds little (もしかして…).
@@ -454,10 +574,10 @@ impl SearchIndex {
             sound_readings: Field::with_capacity(n),
             sound_bodies: Field::with_capacity(n),
             raw_names: Field::with_capacity(n),
-            keys: Field::with_capacity(n),
-            sound_keys: Field::with_capacity(n),
+            keys: OnceLock::new(),
             grams: Grams::new(n),
             order: Vec::new(),
+            rank: Vec::new(),
         };
         for (i, item) in items.iter().enumerate() {
             let name = normalize(item.name());
@@ -478,31 +598,19 @@ impl SearchIndex {
                 field.push(text);
                 index.grams.add(i, text);
             }
-            let mut keys = String::new();
-            for (_, word) in name_words(item.name()) {
-                if !keys.is_empty() {
-                    keys.push(KEY_SEP);
-                }
-                keys.push_str(&word);
-            }
-            // The keys are words of the name: their grams are the name's.
-            for (text, sound, hash) in [
-                (&name, &mut index.sound_names, true),
-                (&reading, &mut index.sound_readings, true),
-                (sounds_of, &mut index.sound_bodies, true),
-                (&keys, &mut index.sound_keys, false),
+            for (text, sound) in [
+                (&name, &mut index.sound_names),
+                (&reading, &mut index.sound_readings),
+                (sounds_of, &mut index.sound_bodies),
             ] {
                 let folded = fold_long_vowels(text);
                 if folded == *text {
                     sound.push("");
                 } else {
-                    if hash {
-                        index.grams.add(i, &folded);
-                    }
+                    index.grams.add(i, &folded);
                     sound.push(&folded);
                 }
             }
-            index.keys.push(&keys);
             index.raw_names.push(item.name());
         }
         let mut order: Vec<usize> = (0..n).collect();
@@ -520,6 +628,10 @@ impl SearchIndex {
                 .then_with(|| items[a].id().cmp(items[b].id()))
                 .then(a.cmp(&b))
         });
+        index.rank = vec![0; n];
+        for (r, &i) in order.iter().enumerate() {
+            index.rank[i] = r as u32;
+        }
         index.order = order;
         index
     }
@@ -622,21 +734,47 @@ impl SearchIndex {
         if words.is_empty() {
             return self.order.clone();
         }
-        let totals = self.totals(&words);
-        let mut hits: Vec<usize> = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&i| totals[i] > 0)
-            .collect();
-        // Already in base order, so a stable sort by score alone keeps ties
-        // in base order.
-        crate::sort::sort_indices(&mut hits, &|a, b| totals[b].cmp(&totals[a]));
+        let (totals, found) = self.totals(&words);
+        self.ranked(&totals, &found)
+    }
+
+    /// The items set in `found`, best total first, ties in base order.
+    /// No comparison sort: the hits are marked by their place in the base
+    /// order (one bit each), then read back in that order into one bucket
+    /// per total (totals are small: at most 6 per word). O(hits + items /
+    /// 64).
+    fn ranked(&self, totals: &[u16], found: &[u64]) -> Vec<usize> {
+        let mut by_rank = vec![0u64; found.len()];
+        let mut next: Vec<usize> = Vec::new();
+        each_bit(found, |i| {
+            let r = self.rank[i] as usize;
+            by_rank[r / 64] |= 1 << (r % 64);
+            let t = usize::from(totals[i]);
+            if next.len() <= t {
+                next.resize(t + 1, 0);
+            }
+            next[t] += 1;
+        });
+        // `next[t]`: where the next item of total `t` goes (higher first).
+        let mut at = 0;
+        for t in (1..next.len()).rev() {
+            let count = next[t];
+            next[t] = at;
+            at += count;
+        }
+        let mut hits = vec![0usize; at];
+        each_bit(&by_rank, |r| {
+            let i = self.order[r];
+            let t = usize::from(totals[i]);
+            hits[next[t]] = i;
+            next[t] += 1;
+        });
         hits
     }
 
-    /// Every item's total score over `words` (0: some word does not match).
-    fn totals(&self, words: &[Vec<Variant>]) -> Vec<u16> {
+    /// Every item's total score over `words` (0: some word does not
+    /// match), and the items whose total is not 0, one bit each.
+    fn totals(&self, words: &[Vec<Variant>]) -> (Vec<u16>, Vec<u64>) {
         let n = self.len();
         let w = self.grams.words;
         // Per variant, the items whose grams may hold it; per word, the
@@ -668,30 +806,116 @@ impl SearchIndex {
             may.push(bits);
         }
         let mut totals = vec![0u16; n];
-        for (k, &bits) in candidates.iter().enumerate() {
-            let mut bits = bits;
-            while bits != 0 {
-                let i = k * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                let bit = 1u64 << (i % 64);
-                let mut total = 0u16;
-                for (variants, may) in words.iter().zip(&may) {
-                    let mut best = 0;
-                    for (v, may) in variants.iter().zip(may) {
-                        if may[k] & bit != 0 {
-                            best = best.max(self.score(i, v));
-                        }
-                    }
-                    if best == 0 {
-                        total = 0;
-                        break;
-                    }
-                    total += u16::from(best);
+        let mut best = vec![0u8; n];
+        for (k, (variants, may)) in words.iter().zip(&may).enumerate() {
+            if k > 0 {
+                best.fill(0);
+            }
+            for (v, may) in variants.iter().zip(may) {
+                let count: u32 = may.iter().map(|b| b.count_ones()).sum();
+                if count as usize > n / 8 {
+                    // Many candidates: one pass over each field's text
+                    // costs less than a search per item.
+                    let within: Vec<u64> =
+                        may.iter().zip(&candidates).map(|(m, c)| m & c).collect();
+                    self.scan(v, &mut best, &within);
+                    continue;
                 }
-                totals[i] = total;
+                for (k, (&may, &c)) in may.iter().zip(&candidates).enumerate() {
+                    let mut bits = may & c;
+                    while bits != 0 {
+                        let i = k * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        best[i] = best[i].max(self.score(i, v));
+                    }
+                }
+            }
+            for (k, c) in candidates.iter_mut().enumerate() {
+                let mut bits = *c;
+                while bits != 0 {
+                    let i = k * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    if best[i] == 0 {
+                        *c &= !(1u64 << (i % 64));
+                        totals[i] = 0;
+                    } else {
+                        totals[i] += u16::from(best[i]);
+                    }
+                }
             }
         }
-        totals
+        (totals, candidates)
+    }
+
+    /// Raises `best[i]` to the tier at which item `i` matches `v`, for
+    /// every item set in `within` (one bit each; the others are jumped
+    /// over), by one pass over each field's text (see [`score`]).
+    ///
+    /// [`score`]: SearchIndex::score
+    fn scan(&self, v: &Variant, best: &mut [u8], within: &[u64]) {
+        let reading_tier = |at_start: bool, _: bool| {
+            if at_start {
+                tier::READING_STARTS
+            } else {
+                tier::READING_CONTAINS
+            }
+        };
+        let name_tier = |at_start: bool, whole: bool| match (at_start, whole) {
+            (_, true) => tier::NAME_EQUALS,
+            (true, false) => tier::NAME_STARTS,
+            _ => tier::NAME_CONTAINS,
+        };
+        let f = &v.finder;
+        let all = |_: usize| true;
+        let body = |_: bool, _: bool| tier::BODY_CONTAINS;
+        // Highest tiers first, so a later field skips the items an earlier
+        // one already placed at or above what it can give.
+        if !v.sounds {
+            self.names
+                .raise_matches(f, best, within, tier::NAME_EQUALS, all, name_tier);
+            self.readings
+                .raise_matches(f, best, within, tier::READING_STARTS, all, reading_tier);
+            for field in [&self.bodies, &self.body_readings] {
+                field.raise_matches(f, best, within, tier::BODY_CONTAINS, all, body);
+            }
+            return;
+        }
+        // A folded field holds "" where folding changed nothing: there the
+        // plain field is read.
+        self.sound_names
+            .raise_matches(f, best, within, tier::NAME_EQUALS, all, name_tier);
+        self.names.raise_matches(
+            f,
+            best,
+            within,
+            tier::NAME_EQUALS,
+            self.sound_names.unfolded(),
+            name_tier,
+        );
+        self.sound_readings
+            .raise_matches(f, best, within, tier::READING_STARTS, all, reading_tier);
+        self.readings.raise_matches(
+            f,
+            best,
+            within,
+            tier::READING_STARTS,
+            self.sound_readings.unfolded(),
+            reading_tier,
+        );
+        self.sound_bodies
+            .raise_matches(f, best, within, tier::BODY_CONTAINS, all, body);
+        self.body_readings.raise_matches(
+            f,
+            best,
+            within,
+            tier::BODY_CONTAINS,
+            self.sound_bodies.unfolded(),
+            body,
+        );
+        let no_body_reading =
+            |i: usize| self.sound_bodies.get(i).is_empty() && self.body_readings.get(i).is_empty();
+        self.bodies
+            .raise_matches(f, best, within, tier::BODY_CONTAINS, no_body_reading, body);
     }
 
     /// Up to `max` names close to the query's last word, of items the
@@ -725,10 +949,7 @@ impl SearchIndex {
         for i in self.search(query) {
             found[i] = true;
         }
-        let mut rank = vec![0u32; self.len()];
-        for (r, &i) in self.order.iter().enumerate() {
-            rank[i] = r as u32;
-        }
+        let rank = &self.rank;
         let heads: Vec<(Option<char>, Option<char>)> = word
             .iter()
             .map(|v| {
@@ -740,6 +961,7 @@ impl SearchIndex {
         // bytes of the key matched); the key `usize::MAX` is the reading.
         type Near = (u8, u8, u32, usize, usize, usize);
         let mut near: Vec<Near> = Vec::new();
+        let name_keys = self.keys.get_or_init(|| NameWords::new(&self.raw_names));
         let any_sounds = word.iter().any(|v| v.sounds);
         let mut candidates = vec![0u64; self.grams.words];
         for v in &word {
@@ -759,10 +981,10 @@ impl SearchIndex {
             if found[i] {
                 continue;
             }
-            let keys = self.keys.get(i);
+            let keys = name_keys.plain.get(i);
             let reading = self.readings.get(i);
             let (sound_keys, sound_reading) = if any_sounds {
-                (self.sound_keys.get(i), self.sound_readings.get(i))
+                (name_keys.sound.get(i), self.sound_readings.get(i))
             } else {
                 ("", "")
             };
@@ -928,6 +1150,39 @@ fn plain_kana(c: char) -> char {
     char::from_u32(plain).unwrap_or(c)
 }
 
+/// The words of every name ([`name_words`]), normalised, separated by
+/// [`KEY_SEP`]; and with long vowels folded (empty where that changes
+/// nothing).
+#[derive(Debug, Clone, Default)]
+struct NameWords {
+    plain: Field,
+    sound: Field,
+}
+
+impl NameWords {
+    fn new(names: &Field) -> NameWords {
+        let n = names.starts.len().saturating_sub(1);
+        let mut words = NameWords {
+            plain: Field::with_capacity(n),
+            sound: Field::with_capacity(n),
+        };
+        let mut keys = String::new();
+        for i in 0..n {
+            keys.clear();
+            for (_, word) in name_words(names.get(i)) {
+                if !keys.is_empty() {
+                    keys.push(KEY_SEP);
+                }
+                keys.push_str(&word);
+            }
+            let folded = fold_long_vowels(&keys);
+            words.sound.push(if folded == keys { "" } else { &folded });
+            words.plain.push(&keys);
+        }
+        words
+    }
+}
+
 /// What [`name_words`] splits on: characters [`normalize`] drops.
 fn splits_name(c: char) -> bool {
     let ascii = match c {
@@ -958,6 +1213,69 @@ mod tests {
     use super::*;
     use crate::directory::GroupKind;
     use proptest::prelude::*;
+
+    /// The order as first written: items with a total, in base order,
+    /// stably sorted by total.
+    fn ranked_by_sorting(index: &SearchIndex, query: &str) -> Vec<usize> {
+        let words: Vec<Vec<Variant>> = query
+            .split_whitespace()
+            .map(variants)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return index.order.clone();
+        }
+        let (totals, _) = index.totals(&words);
+        let mut hits: Vec<usize> = index
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| totals[i] > 0)
+            .collect();
+        hits.sort_by(|&a, &b| totals[b].cmp(&totals[a]));
+        hits
+    }
+
+    #[test]
+    fn one_pass_per_field_scores_like_a_search_per_item() {
+        let groups = crate::synthetic::groups(400, 21);
+        let index = SearchIndex::new(&groups);
+        let mut queries = crate::synthetic::keystroke_queries(&groups, 200, 22);
+        queries.extend(crate::synthetic::romaji_and_typo_queries(&groups, 100, 23));
+        queries.extend(["の", "i", "ka", "kan", "ー", "o", "te"].map(str::to_owned));
+        for q in &queries {
+            for word in q.split_whitespace() {
+                // Several variants in turn, as `totals` raises them.
+                let vs = variants(word);
+                let mut scanned = vec![0u8; index.len()];
+                let all = vec![!0u64; index.len().div_ceil(64)];
+                for v in &vs {
+                    index.scan(v, &mut scanned, &all);
+                }
+                let each: Vec<u8> = (0..index.len())
+                    .map(|i| vs.iter().map(|v| index.score(i, v)).max().unwrap_or(0))
+                    .collect();
+                assert_eq!(scanned, each, "{word:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn hits_keep_the_order_of_a_stable_sort_by_total() {
+        let groups = crate::synthetic::groups(600, 11);
+        let index = SearchIndex::new(&groups);
+        let mut queries = crate::synthetic::keystroke_queries(&groups, 300, 12);
+        queries.extend(crate::synthetic::romaji_and_typo_queries(&groups, 100, 13));
+        queries.extend(["の", "i", "か し", "ka", ""].map(str::to_owned));
+        let mut many = 0;
+        for q in &queries {
+            let found = index.search(q);
+            many += usize::from(found.len() * 16 >= groups.len());
+            assert_eq!(found, ranked_by_sorting(&index, q), "{q:?}");
+        }
+        // Small and large sets of hits are both checked.
+        assert!(many > 10 && many < queries.len() - 10, "{many}");
+    }
 
     fn group(id: &str, name: &str, reading: Option<&str>, description: &str) -> Group {
         Group {

@@ -75,6 +75,26 @@ pub fn fold_width(s: &str) -> String {
     out
 }
 
+/// Whether [`fold_width`] may change `s`: false only when `s` has none of
+/// the characters it folds (checked on the UTF-8 bytes, without decoding:
+/// any character from U+F000 on, U+2440–U+247F, U+3000, U+3099–U+309C,
+/// U+3231–U+3232). Lets [`crate::search::normalize`] skip the copy for
+/// most text.
+pub(crate) fn may_fold_width(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| match x {
+        0xEF => true,
+        0xE2 => b.get(i + 1) == Some(&0x91),
+        0xE3 => matches!(
+            (b.get(i + 1), b.get(i + 2)),
+            (Some(0x80), Some(0x80))
+                | (Some(0x82), Some(0x99..=0x9C))
+                | (Some(0x88), Some(0xB1..=0xB2))
+        ),
+        _ => false,
+    })
+}
+
 /// `c` moved by `by` code points (kept if that is not a character).
 fn shift(c: char, by: i32) -> char {
     (c as u32)
@@ -219,6 +239,20 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn what_may_not_fold_does_not_fold(s in japanese()) {
+            if !may_fold_width(&s) {
+                prop_assert_eq!(fold_width(&s), s);
+            }
+        }
+
+        #[test]
+        fn what_may_not_fold_does_not_fold_on_any_text(s in any::<String>()) {
+            if !may_fold_width(&s) {
+                prop_assert_eq!(fold_width(&s), s);
+            }
+        }
+
         #[test]
         fn fold_width_is_nfkc_on_japanese_text(s in japanese()) {
             prop_assert_eq!(fold_width(&s), nfkc(&s));
