@@ -96,13 +96,27 @@ async fn fetch_feed<T: DeserializeOwned>(
     if !response.ok() {
         return Err(ApiError::Status(response.status()));
     }
-    let text = response.text().map_err(|e| ApiError::Body(js_error(e)))?;
-    let text = JsFuture::from(text)
+    // The body's UTF-8 bytes, copied as they are into the wasm (a string
+    // would be decoded to UTF-16 and encoded back).
+    let body = response
+        .array_buffer()
+        .map_err(|e| ApiError::Body(js_error(e)))?;
+    let body = JsFuture::from(body)
         .await
-        .map_err(|e| ApiError::Body(js_error(e)))?
-        .as_string()
-        .ok_or_else(|| ApiError::Body("the feed is not text".into()))?;
-    feed_from_json(&text).map_err(|e| ApiError::Body(e.to_string()))
+        .map_err(|e| ApiError::Body(js_error(e)))?;
+    let text = String::from_utf8(js_sys::Uint8Array::new(&body).to_vec())
+        .map_err(|_| ApiError::Body("the feed is not UTF-8".into()))?;
+    feed_from_json(&text).map_err(|e| ApiError::Body(json_error(&e)))
+}
+
+/// Where `serde_json` stopped reading, for the console. (Its messages would
+/// add their formatting code to the shell's wasm.)
+pub fn json_error(e: &serde_json::Error) -> String {
+    format!(
+        "not the JSON expected (line {}, column {})",
+        e.line(),
+        e.column()
+    )
 }
 
 /// A feed page's JSON text read twice: the items' texts, then each item.

@@ -27,10 +27,10 @@ function storedState(page) {
       const tx = db.transaction(['event_buckets', 'group_buckets', 'meta']);
       const out = { version: db.version, stores };
       tx.objectStore('event_buckets').getAll().onsuccess = (e) => {
-        out.eventIds = e.target.result.flatMap((b) => JSON.parse(b.json).map((ev) => ev.id));
+        out.eventIds = e.target.result.flatMap((b) => JSON.parse(new TextDecoder().decode(b.json)).map((ev) => ev.id));
       };
       tx.objectStore('group_buckets').getAll().onsuccess = (e) => {
-        out.groupIds = e.target.result.flatMap((b) => JSON.parse(b.json).map((g) => g.id));
+        out.groupIds = e.target.result.flatMap((b) => JSON.parse(new TextDecoder().decode(b.json)).map((g) => g.id));
       };
       tx.objectStore('meta').get('events_cursor').onsuccess = (e) => { out.eventsCursor = e.target.result; };
       tx.objectStore('meta').get('cursor').onsuccess = (e) => { out.groupsCursor = e.target.result; };

@@ -2,8 +2,8 @@
 //! the directory ([`GROUPS`]) and of the events ([`EVENTS`]).
 //!
 //! A record is `{bucket, json}`: the bucket number ([`bucket_of`] the item's
-//! id; the key path) and the bucket's items as the text of one JSON array,
-//! each item the server's JSON of it as it came (a field this release does
+//! id; the key path) and the bucket's items as the text of one JSON array
+//! in UTF-8 bytes (a `Uint8Array`), each item the server's JSON of it as it came (a field this release does
 //! not know survives until a release that does). Why buckets: Chromium pays
 //! per put, so one record per item made 20,000 events take seconds to store.
 //! Why text: Chromium copies one string per bucket out of IndexedDB much
@@ -100,14 +100,18 @@ fn decode_each<T: DeserializeOwned>(text: &str, items: &mut Vec<T>) {
     let raw: Vec<&RawValue> = match serde_json::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
-            leptos::logging::warn!("skipping a stored bucket that is not JSON: {e}");
+            let e = crate::api::json_error(&e);
+            leptos::logging::warn!("skipping a stored bucket: {e}");
             return;
         }
     };
     for item in raw {
         match serde_json::from_str(item.get()) {
             Ok(item) => items.push(item),
-            Err(e) => leptos::logging::warn!("skipping an unreadable stored item: {e}"),
+            Err(e) => {
+                let e = crate::api::json_error(&e);
+                leptos::logging::warn!("skipping an unreadable stored item: {e}");
+            }
         }
     }
 }
@@ -167,16 +171,30 @@ pub async fn load_texts(db: &Database, buckets: &Buckets) -> Result<Vec<String>,
     Ok(texts)
 }
 
+/// A record's text: UTF-8 bytes (a string is read too).
 fn record_text(record: &JsValue) -> Option<String> {
-    js_sys::Reflect::get(record, &JSON.into()).ok()?.as_string()
+    let json = js_sys::Reflect::get(record, &JSON.into()).ok()?;
+    match json.dyn_into::<js_sys::Uint8Array>() {
+        Ok(bytes) => String::from_utf8(bytes.to_vec()).ok(),
+        Err(json) => json.as_string(),
+    }
 }
 
-/// The record `{bucket, json}`.
-fn record(bucket: u32, json: &JsValue) -> Result<JsValue, JsValue> {
+/// The record `{bucket, json}`, the text as UTF-8 bytes: copied as they
+/// are into and out of the wasm, where a string is converted both ways.
+fn record(bucket: u32, json: &str) -> Result<JsValue, JsValue> {
     let record = js_sys::Object::new();
     js_sys::Reflect::set(&record, &BUCKET.into(), &JsValue::from(bucket))?;
-    js_sys::Reflect::set(&record, &JSON.into(), json)?;
+    let bytes = js_sys::Uint8Array::from(json.as_bytes());
+    js_sys::Reflect::set(&record, &JSON.into(), &bytes)?;
     Ok(record.into())
+}
+
+/// `JSON.stringify(items)`, for the upgrade.
+fn stringify(items: &js_sys::Array) -> Result<String, JsValue> {
+    js_sys::JSON::stringify(items)?
+        .as_string()
+        .ok_or_else(|| JsValue::from_str("JSON.stringify gave no text"))
 }
 
 /// Applies one feed answer: on `reset` replaces every item, else puts the
@@ -211,15 +229,15 @@ pub async fn apply<T>(
             // Only IndexedDB requests are awaited inside the transaction.
             let old: Option<JsValue> = store.get(bucket).primitive()?.await?;
             let old = old.as_ref().and_then(record_text);
-            merge_bucket(old.as_deref(), &drops, &puts)
-                .map_err(|e| StoreError(format!("a stored bucket is not JSON: {e}")))?
+            merge_bucket(old.as_deref(), &drops, &puts).map_err(|e| {
+                StoreError(format!("a stored bucket: {}", crate::api::json_error(&e)))
+            })?
         };
         if text == "[]" {
             drop(store.delete(bucket).primitive()?);
             continue;
         }
-        let record = record(bucket, &JsValue::from_str(&text))
-            .map_err(|e| StoreError(crate::api::js_error(e)))?;
+        let record = record(bucket, &text).map_err(|e| StoreError(crate::api::js_error(e)))?;
         drop(store.put(record).primitive()?);
     }
     finish_feed(&tx, buckets.cursor_key, &page.cursor, now_ms)?;
@@ -247,7 +265,7 @@ pub async fn migrate_object_buckets(
         let Some(bucket) = bucket.as_f64() else {
             continue;
         };
-        let json = js_sys::JSON::stringify(&items)?;
+        let json = stringify(&items)?;
         drop(store.put(record(bucket as u32, &json)?).primitive()?);
     }
     Ok(())
@@ -273,7 +291,7 @@ pub async fn migrate_records(
     }
     for (bucket, items) in by_bucket.into_iter().enumerate() {
         let Some(items) = items else { continue };
-        let json = js_sys::JSON::stringify(&items)?;
+        let json = stringify(&items)?;
         drop(to.put(record(bucket as u32, &json)?).primitive()?);
     }
     Ok(())
