@@ -1,4 +1,4 @@
-// Events in IndexedDB (schema version 5: JSON text buckets, like the
+// Events in IndexedDB (schema version 5: JSON buckets, like the
 // directory): what a phone stored under the release before survives the
 // upgrade and shows offline; a deletion on the server leaves the calendar
 // and the store.

@@ -2,13 +2,14 @@
 //! the directory ([`GROUPS`]) and of the events ([`EVENTS`]).
 //!
 //! A record is `{bucket, json}`: the bucket number ([`bucket_of`] the item's
-//! id; the key path) and the bucket's items as the text of one JSON array
-//! in UTF-8 bytes (a `Uint8Array`), each item the server's JSON of it as it came (a field this release does
-//! not know survives until a release that does). Why buckets: Chromium pays
-//! per put, so one record per item made 20,000 events take seconds to store.
-//! Why text: Chromium copies one string per bucket out of IndexedDB much
-//! faster than thousands of objects, and `serde_json` reads it in the wasm
-//! faster than `serde_wasm_bindgen` reads JS objects (BENCHMARKS.md).
+//! id; the key path) and the bucket's items as one JSON array in UTF-8
+//! bytes (a `Uint8Array`), each item the server's JSON of it as it came (a
+//! field this release does not know survives until a release that does).
+//! Why buckets: Chromium pays per put, so one record per item made 20,000
+//! events take seconds to store. Why JSON bytes: IndexedDB hands back one
+//! byte array per bucket much faster than thousands of objects, the bytes
+//! are copied into the wasm as they are, and `serde_json` reads them faster
+//! than `serde_wasm_bindgen` reads JS objects (BENCHMARKS.md).
 
 use super::{StoreError, feed_transaction, finish_feed};
 use crate::api::Feed;
@@ -28,7 +29,7 @@ pub struct Buckets {
     pub cursor_key: &'static str,
 }
 
-/// The directory (since version 4; its records are JSON text since version 5).
+/// The directory (since version 4; its records are JSON bytes since version 5).
 pub const GROUPS: Buckets = Buckets {
     store: "group_buckets",
     cursor_key: "cursor",
@@ -40,7 +41,7 @@ pub const EVENTS: Buckets = Buckets {
     cursor_key: "events_cursor",
 };
 
-/// A record's key path, and the field holding its JSON text.
+/// A record's key path, and the field holding its JSON (UTF-8 bytes).
 pub const BUCKET: &str = "bucket";
 const JSON: &str = "json";
 

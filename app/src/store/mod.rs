@@ -5,14 +5,14 @@
 //! - `group_buckets` (since version 4) and `event_buckets` (since version
 //!   5): each feed spread over 64 records `{bucket, json}`, key path
 //!   `bucket`, each item in bucket `core::bucket_of` its id, the bucket's
-//!   items as one JSON array text ([`buckets`]). A write is one put per
-//!   touched bucket, not one per item. The kind filter, the calendar's
-//!   dates and the search run in memory.
+//!   items as one JSON array in UTF-8 bytes ([`buckets`]). A write is one
+//!   put per touched bucket, not one per item. The kind filter, the
+//!   calendar's dates and the search run in memory.
 //!   Before: versions 1 to 3 had `groups` (one record per group), which
 //!   version 4 deleted (the next pull then fetched everything); version 4
 //!   kept `group_buckets` items as JS objects (`{bucket, items}`), versions
 //!   2 to 4 had `events`, one record per event with a `start` index. The
-//!   upgrade to version 5 rewrites both into JSON text buckets in its own
+//!   upgrade to version 5 rewrites both into JSON buckets in its own
 //!   transaction, so a phone offline after the update still has them, with
 //!   the same cursors.
 //! - `meta`: out-of-line keys `cursor` (the groups feed cursor string),
@@ -168,7 +168,7 @@ async fn open_with(
             if has(GROUPS) {
                 db.delete_object_store(GROUPS)?;
             }
-            // Version 5: both feeds in JSON text buckets. What is stored
+            // Version 5: both feeds in JSON buckets. What is stored
             // moves over in this transaction (the cursors stay valid).
             if has(buckets::EVENTS.store) {
                 return Ok(());
