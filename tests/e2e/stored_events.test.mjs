@@ -24,7 +24,14 @@ function storedState(page) {
     req.onsuccess = () => {
       const db = req.result;
       const stores = [...db.objectStoreNames];
-      const tx = db.transaction(['event_buckets', 'group_buckets', 'meta']);
+      let tx;
+      try {
+        tx = db.transaction(['event_buckets', 'group_buckets', 'meta']);
+      } catch (e) { // a schema without these stores
+        db.close();
+        reject(new Error(`stores ${stores.join()}: ${e}`));
+        return;
+      }
       const out = { version: db.version, stores };
       tx.objectStore('event_buckets').getAll().onsuccess = (e) => {
         out.eventIds = e.target.result.flatMap((b) => JSON.parse(new TextDecoder().decode(b.json)).map((ev) => ev.id));
