@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use tsunagari_core::account::{RedeemRequest, Session, SignInRequest};
 use tsunagari_core::sync::{PullResponse, PushRequest, PushResponse};
 use tsunagari_core::{ApiErrorBody, Event, FeedPage, Group};
@@ -62,13 +63,12 @@ pub fn js_error(e: wasm_bindgen::JsValue) -> String {
 }
 
 /// A feed answer twice: read into Rust (`page`, for the screens and the
-/// search), and its items as the browser parsed them (`records`), which go
-/// into IndexedDB as they are: no Rust-to-JS conversion per record.
+/// search), and each item's JSON text as the server wrote it (`records`),
+/// which goes into IndexedDB as it is ([`crate::store::buckets`]).
 pub struct Feed<T> {
     pub page: FeedPage<T>,
-    /// `page.items` as JS objects, in the same order: the server's JSON of
-    /// the same `core` types, so `store::load_all` reads them back.
-    pub records: js_sys::Array,
+    /// `page.items`' JSON, in the same order.
+    pub records: Vec<Box<RawValue>>,
 }
 
 /// `GET /api/groups` (everything) or `GET /api/groups?since=<cursor>`.
@@ -92,23 +92,53 @@ async fn fetch_feed<T: DeserializeOwned>(
         ),
         None => path.to_string(),
     };
-    // The browser parses the JSON (`Response.json()`); serde reads the
-    // resulting JS object. No JSON parser in the wasm bundle.
-    let value = get_json(&url).await?;
-    let records = js_sys::Reflect::get(&value, &"items".into())
-        .ok()
-        .and_then(|items| items.dyn_into::<js_sys::Array>().ok())
-        .ok_or_else(|| ApiError::Body("the feed has no items array".into()))?;
-    let page = serde_wasm_bindgen::from_value(value).map_err(|e| ApiError::Body(e.to_string()))?;
-    Ok(Feed { page, records })
-}
-
-async fn get_json(url: &str) -> Result<wasm_bindgen::JsValue, ApiError> {
-    let response = fetch(url, None).await?;
+    let response = fetch(&url, None).await?;
     if !response.ok() {
         return Err(ApiError::Status(response.status()));
     }
-    json_body(&response).await
+    // The body's UTF-8 bytes, copied as they are into the wasm (a string
+    // would be decoded to UTF-16 and encoded back).
+    let body = response
+        .array_buffer()
+        .map_err(|e| ApiError::Body(js_error(e)))?;
+    let body = JsFuture::from(body)
+        .await
+        .map_err(|e| ApiError::Body(js_error(e)))?;
+    let text = String::from_utf8(js_sys::Uint8Array::new(&body).to_vec())
+        .map_err(|_| ApiError::Body("the feed is not UTF-8".into()))?;
+    feed_from_json(&text).map_err(|e| ApiError::Body(json_error(&e)))
+}
+
+/// Where `serde_json` stopped reading, for the console. (Its messages would
+/// add their formatting code to the shell's wasm.)
+pub fn json_error(e: &serde_json::Error) -> String {
+    format!(
+        "not the JSON expected (line {}, column {})",
+        e.line(),
+        e.column()
+    )
+}
+
+/// A feed page's JSON text read twice: the items' texts, then each item.
+/// `serde_json` in the wasm reads 20,000 events several times faster than
+/// `serde_wasm_bindgen` reads the browser's parse of them (BENCHMARKS.md).
+fn feed_from_json<T: DeserializeOwned>(text: &str) -> Result<Feed<T>, serde_json::Error> {
+    let raw: FeedPage<Box<RawValue>> = serde_json::from_str(text)?;
+    let items = raw
+        .items
+        .iter()
+        .map(|item| serde_json::from_str(item.get()))
+        .collect::<Result<_, _>>()?;
+    Ok(Feed {
+        page: FeedPage {
+            cursor: raw.cursor,
+            reset: raw.reset,
+            items,
+            deleted: raw.deleted,
+            more: raw.more,
+        },
+        records: raw.items,
+    })
 }
 
 /// `fetch`, as a [`web_sys::Response`] (any status); no answer at all is

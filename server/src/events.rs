@@ -186,6 +186,12 @@ pub async fn get(store: &Store, id: &str) -> Result<Option<Event>, StoreError> {
         })
 }
 
+/// Tombstones one event (clients drop it on their next pull); `false` if
+/// there is no live event `id`.
+pub async fn delete(store: &Store, id: &str) -> Result<bool, StoreError> {
+    store.tombstone(Feed::Events, id).await
+}
+
 /// `GET /api/events[?since=…]`.
 pub async fn feed(store: &Store, since: Option<&Cursor>) -> Result<FeedPage<Event>, StoreError> {
     feed::page(store, Feed::Events, since).await

@@ -90,6 +90,9 @@ test('after one online visit the whole directory works with the server gone', ()
 test('back online, the app pulls only the delta: a deleted group disappears', () => withApp(() => phoneContext(browser), async ({ server, context, page, app }) => {
     await app.open('/groups');
     await app.waitStored();
+    // The offline reload below needs the worker's cache, which must be
+    // complete before the server stops (a faster store no longer hides it).
+    await app.waitServiceWorker();
     const gone = groups[groups.length - 1];
 
     // While the phone is away: one group deleted, another one's description

@@ -1,7 +1,7 @@
 //! `/bench/calendar` (hidden, not linked): with the server full of
 //! synthetic events, times the pull (fetch + decode), one IndexedDB
-//! transaction storing them all, drawing the busiest month, and filtering
-//! per keystroke.
+//! transaction storing them all, reading them back, drawing the busiest
+//! month, and filtering per keystroke.
 
 use crate::routes::bench::{bench_results, ms, now, quantile, yield_to_browser};
 use crate::routes::calendar::MonthGrid;
@@ -44,7 +44,18 @@ async fn run(month: RwSignal<Option<(YearMonth, Vec<Event>)>>) -> Result<String,
         .await
         .map_err(|e| e.to_string())?;
     let idb_write = now() - start;
+    // Read back (as at start-up): every event is there.
+    let start = now();
+    let stored = store::load_events(&db).await.map_err(|e| e.to_string())?;
+    let idb_read = now() - start;
     db.close();
+    if stored.len() != events.len() {
+        return Err(format!(
+            "stored {} events, read back {}",
+            events.len(),
+            stored.len()
+        ));
+    }
 
     // The busiest month, by start dates.
     let mut starts: Vec<YearMonth> = events.iter().map(|e| e.start.date.year_month()).collect();
@@ -89,10 +100,11 @@ async fn run(month: RwSignal<Option<(YearMonth, Vec<Event>)>>) -> Result<String,
     leptos::logging::log!("bench: {hits} hits over {} queries", queries.len());
 
     Ok(format!(
-        "{{\"events\":{},\"pull_ms\":{},\"idb_write_ms\":{},\"month_render_ms\":{},\"filter_p50_ms\":{},\"filter_p95_ms\":{}}}",
+        "{{\"events\":{},\"pull_ms\":{},\"idb_write_ms\":{},\"idb_read_ms\":{},\"month_render_ms\":{},\"filter_p50_ms\":{},\"filter_p95_ms\":{}}}",
         events.len(),
         ms(pull),
         ms(idb_write),
+        ms(idb_read),
         ms(month_render),
         ms(quantile(&timings, 0.50)),
         ms(quantile(&timings, 0.95)),

@@ -15,10 +15,9 @@ fn city_contacts() -> &'static [CityContact] {
     static CONTACTS: OnceLock<Vec<CityContact>> = OnceLock::new();
     CONTACTS.get_or_init(|| {
         let json = include_str!("../../../data/city_contacts.json");
-        let parsed = js_sys::JSON::parse(json)
-            .map_err(crate::api::js_error)
-            .and_then(|v| serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string()));
-        parsed.unwrap_or_else(|e| {
+        // serde_json, which the shell has for the feeds: no second decoder.
+        serde_json::from_str(json).unwrap_or_else(|e| {
+            let e = crate::api::json_error(&e);
             leptos::logging::warn!("data/city_contacts.json is unreadable: {e}");
             Vec::new()
         })

@@ -69,6 +69,11 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+    /// Remove one event (clients drop it on their next pull).
+    DeleteEvent {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
     /// Export the events in the 32-column schema (to stdout without --out).
     ExportEvents {
         #[arg(long, value_name = "FILE")]
@@ -121,6 +126,16 @@ pub fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
             Command::ImportEvents { file } => import_events(&file, &data_dir).await,
+            Command::DeleteEvent { id } => {
+                let store = open_store(&data_dir).await?;
+                let deleted = events::delete(&store, &id).await;
+                store.close().await;
+                if !deleted? {
+                    bail!("no event with the id {id:?} (nothing deleted)");
+                }
+                println!("tsunagari: deleted event {id}");
+                Ok(())
+            }
             Command::ExportEvents { out } => {
                 let store = open_store(&data_dir).await?;
                 let csv = events::export_csv(&store).await;
@@ -378,6 +393,13 @@ mod tests {
                 Command::DeleteGroup {
                     id: "porepore".into()
                 },
+                "data/run".into()
+            )
+        );
+        assert_eq!(
+            command("delete-event ev-1"),
+            (
+                Command::DeleteEvent { id: "ev-1".into() },
                 "data/run".into()
             )
         );

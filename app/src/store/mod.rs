@@ -1,15 +1,20 @@
-//! IndexedDB: the groups this device has, and where it stands in the feed.
+//! IndexedDB: the groups and events this device has, where it stands in
+//! each feed, and the drafts.
 //!
-//! Database `tsunagari`, version 4:
-//! - `group_buckets` (since version 4; versions 1 to 3 had `groups`, one
-//!   record per group with a `kind` index, which version 4 deletes: the next
-//!   pull then fetches everything): the directory spread over
-//!   [`BUCKETS`] records `{bucket, items}`, key path `bucket`, each group in
-//!   bucket [`bucket_of`] its id. A write is one put per touched bucket, not
-//!   one per group: in Chromium ten times faster for a full directory
-//!   (BENCHMARKS.md). The kind filter and the search run in memory.
-//! - `events` (since version 2): one record per event, key path `id`,
-//!   index `start` on the start date string (`start.date`, `YYYY-MM-DD`).
+//! Database `tsunagari`, version 5:
+//! - `group_buckets` (since version 4) and `event_buckets` (since version
+//!   5): each feed spread over 64 records `{bucket, json}`, key path
+//!   `bucket`, each item in bucket `core::bucket_of` its id, the bucket's
+//!   items as one JSON array in UTF-8 bytes ([`buckets`]). A write is one
+//!   put per touched bucket, not one per item. The kind filter, the
+//!   calendar's dates and the search run in memory.
+//!   Before: versions 1 to 3 had `groups` (one record per group), which
+//!   version 4 deleted (the next pull then fetched everything); version 4
+//!   kept `group_buckets` items as JS objects (`{bucket, items}`), versions
+//!   2 to 4 had `events`, one record per event with a `start` index. The
+//!   upgrade to version 5 rewrites both into JSON buckets in its own
+//!   transaction, so a phone offline after the update still has them, with
+//!   the same cursors.
 //! - `meta`: out-of-line keys `cursor` (the groups feed cursor string),
 //!   `events_cursor` (the events feed cursor) and `last_updated` (epoch
 //!   milliseconds of the last stored pull); since version 3 also the
@@ -23,28 +28,27 @@
 //!
 //! [`LocalDraft`]: tsunagari_core::sync::LocalDraft
 
+pub mod buckets;
+
 use crate::api::Feed;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use serde::de::DeserializeOwned;
-use tsunagari_core::feed::BUCKETS;
-use tsunagari_core::{Event, Group, bucket_of};
-use wasm_bindgen::{JsCast, JsValue};
+use tsunagari_core::{Event, Group};
 
 pub const MAIN_DB: &str = "tsunagari";
 #[cfg(feature = "bench")]
 pub const BENCH_DB: &str = "tsunagari-bench";
 
+/// The schema's version (see the module's documentation).
+const VERSION: u8 = 5;
 /// Versions 1 to 3 only (deleted by the upgrade to version 4).
 const GROUPS: &str = "groups";
-const GROUP_BUCKETS: &str = "group_buckets";
+/// Versions 2 to 4 only (moved into `event_buckets` by the upgrade to 5).
+const EVENTS: &str = "events";
 pub const META: &str = "meta";
 pub const DRAFTS: &str = "drafts";
-const EVENTS: &str = "events";
-const START_INDEX: &str = "start";
-const CURSOR_KEY: &str = "cursor";
-const EVENTS_CURSOR_KEY: &str = "events_cursor";
 const LAST_UPDATED_KEY: &str = "last_updated";
 
 /// A storage failure, kept as text for the console; the UI says a sentence.
@@ -140,44 +144,52 @@ async fn open_with(
     on_blocked: impl FnOnce() + 'static,
 ) -> Result<Database, StoreError> {
     let db = Database::open(name)
-        .with_version(4u8)
+        .with_version(VERSION)
         .with_on_blocked(move |_| {
             leptos::logging::warn!("IndexedDB upgrade blocked: another tab has the database open");
             on_blocked();
             Ok(())
         })
-        .with_on_upgrade_needed(|event, db| {
+        .with_on_upgrade_needed_fut(|event, db| async move {
+            let has = |name: &str| db.object_store_names().any(|n| n == name);
             // Version 1: `meta` (and `groups`, replaced in version 4, so a
             // new install does not make it).
             if event.old_version() < 1.0 {
                 db.create_object_store(META).build()?;
             }
-            // Version 2: events. A new store with its index; existing
-            // stores are left as they are.
-            if !db.object_store_names().any(|name| name == EVENTS) {
-                let events = db
-                    .create_object_store(EVENTS)
-                    .with_key_path("id".into())
-                    .build()?;
-                events
-                    .create_index(START_INDEX, "start.date".into())
-                    .build()?;
-            }
             // Version 3: proposal drafts (the session and outbox live in `meta`).
-            if !db.object_store_names().any(|name| name == DRAFTS) {
+            if !has(DRAFTS) {
                 db.create_object_store(DRAFTS)
                     .with_key_path("draft.id".into())
                     .build()?;
             }
-            // Version 4: the directory in buckets. The old store goes; with
-            // nothing stored the app pulls everything (`sync::pull_groups`).
-            if db.object_store_names().any(|name| name == GROUPS) {
+            // Version 4: the old per-group store goes; with nothing stored
+            // the app pulls everything (`sync::pull_groups`).
+            if has(GROUPS) {
                 db.delete_object_store(GROUPS)?;
             }
-            if !db.object_store_names().any(|name| name == GROUP_BUCKETS) {
-                db.create_object_store(GROUP_BUCKETS)
-                    .with_key_path("bucket".into())
+            // Version 5: both feeds in JSON buckets. What is stored
+            // moves over in this transaction (the cursors stay valid).
+            if has(buckets::EVENTS.store) {
+                return Ok(());
+            }
+            let event_buckets = db
+                .create_object_store(buckets::EVENTS.store)
+                .with_key_path(buckets::BUCKET.into())
+                .build()?;
+            let upgrade = event_buckets.transaction();
+            if has(buckets::GROUPS.store) {
+                let group_buckets = upgrade.object_store(buckets::GROUPS.store)?;
+                buckets::migrate_object_buckets(&group_buckets).await?;
+            } else {
+                db.create_object_store(buckets::GROUPS.store)
+                    .with_key_path(buckets::BUCKET.into())
                     .build()?;
+            }
+            if has(EVENTS) {
+                let events = upgrade.object_store(EVENTS)?;
+                buckets::migrate_records(&events, &event_buckets).await?;
+                db.delete_object_store(EVENTS)?;
             }
             Ok(())
         })
@@ -187,44 +199,15 @@ async fn open_with(
 
 /// Every stored group (in bucket order; the screens sort).
 pub async fn load_groups(db: &Database) -> Result<Vec<Group>, StoreError> {
-    let tx = db.transaction(GROUP_BUCKETS).build()?;
-    let store = tx.object_store(GROUP_BUCKETS)?;
-    let buckets = store.get_all::<JsValue>().primitive()?.await?;
-    let mut groups = Vec::new();
-    for bucket in buckets {
-        for record in bucket_items(&bucket?).iter() {
-            match serde_wasm_bindgen::from_value(record) {
-                Ok(group) => groups.push(group),
-                // A record this version cannot read (written by a newer
-                // one): skip it rather than hide everything.
-                Err(e) => leptos::logging::warn!("skipping an unreadable stored group: {e}"),
-            }
-        }
-    }
-    Ok(groups)
+    buckets::load(db, &buckets::GROUPS).await
 }
 
-/// The slot of `id`'s bucket, made on first touch.
-fn touch<'a, 'id>(
-    touched: &'a mut [Option<(js_sys::Array, Vec<&'id str>)>],
-    id: &str,
-) -> &'a mut (js_sys::Array, Vec<&'id str>) {
-    touched[bucket_of(id) as usize].get_or_insert_with(|| (js_sys::Array::new(), Vec::new()))
-}
-
-/// A bucket's `items` (empty if the record has none).
-fn bucket_items(bucket: &JsValue) -> js_sys::Array {
-    js_sys::Reflect::get(bucket, &"items".into())
-        .ok()
-        .and_then(|items| items.dyn_into().ok())
-        .unwrap_or_default()
-}
-
-/// Every stored event, in key (id) order.
+/// Every stored event (in bucket order; the screens sort).
 pub async fn load_events(db: &Database) -> Result<Vec<Event>, StoreError> {
-    load_all(db, EVENTS).await
+    buckets::load(db, &buckets::EVENTS).await
 }
 
+/// Every record of a store with one item per record (the drafts).
 pub async fn load_all<T: DeserializeOwned>(
     db: &Database,
     name: &str,
@@ -246,12 +229,12 @@ pub async fn load_all<T: DeserializeOwned>(
 
 /// The groups feed cursor of the last stored pull, if any.
 pub async fn read_cursor(db: &Database) -> Result<Option<String>, StoreError> {
-    read_meta_string(db, CURSOR_KEY).await
+    read_meta_string(db, buckets::GROUPS.cursor_key).await
 }
 
 /// The events feed cursor of the last stored pull, if any.
 pub async fn read_events_cursor(db: &Database) -> Result<Option<String>, StoreError> {
-    read_meta_string(db, EVENTS_CURSOR_KEY).await
+    read_meta_string(db, buckets::EVENTS.cursor_key).await
 }
 
 async fn read_meta_string(db: &Database, key: &str) -> Result<Option<String>, StoreError> {
@@ -269,75 +252,19 @@ pub async fn read_last_updated(db: &Database) -> Result<Option<f64>, StoreError>
     Ok(at)
 }
 
-/// Applies one groups feed answer: on `reset` replaces every group, else
-/// puts the changed groups and deletes the tombstoned ids; stores the new
-/// cursor and `now_ms` as the last-updated time. All in ONE transaction, so
-/// the cursor never runs ahead of (or behind) the groups. The groups are
-/// stored as the browser parsed them ([`Feed::records`]), by bucket: a
-/// bucket a delta touches is read, changed and put back within the
-/// transaction.
+/// Applies one groups feed answer, with its cursor, in one transaction
+/// ([`buckets::apply`]).
 pub async fn apply_page(db: &Database, feed: &Feed<Group>, now_ms: f64) -> Result<(), StoreError> {
-    let page = &feed.page;
-    // Per bucket: the records to put, and the ids whose old record goes.
-    let mut touched: Vec<Option<(js_sys::Array, Vec<&str>)>> = vec![None; BUCKETS as usize];
-    for (group, record) in page.items.iter().zip(feed.records.iter()) {
-        let (puts, drops) = touch(&mut touched, &group.id);
-        puts.push(&record);
-        drops.push(&group.id);
-    }
-    if !page.reset {
-        for id in &page.deleted {
-            touch(&mut touched, id).1.push(id);
-        }
-    }
-
-    let tx = feed_transaction(db, GROUP_BUCKETS)?;
-    let buckets = tx.object_store(GROUP_BUCKETS)?;
-    if page.reset {
-        drop(buckets.clear()?);
-    }
-    for (bucket, slot) in touched.into_iter().enumerate() {
-        let Some((puts, drops)) = slot else { continue };
-        let items = if page.reset {
-            puts
-        } else {
-            // Only IndexedDB requests are awaited inside the transaction.
-            let old: Option<JsValue> = buckets.get(bucket as u32).primitive()?.await?;
-            let kept = js_sys::Array::new();
-            for record in old.as_ref().map(bucket_items).unwrap_or_default().iter() {
-                let id = js_sys::Reflect::get(&record, &"id".into())
-                    .ok()
-                    .and_then(|id| id.as_string());
-                if !id.is_some_and(|id| drops.contains(&id.as_str())) {
-                    kept.push(&record);
-                }
-            }
-            kept.concat(&puts)
-        };
-        if items.length() == 0 {
-            drop(buckets.delete(bucket as u32).primitive()?);
-            continue;
-        }
-        let record = js_sys::Object::new();
-        js_sys::Reflect::set(&record, &"bucket".into(), &JsValue::from(bucket as u32))
-            .map_err(|e| StoreError(crate::api::js_error(e)))?;
-        js_sys::Reflect::set(&record, &"items".into(), &items)
-            .map_err(|e| StoreError(crate::api::js_error(e)))?;
-        drop(buckets.put(JsValue::from(record)).primitive()?);
-    }
-    finish_feed(&tx, CURSOR_KEY, &page.cursor, now_ms)?;
-    tx.commit().await?;
-    Ok(())
+    buckets::apply(db, &buckets::GROUPS, feed, |g| g.id.as_str(), now_ms).await
 }
 
-/// [`apply_page`] for the events feed (store `events`, one record per
-/// event, cursor `events_cursor`).
+/// [`apply_page`] for the events feed.
 pub async fn apply_events_page(
     db: &Database,
     feed: &Feed<Event>,
     now_ms: f64,
 ) -> Result<(), StoreError> {
-    apply_feed(db, EVENTS, EVENTS_CURSOR_KEY, feed, now_ms).await
+    buckets::apply(db, &buckets::EVENTS, feed, |e| e.id.as_str(), now_ms).await
 }
 
 /// A readwrite transaction over a feed's store and `meta`. Relaxed
@@ -366,33 +293,5 @@ fn finish_feed(
     let meta = tx.object_store(META)?;
     drop(meta.put(cursor).with_key(cursor_key).primitive()?);
     drop(meta.put(now_ms).with_key(LAST_UPDATED_KEY).primitive()?);
-    Ok(())
-}
-
-async fn apply_feed<T>(
-    db: &Database,
-    name: &str,
-    cursor_key: &str,
-    feed: &Feed<T>,
-    now_ms: f64,
-) -> Result<(), StoreError> {
-    let page = &feed.page;
-    let tx = feed_transaction(db, name)?;
-    let items = tx.object_store(name)?;
-    // Requests go out when built; the commit waits for all of them and
-    // fails (rolling everything back) if any of them failed.
-    if page.reset {
-        drop(items.clear()?);
-    }
-    for record in feed.records.iter() {
-        drop(items.put(record).primitive()?);
-    }
-    if !page.reset {
-        for id in &page.deleted {
-            drop(items.delete(id.as_str()).primitive()?);
-        }
-    }
-    finish_feed(&tx, cursor_key, &page.cursor, now_ms)?;
-    tx.commit().await?;
     Ok(())
 }
