@@ -405,7 +405,10 @@ pub fn no_match(lang: Lang, query: &str, kind: Option<GroupKind>) -> String {
         ),
         (Lang::En, None) => format!("No group matches “{query}”."),
         (Lang::En, Some(kind)) => {
-            format!("No group of the kind “{}” matches “{query}”.", kind.label_en())
+            format!(
+                "No group of the kind “{}” matches “{query}”.",
+                kind.label_en()
+            )
         }
     }
 }

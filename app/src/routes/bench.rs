@@ -95,7 +95,11 @@ async fn run(
     yield_to_browser().await;
     let groups = synthetic::groups(GROUPS, 1);
     let mut queries = synthetic::keystroke_queries(&groups, QUERIES - ROMAJI_AND_TYPOS, 2);
-    queries.extend(synthetic::romaji_and_typo_queries(&groups, ROMAJI_AND_TYPOS, 3));
+    queries.extend(synthetic::romaji_and_typo_queries(
+        &groups,
+        ROMAJI_AND_TYPOS,
+        3,
+    ));
 
     let start = now();
     let index = SearchIndex::new(&groups);
