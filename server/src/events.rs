@@ -114,13 +114,7 @@ pub async fn fill_missing_readings(store: &Store) -> Result<UpsertSummary, Event
     if lacking.is_empty() {
         return Ok(UpsertSummary::default());
     }
-    let filled = readings::fill_events(lacking.clone()).await;
-    let changed: Vec<Event> = filled
-        .into_iter()
-        .zip(&lacking)
-        .filter(|(new, old)| new != *old)
-        .map(|(new, _)| new)
-        .collect();
+    let changed = readings::changed(readings::fill_events(lacking.clone()).await, &lacking);
     Ok(store.upsert(Feed::Events, &encode(&changed)?).await?)
 }
 

@@ -67,13 +67,7 @@ pub async fn fill_missing_readings(store: &Store) -> Result<UpsertSummary, Impor
     if lacking.is_empty() {
         return Ok(UpsertSummary::default());
     }
-    let filled = readings::fill_groups(lacking.clone()).await;
-    let changed: Vec<Group> = filled
-        .into_iter()
-        .zip(&lacking)
-        .filter(|(new, old)| new != *old)
-        .map(|(new, _)| new)
-        .collect();
+    let changed = readings::changed(readings::fill_groups(lacking.clone()).await, &lacking);
     Ok(store.upsert(Feed::Groups, &encode(&changed)?).await?)
 }
 

@@ -306,6 +306,17 @@ fn warn_once(problem: &str) {
     WARNED.call_once(|| tracing::warn!("no readings of kanji words: {problem}"));
 }
 
+/// Of `filled` (`before` after a fill, same order and length), the items
+/// the fill changed: what a start-up fill writes back.
+pub fn changed<T: PartialEq>(filled: Vec<T>, before: &[T]) -> Vec<T> {
+    filled
+        .into_iter()
+        .zip(before)
+        .filter(|(new, old)| new != *old)
+        .map(|(new, _)| new)
+        .collect()
+}
+
 /// Whether `text` has a kanji, so its reading says more than the text (the
 /// app's search folds katakana into hiragana itself).
 pub fn needs_reading(text: &str) -> bool {
