@@ -26,13 +26,15 @@ class BudgetForm {
     await this.page.waitForURL(/\/drafts$/);
     await this.page.getByRole('button', { name: '新しい下書き' }).click();
     await this.page.waitForURL(/\/drafts\/[A-Za-z0-9_-]{8,}$/);
+    await this.page.locator('[data-testid=step-link][data-step="4"]').click(); // 予算
+    await this.page.locator('#step-heading', { hasText: '予算' }).waitFor();
   }
-  async addLine() { await this.page.getByRole('button', { name: '予算の行を追加' }).click(); }
+  async addExpense() { await this.page.getByRole('button', { name: '支出を追加' }).click(); }
+  async addIncome() { await this.page.getByRole('button', { name: '収入を追加' }).click(); }
   amount(n) { return this.page.getByLabel('金額', { exact: true }).nth(n); }
-  async setKind(n, label) { await this.page.getByLabel('収入・支出の区分').nth(n).selectOption({ label }); }
   async typeAmount(n, text) { await this.amount(n).fill(text); }
   async leaveAmount(n) { await this.amount(n).blur(); }
-  async waitSaved() { await this.page.locator('[data-testid=save-status]', { hasText: '保存しました' }).waitFor(); }
+  async waitSaved() { await this.page.locator('[data-testid=draft-status][data-save=saved]').waitFor(); }
 
   // results
   amountRead(n) { return this.page.locator('[data-testid=amount-read]').nth(n); }
@@ -50,7 +52,7 @@ test('30万 is read as 300,000円 beside the field, in the totals and in the pri
   await form.redeemAndStartDraft(await server.invite(GROUP));
 
   // A new line starts empty and says nothing until it is left.
-  await form.addLine();
+  await form.addExpense();
   assert.equal(await form.amount(0).inputValue(), '', 'a new line starts empty, not 0');
   await form.amount(0).focus();
   assert.equal(await form.rowErrors(0).count(), 0, 'no error while the new line is being filled');
@@ -59,8 +61,8 @@ test('30万 is read as 300,000円 beside the field, in the totals and in the pri
 
   await form.typeAmount(0, '30万');
   await form.amountRead(0).filter({ hasText: '300,000円' }).waitFor();
-  await form.addLine();
-  await form.setKind(1, '収入');
+  await form.addIncome();
+  assert.equal(await form.page.getByLabel('収入・支出の区分').nth(1).inputValue(), 'income', 'the line added by 収入を追加 is income');
   await form.typeAmount(1, '1万5千');
   await form.leaveAmount(1);
   await form.amountRead(1).filter({ hasText: '15,000円' }).waitFor();
@@ -96,7 +98,7 @@ test('30万 is read as 300,000円 beside the field, in the totals and in the pri
 test('an amount that cannot be read gets a message and no number', () => withApp(() => phoneContext(browser), async ({ server, url, page }) => {
   const form = new BudgetForm(page, url);
   await form.redeemAndStartDraft(await server.invite(GROUP));
-  await form.addLine();
+  await form.addExpense();
   await form.typeAmount(0, '3o万');
   await form.leaveAmount(0);
   await form.rowErrors(0).filter({ hasText: '「3o万」は金額として読めません' }).waitFor();

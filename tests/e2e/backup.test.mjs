@@ -55,10 +55,11 @@ test('after a restore both phones re-send what the backup lacks: every word is o
     await a.type('事業名', TITLE);
     await a.type('事業の目的', BEFORE);
     await a.waitSaved();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     await b.syncNow();
     await b.openDraft(TITLE);
     await b.field('事業名').waitFor();
+    await b.show('事業の目的');
     assert.equal(await b.field('事業の目的').inputValue(), BEFORE);
 
     // The backup, taken while the server runs.
@@ -69,20 +70,20 @@ test('after a restore both phones re-send what the backup lacks: every word is o
     // A writes more online: only the live server has it.
     await a.type('事業の目的', BEFORE + A_AFTER);
     await a.waitSaved();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     await a.openList();
     await a.newDraft();
     await a.type('事業名', LATER_TITLE);
     await a.type('事業の目的', LATER_PURPOSE);
     await a.waitSaved();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     assert.equal((await serverDrafts(url, 'kadan.a')).length, 2);
 
     // The server goes down; B writes offline.
     await server.stop();
     await b.type('活動内容', B_OFFLINE);
     await b.waitSaved();
-    await b.waitState('同期待ち');
+    await b.waitState('まだ送っていません');
 
     // Restored from the backup: A's later words and draft are gone from the server.
     assert.match(await server.admin('restore', file), /restored/);
@@ -105,15 +106,17 @@ test('after a restore both phones re-send what the backup lacks: every word is o
     await b.openList();
     await b.openDraft(LATER_TITLE);
     await b.field('事業名').waitFor();
+    await b.show('事業の目的');
     assert.equal(await b.field('事業の目的').inputValue(), LATER_PURPOSE);
     await b.openList();
     await b.openDraft(TITLE);
     for (const phone of [a, b]) {
+      await phone.step(2); // 内容: the purpose and the activities
       await phone.page.waitForFunction(([purpose, activities]) =>
         document.querySelector('#f-purpose')?.value === purpose &&
         document.querySelector('#f-activities')?.value === activities,
       [BEFORE + A_AFTER, B_OFFLINE], { timeout: 20_000 });
-      await phone.waitState('同期済み');
+      await phone.waitState('送信済み');
       assert.doesNotMatch(await phone.draftState().innerText(), /競合/);
     }
   } finally {

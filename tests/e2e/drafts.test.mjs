@@ -30,7 +30,7 @@ test('a draft written offline survives a reload and reaches the server when back
     await app.newDraft();
     await app.type('事業名', 'しじま見守り散歩');
     await app.waitSaved();
-    await app.waitState('同期済み');
+    await app.waitState('送信済み');
 
     await server.stop(); // really offline
     await app.type('事業の概要', '町会の有志が週に二度、通学路を歩いて子どもと高齢者を見守ります。');
@@ -40,13 +40,14 @@ test('a draft written offline survives a reload and reaches the server when back
     await app.field('事業名').waitFor();
     assert.equal(await app.field('事業名').inputValue(), 'しじま見守り散歩2025');
     assert.equal(await app.field('事業の概要').inputValue(), '町会の有志が週に二度、通学路を歩いて子どもと高齢者を見守ります。');
-    await app.waitState('同期待ち');
+    await app.waitState('まだ送っていません');
     await app.syncNow(); // still offline: the app says so and keeps the edit
     await page.locator('[data-testid=sync-status]', { hasText: 'サーバーに接続できません' }).waitFor({ timeout: 20_000 });
 
     await server.start(); // back online
     await app.syncNow();
-    await app.waitState('同期済み');
+    await app.waitState('送信済み');
+    await app.openList();
     await app.waitAllSynced();
     assert.match(await page.locator('[data-testid=last-sync]').innerText(), /最終同期: \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}/);
 
@@ -55,10 +56,9 @@ test('a draft written offline survives a reload and reaches the server when back
     assert.equal(drafts[0].proposal.title, 'しじま見守り散歩2025');
     assert.equal(drafts[0].proposal.summary, '町会の有志が週に二度、通学路を歩いて子どもと高齢者を見守ります。');
 
-    await app.openList();
     const item = page.locator('[data-testid=draft-link]', { hasText: 'しじま見守り散歩2025' });
     await item.waitFor();
-    assert.match(await item.innerText(), /同期済み/);
+    assert.match(await item.innerText(), /送信済み/);
 }));
 
 test('two members edit different fields of one draft offline; after syncing both phones and the server have both edits', () => withTwoPhones(persistentPhoneContext, async ({ server, url, a, b }) => {
@@ -70,7 +70,7 @@ test('two members edit different fields of one draft offline; after syncing both
     await a.type('事業名', '町会の防災マップづくり');
     await a.type('実施場所', '四十万公民館');
     await a.waitSaved();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     await b.syncNow();
     await b.openDraft('町会の防災マップづくり');
     await b.field('事業名').waitFor();
@@ -82,18 +82,18 @@ test('two members edit different fields of one draft offline; after syncing both
     await a.waitSaved();
     await b.type('実施場所', '四十万小学校の体育館');
     await b.waitSaved();
-    await a.waitState('同期待ち');
-    await b.waitState('同期待ち');
+    await a.waitState('まだ送っていません');
+    await b.waitState('まだ送っていません');
 
     // Back online: A syncs first, then B (whose base is now stale: merged),
     // then A again to pull B's edit.
     await server.start();
     await a.syncNow();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     await b.syncNow();
-    await b.waitState('同期済み');
+    await b.waitState('送信済み');
     await a.syncNow();
-    await a.waitAllSynced();
+    await a.waitState('送信済み');
 
     for (const phone of [a, b]) {
       await phone.page.waitForFunction(() => document.querySelector('#f-place')?.value === '四十万小学校の体育館' &&
@@ -114,7 +114,7 @@ test('the same field changed on two phones offline: the conflict screen shows bo
     await a.newDraft();
     await a.type('事業名', '夏まつり');
     await a.waitSaved();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     await b.syncNow();
     await b.openDraft('夏まつり');
     await b.field('事業名').waitFor();
@@ -126,7 +126,7 @@ test('the same field changed on two phones offline: the conflict screen shows bo
     await b.waitSaved();
     await server.start();
     await a.syncNow();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     await b.syncNow();
 
     // B sees both versions side by side, its own text kept.
@@ -142,7 +142,7 @@ test('the same field changed on two phones offline: the conflict screen shows bo
     await b.page.locator('[data-testid=resolve]').click();
     await b.field('事業名').waitFor();
     assert.equal(await b.field('事業名').inputValue(), 'しじま夏まつり2026');
-    await b.waitState('同期済み');
+    await b.waitState('送信済み');
 
     await a.syncNow();
     await a.page.waitForFunction(() => document.querySelector('#f-title')?.value === 'しじま夏まつり2026', null, { timeout: 20_000 });
@@ -175,7 +175,7 @@ test('Background Sync: an edit made offline reaches the server through the servi
     await app.newDraft();
     await app.type('事業名', '夜回りの見守り');
     await app.waitSaved();
-    await app.waitState('同期済み');
+    await app.waitState('送信済み');
 
     await phone.setOffline(true); // the phone has no network (page and service worker)
     await app.type('実施場所', '四十万町内一円');
@@ -209,7 +209,7 @@ test('Background Sync: an edit made offline reaches the server through the servi
     await reopened.waitAllSynced();
     const again = await serverDrafts(url, 'mimamori.bg');
     assert.equal(again[0].revision, drafts[0].revision, 'the replayed request changed nothing');
-    assert.match(await keepAlive.locator('[data-testid=draft-link]', { hasText: '夜回りの見守り' }).innerText(), /同期済み/);
+    assert.match(await keepAlive.locator('[data-testid=draft-link]', { hasText: '夜回りの見守り' }).innerText(), /送信済み/);
 }));
 
 test('a phone shared by two groups: each member sees and syncs only their own group\'s drafts', () => withPhone(() => phoneContext(browser), async ({ server, url, page, app }) => {
@@ -217,7 +217,7 @@ test('a phone shared by two groups: each member sees and syncs only their own gr
     await app.newDraft();
     await app.type('事業名', '町会の見守り');
     await app.waitSaved();
-    await app.waitState('同期済み');
+    await app.waitState('送信済み');
 
     await page.goto(`${url}/signin`);
     await page.getByRole('button', { name: 'サインアウト' }).click();
@@ -229,7 +229,7 @@ test('a phone shared by two groups: each member sees and syncs only their own gr
     await app.newDraft();
     await app.type('事業名', 'ポレポレの居場所づくり');
     await app.waitSaved();
-    await app.waitState('同期済み');
+    await app.waitState('送信済み');
 
     assert.deepEqual((await serverDrafts(url, 'porepore.shared')).map((d) => d.proposal.title), ['ポレポレの居場所づくり']);
     assert.deepEqual((await serverDrafts(url, 'mimamori.shared')).map((d) => d.proposal.title), ['町会の見守り']);
@@ -240,12 +240,12 @@ test('a change pulled from another phone keeps the caret in the field being type
     await a.newDraft();
     await a.type('事業名', 'しじま');
     await a.waitSaved();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     await b.redeem(await server.invite(GROUP), 'caret.b');
     await b.openDraft('しじま');
     await b.type('実施場所', '四十万公民館');
     await b.waitSaved();
-    await b.waitState('同期済み');
+    await b.waitState('送信済み');
 
     // A types in the title; its sync pulls B's place and updates the form
     // (in place: Leptos rebuilds the same view without replacing elements).
@@ -334,7 +334,7 @@ test('submitted on another phone while this one had unsent text: the text is kep
     await a.newDraft();
     await a.type('事業名', 'しじま見守り散歩');
     await a.waitSaved();
-    await a.waitState('同期済み');
+    await a.waitState('送信済み');
     await b.syncNow();
     await b.openDraft('しじま見守り散歩');
     await b.field('事業名').waitFor();
@@ -357,8 +357,7 @@ test('submitted on another phone while this one had unsent text: the text is kep
     assert.ok(await b.page.locator('[data-testid=copy-left-out]').isVisible(), 'a copy button');
     assert.equal(await b.page.locator('[data-testid=conflict-panel]').count(), 0, 'no conflict screen');
     assert.equal(await b.draftState().innerText(), 'この端末の文章は未提出');
-    await b.page.locator('[data-testid=sync-status]', { hasText: '件の提出にこの端末の文章が含まれていません' }).waitFor();
-    assert.doesNotMatch(await b.syncStatus().innerText(), /すべて同期済み/);
+    assert.doesNotMatch(await b.syncStatus().innerText(), /すべて同期済み|送信済み/);
 
     // Kept on the phone: still there after a reload and in the list.
     await b.page.reload();
@@ -368,6 +367,7 @@ test('submitted on another phone while this one had unsent text: the text is kep
     const item = b.page.locator('[data-testid=draft-link]', { hasText: 'しじま見守り散歩' });
     await item.waitFor();
     assert.match(await item.innerText(), /この端末の文章は未提出/);
+    await b.page.locator('[data-testid=sync-status]', { hasText: '件の提出にこの端末の文章が含まれていません' }).waitFor();
     assert.doesNotMatch(await b.syncStatus().innerText(), /すべて同期済み/);
 
     const drafts = await serverDrafts(url, 'teishutsu.b');
@@ -394,7 +394,7 @@ test('a push answered with a 408 (a timeout page, not our JSON) is sent again, a
     await app.newDraft();
     await app.type('事業名', '時間切れでも届く下書き');
     await app.waitSaved();
-    await app.waitState('同期済み');
+    await app.waitState('送信済み');
     assert.equal(timedOut, 1, 'the push was answered with a 408 once');
     assert.ok(after >= 1, 'and sent again');
     assert.equal(await page.locator('[data-testid=rejected]').count(), 0, 'no refusal shown');

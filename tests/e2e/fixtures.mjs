@@ -193,6 +193,14 @@ export async function serverDrafts(url, login) {
   return page.items.filter((d) => !d.deleted);
 }
 
+/** Which step of the proposal form (1 基本情報 … 5 確認) holds a field, by its label. */
+export const STEP_OF = {
+  年度: 1, 部門: 1, 事業名: 1, 事業の概要: 1, 希望する協働課: 1, 実施場所: 1, 担当者: 1,
+  事業の目的: 2, 解決したい地域の課題: 2, 活動内容: 2, 期待される成果: 2, 団体と市の役割分担: 2,
+  予定の日付: 3, 予定の内容: 3,
+  '収入・支出の区分': 4, 費目: 4, 金額: 4,
+};
+
 /** The drafts pages as a member uses them. */
 export class DraftsApp {
   constructor(page, baseUrl) {
@@ -217,8 +225,20 @@ export class DraftsApp {
     await this.field('事業名').waitFor();
   }
   field(label) { return this.page.getByLabel(label, { exact: true }); }
-  async type(label, text) { await this.field(label).fill(text); }
-  async waitSaved() { await this.page.locator('[data-testid=save-status]', { hasText: '保存しました' }).waitFor(); }
+  /** Opens the form's step `n` (1 to 5) from the progress at the top. */
+  async step(n) {
+    await this.page.locator(`[data-testid=step-link][data-step="${n}"]`).click();
+    await this.page.waitForURL(new RegExp(`[?&]step=${n}$`));
+  }
+  /** Opens the step that holds the field `label`, unless it is on screen. */
+  async show(label) {
+    if (await this.field(label).first().isVisible()) return;
+    await this.step(STEP_OF[label] ?? 1);
+    await this.field(label).first().waitFor();
+  }
+  async type(label, text) { await this.show(label); await this.field(label).fill(text); }
+  /** What was typed is stored on this device (the status line says so). */
+  async waitSaved() { await this.page.locator('[data-testid=draft-status][data-save=saved]').waitFor(); }
   async syncNow() { await this.page.locator('[data-testid=sync-now]').click(); }
   async openList() {
     await this.page.getByRole('link', { name: '提案書', exact: true }).click();

@@ -6,7 +6,7 @@
 use super::conflict::{ConflictPanel, LeftOutPanel};
 use super::draft_form::Editor;
 use super::draft_view::ProposalView;
-use crate::drafts::{SaveState, use_drafts};
+use crate::drafts::{DraftSync, SaveState, use_drafts};
 use crate::i18n;
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
@@ -132,7 +132,7 @@ pub fn DraftPage() -> impl IntoView {
     }
 }
 
-/// Back link, state badge, save indicator, the server's refusal if any,
+/// Back link, title, the one status line, the server's refusal if any,
 /// and the print and delete buttons.
 #[component]
 fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
@@ -148,22 +148,6 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
                 l.state(waiting)
             })
         })
-    };
-    let badge = move || {
-        draft_state().map(|s| {
-            let class = match s {
-                DraftState::Conflict | DraftState::SubmittedWithoutYours => "badge warn",
-                DraftState::Synced | DraftState::Submitted => "badge ok",
-                _ => "badge",
-            };
-            view! { <span class=class data-testid="draft-state">{i18n::draft_state(lang.get(), s)}</span> }
-        })
-    };
-    let save = move || match d.save.get() {
-        SaveState::Idle => String::new(),
-        SaveState::Pending => t().saving.to_string(),
-        SaveState::Saved => t().saved.to_string(),
-        SaveState::Failed => t().save_failed.to_string(),
     };
     let rejected = move || {
         local
@@ -197,14 +181,13 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <p><a href="/drafts">{move || t().back_to_drafts}</a></p>
+        <p class="back-link"><a href="/drafts">{move || t().back_to_drafts}</a></p>
         <h1>{move || {
             let title = local.with(|l| l.as_ref().map(|l| l.draft.proposal.title.clone())).unwrap_or_default();
             if title.trim().is_empty() { t().untitled.to_string() } else { title }
         }}</h1>
+        <DraftStatus draft_state=Signal::derive(draft_state)/>
         <div class="draft-toolbar">
-            {badge}
-            <span class="save-status" data-testid="save-status" role="status" aria-live="polite">{save}</span>
             <a class="button secondary small" href=print_href>{move || t().print_view}</a>
             <Show when=move || !matches!(draft_state(), Some(DraftState::Submitted | DraftState::SubmittedWithoutYours))>
                 <button type="button" class="button secondary small danger" data-testid="delete" on:click=delete.clone()>
@@ -212,7 +195,97 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
                 </button>
             </Show>
         </div>
-        <super::drafts::SyncLine/>
         {rejected}
+    }
+}
+
+/// Where the draft is, in one line of plain words with an icon (never a
+/// colour alone): この端末に保存済み・まだ送っていません / 送信済み・まだ
+/// 提出していません / 市に提出済み; then, only when there is something to
+/// say, why it is not sent yet (オフライン, the server unreachable) and a
+/// button to send now. Before, a badge, a save indicator and the sync line
+/// said these things three times in technical words.
+#[component]
+fn DraftStatus(draft_state: Signal<Option<DraftState>>) -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let lang = state.lang;
+    let t = move || lang.get().drafts();
+    let kind = move || match draft_state.get() {
+        Some(DraftState::Synced) => "sent",
+        Some(DraftState::Submitted) => "submitted",
+        Some(DraftState::Conflict | DraftState::SubmittedWithoutYours) => "warn",
+        _ => "local",
+    };
+    let words = move || {
+        if d.save.get() == SaveState::Failed {
+            return t().save_failed.to_string();
+        }
+        draft_state
+            .get()
+            .map(|s| i18n::draft_state(lang.get(), s).to_string())
+            .unwrap_or_default()
+    };
+    // Why it is not sent (yet): said only when it is so.
+    let note = move || {
+        let t = t();
+        if matches!(draft_state.get(), Some(DraftState::Submitted) | None) {
+            return String::new();
+        }
+        if d.elsewhere.get() {
+            return t.open_elsewhere.to_string();
+        }
+        if !state.online.get() {
+            return t.offline_note.to_string();
+        }
+        match d.status.get() {
+            DraftSync::Syncing => t.sending_note.to_string(),
+            DraftSync::Failed => t.sync_failed.to_string(),
+            DraftSync::SignedOut => t.signed_out_kept.to_string(),
+            DraftSync::StorageFailed => t.sync_storage_failed.to_string(),
+            _ => String::new(),
+        }
+    };
+    let save = move || match d.save.get() {
+        SaveState::Idle => "idle",
+        SaveState::Pending => "pending",
+        SaveState::Saved => "saved",
+        SaveState::Failed => "failed",
+    };
+    view! {
+        <div class=move || format!("draft-status {}", kind()) data-testid="draft-status" data-save=save>
+            <span class="status-icon" aria-hidden="true">{move || status_icon(kind())}</span>
+            <p class="status-words" role="status">
+                <strong data-testid="draft-state">{words}</strong>
+                <span class="status-note" data-testid="sync-status">{note}</span>
+            </p>
+            <Show when=move || d.session.with(Option::is_some) && draft_state.get() != Some(DraftState::Submitted)>
+                <button
+                    type="button"
+                    class="button secondary small"
+                    data-testid="sync-now"
+                    disabled=move || !state.online.get()
+                    on:click=move |_| crate::drafts::sync::request(d)
+                >
+                    {move || t().sync_now}
+                </button>
+            </Show>
+        </div>
+    }
+}
+
+/// A phone (kept here), a cloud with a tick (sent), a stamped document
+/// (submitted to the city), a warning sign.
+pub fn status_icon(kind: &str) -> impl IntoView + use<> {
+    let path = match kind {
+        "sent" => "M7 18a5 5 0 0 1-.6-9.96A6 6 0 0 1 18 8a4.5 4.5 0 0 1-.5 10H7zm2.3-5.3-1.4 1.4L11 17.2l5.6-5.6-1.4-1.4-4.2 4.2-1.7-1.7z",
+        "submitted" => "M6 2h9l5 5v15H4V2h2zm8 1.5V8h4.5L14 3.5zM12 11a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm-1.2 6.2-2-2 1-1 1 1 2.4-2.4 1 1-3.4 3.4z",
+        "warn" => "M12 2 1 21h22L12 2zm-1 7h2v6h-2V9zm0 8h2v2h-2v-2z",
+        _ => "M7 1h10a2 2 0 0 1 2 2v18a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V3a2 2 0 0 1 2-2zm0 3v15h10V4H7zm5 16.2a1 1 0 1 0 0 .01z",
+    };
+    view! {
+        <svg viewBox="0 0 24 24" width="28" height="28" focusable="false">
+            <path fill="currentColor" fill-rule="evenodd" d=path/>
+        </svg>
     }
 }

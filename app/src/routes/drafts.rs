@@ -203,17 +203,21 @@ fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
     } else {
         p.title.clone()
     };
-    let class = match s {
-        DraftState::Conflict | DraftState::SubmittedWithoutYours => "badge warn",
-        DraftState::Synced | DraftState::Submitted => "badge ok",
-        _ => "badge",
+    let (class, icon) = match s {
+        DraftState::Conflict | DraftState::SubmittedWithoutYours => ("badge warn", "warn"),
+        DraftState::Synced => ("badge sent", "sent"),
+        DraftState::Submitted => ("badge ok", "submitted"),
+        _ => ("badge", "local"),
     };
     let year = i18n::fiscal_year(lang, p.fiscal_year);
     view! {
         <li>
             <a class="draft-card" data-testid="draft-link" href=format!("/drafts/{}", l.draft.id)>
                 <span class="draft-title">{title}</span>
-                <span class=class data-testid="draft-state">{i18n::draft_state(lang, s)}</span>
+                <span class=class>
+                    <span class="badge-icon" aria-hidden="true">{super::draft::status_icon(icon)}</span>
+                    <span data-testid="draft-state">{i18n::draft_state(lang, s)}</span>
+                </span>
                 <small class="draft-meta">
                     {year} " · " {i18n::division_label(lang, p.division)} " · "
                     {t.changed_at} ": " {i18n::format_jst(l.draft.updated_at_ms as f64)}

@@ -1,5 +1,9 @@
 //! `/signin`: a group member registers with an invitation code (招待コード),
-//! or signs in. The session is kept on this device for offline use.
+//! or signs in. The session is kept on this device for offline use. Every
+//! problem is said at its field (an empty or wrong code at the code, a
+//! taken name at the name); only what belongs to no field (no network, too
+//! many tries) is said above the button. The first field with a problem
+//! takes the focus.
 
 use crate::api;
 use crate::drafts::use_drafts;
@@ -21,6 +25,42 @@ fn message(lang: Lang, e: &AccountError) -> &'static str {
     match lang {
         Lang::Ja => e.message_ja,
         Lang::En => e.message_en,
+    }
+}
+
+/// The server's refusal `code` as a field's message, in both languages.
+fn api_message(code: &str) -> AccountError {
+    AccountError {
+        message_ja: i18n::api_error(Lang::Ja, code),
+        message_en: i18n::api_error(Lang::En, code),
+    }
+}
+
+/// Which field a server's refusal belongs to.
+#[derive(Clone, Copy)]
+enum At {
+    Code,
+    Login,
+    Passphrase,
+    Form,
+}
+
+fn field_of(code: &str) -> At {
+    match code {
+        "invalid_code" => At::Code,
+        "login_taken" => At::Login,
+        "bad_credentials" => At::Passphrase,
+        _ => At::Form,
+    }
+}
+
+fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(e) = document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = e.focus();
     }
 }
 
@@ -87,6 +127,7 @@ fn AccountForm(mode: Mode) -> impl IntoView {
     let code = RwSignal::new(String::new());
     let login = RwSignal::new(String::new());
     let passphrase = RwSignal::new(String::new());
+    let code_error = RwSignal::new(None::<AccountError>);
     let login_error = RwSignal::new(None::<AccountError>);
     let pass_error = RwSignal::new(None::<AccountError>);
     let form_error = RwSignal::new(None::<&'static str>);
@@ -99,13 +140,27 @@ fn AccountForm(mode: Mode) -> impl IntoView {
         }
         let lang = lang.get_untracked();
         let name = normalize_login(&login.get_untracked());
+        code_error.set(
+            (mode == Mode::Redeem && code.get_untracked().trim().is_empty()).then_some(AccountError {
+                message_ja: Lang::Ja.drafts().code_missing,
+                message_en: Lang::En.drafts().code_missing,
+            }),
+        );
         login_error.set(check_login(&name).err());
         pass_error.set(match mode {
             Mode::Redeem => check_passphrase(&passphrase.get_untracked()).err(),
             Mode::SignIn => None,
         });
         form_error.set(None);
-        if login_error.get_untracked().is_some() || pass_error.get_untracked().is_some() {
+        let first = [
+            ("invite-code", code_error),
+            ("login", login_error),
+            ("passphrase", pass_error),
+        ]
+        .into_iter()
+        .find(|(_, e)| e.with_untracked(Option::is_some));
+        if let Some((id, _)) = first {
+            focus(id);
             return;
         }
         busy.set(true);
@@ -136,7 +191,20 @@ fn AccountForm(mode: Mode) -> impl IntoView {
                     navigate("/drafts", Default::default());
                 }
                 Err(api::ApiError::Network(_)) => form_error.set(Some(lang.drafts().error_network)),
-                Err(e) => form_error.set(Some(i18n::api_error(lang, e.code().unwrap_or("")))),
+                Err(e) => {
+                    let code = e.code().unwrap_or("");
+                    let (signal, id) = match field_of(code) {
+                        At::Code => (code_error, "invite-code"),
+                        At::Login => (login_error, "login"),
+                        At::Passphrase => (pass_error, "passphrase"),
+                        At::Form => {
+                            form_error.set(Some(i18n::api_error(lang, code)));
+                            return;
+                        }
+                    };
+                    signal.set(Some(api_message(code)));
+                    focus(id);
+                }
             }
         });
     };
@@ -144,7 +212,7 @@ fn AccountForm(mode: Mode) -> impl IntoView {
     let field_error = move |id: &'static str, e: RwSignal<Option<AccountError>>| {
         move || {
             e.get().map(|e| {
-                view! { <p class="field-error" id=id>{message(lang.get(), &e)}</p> }
+                view! { <p class="field-error" id=id data-testid="field-error">{message(lang.get(), &e)}</p> }
             })
         }
     };
@@ -160,8 +228,11 @@ fn AccountForm(mode: Mode) -> impl IntoView {
                         autocomplete="one-time-code"
                         autocapitalize="characters"
                         required
+                        aria-describedby="invite-code-error"
+                        aria-invalid=move || code_error.with(Option::is_some).to_string()
                         on:input=move |ev| code.set(event_target_value(&ev))
                     />
+                    {field_error("invite-code-error", code_error)}
                 </div>
             </Show>
             <div class="field">

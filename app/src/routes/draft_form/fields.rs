@@ -1,5 +1,6 @@
-//! The editor's single fields: 基本情報 (year, division, department, title,
-//! summary, place, contact person) and 事業の内容 (the long texts).
+//! The editor's single fields: step 1 基本情報 (year, division, title,
+//! summary, department, place, contact person) and step 2 内容 (事業の内容,
+//! the long texts).
 
 use super::Form;
 use crate::event_ui::today_jst;
@@ -84,11 +85,8 @@ pub fn text_field(
 
 #[component]
 pub fn Basics(form: Form) -> impl IntoView {
-    let lang = form.lang;
-    let t = move || lang.get().drafts();
     view! {
-        <fieldset class="form-section">
-            <legend>{move || t().section_basics}</legend>
+        <div class="form-section">
             <FiscalYear form=form/>
             <DivisionSelect form=form/>
             {text_field(form, Field::Title, "f-title", |p| &p.title, |p, v| p.title = v, false)}
@@ -96,22 +94,20 @@ pub fn Basics(form: Form) -> impl IntoView {
             <DepartmentSelect form=form/>
             {text_field(form, Field::Place, "f-place", |p| &p.place, |p, v| p.place = v, false)}
             {text_field(form, Field::ContactPerson, "f-contact", |p| &p.contact_person, |p, v| p.contact_person = v, false)}
-        </fieldset>
+        </div>
     }
 }
 
 #[component]
 pub fn Plan(form: Form) -> impl IntoView {
-    let t = move || form.lang.get().drafts();
     view! {
-        <fieldset class="form-section">
-            <legend>{move || t().section_plan}</legend>
+        <div class="form-section">
             {text_field(form, Field::Purpose, "f-purpose", |p| &p.purpose, |p, v| p.purpose = v, true)}
             {text_field(form, Field::LocalIssue, "f-issue", |p| &p.local_issue, |p, v| p.local_issue = v, true)}
             {text_field(form, Field::Activities, "f-activities", |p| &p.activities, |p, v| p.activities = v, true)}
             {text_field(form, Field::Outcomes, "f-outcomes", |p| &p.outcomes, |p, v| p.outcomes = v, true)}
             {text_field(form, Field::RoleDivision, "f-roles", |p| &p.role_division, |p, v| p.role_division = v, true)}
-        </fieldset>
+        </div>
     }
 }
 

@@ -1,9 +1,12 @@
-//! The editor's lists: 実施スケジュール (dated milestones) and 収支予算
-//! (budget lines) with their totals and the division's cap. Every item has
-//! a client-made id, so two devices' lists merge item by item.
+//! The editor's lists: step 3 日程 (実施スケジュール, dated milestones) and
+//! step 4 予算 (収支予算, budget lines) with their totals and the division's
+//! cap. Every item has a client-made id, so two devices' lists merge item
+//! by item. Each 削除 is named for its row (「収入 2行目を削除」) and is
+//! followed by 元に戻す for a few seconds.
 
-use super::Form;
 use super::fields::format_yen;
+use super::steps::{budget_line_name, focus_soon, milestone_name};
+use super::{Form, RemovedRow};
 use crate::drafts::random_id;
 use crate::event_ui::today_jst;
 use crate::i18n;
@@ -29,18 +32,18 @@ pub fn Schedule(form: Form) -> impl IntoView {
         form.change(Field::Schedule, move |p| p.schedule.push(m));
     };
     view! {
-        <fieldset class="form-section">
-            <legend>{move || t().section_schedule}</legend>
+        <div class="form-section">
             <ol class="item-list" data-testid="schedule">
                 <For each=ids key=|id| id.clone() let:id>
                     <MilestoneRow form=form id=id/>
                 </For>
             </ol>
+            <UndoBar form=form milestones=true/>
             {form.error_view(Field::Schedule, "f-schedule-error".into())}
-            <button type="button" class="button secondary" on:click=add>
-                {move || t().add_milestone}
+            <button type="button" class="button secondary add-button" id="f-schedule-add" on:click=add>
+                <span aria-hidden="true">"＋ "</span>{move || t().add_milestone}
             </button>
-        </fieldset>
+        </div>
     }
 }
 
@@ -75,12 +78,23 @@ fn MilestoneRow(form: Form, id: String) -> impl IntoView {
             }
         });
     };
+    let place = id.clone();
+    let name = Memo::new(move |_| {
+        let n = form.proposal.with(|p| p.schedule.iter().position(|m| m.id == place)).unwrap_or(0) + 1;
+        milestone_name(lang.get(), n)
+    });
     let remove = move |_| {
         let id = i3.clone();
-        form.change(Field::Schedule, move |p| p.schedule.retain(|m| m.id != id));
+        form.remove_row(Field::Schedule, name.get_untracked(), move |p| {
+            let at = p.schedule.iter().position(|m| m.id == id)?;
+            Some((RemovedRow::Milestone(p.schedule.remove(at)), at))
+        });
+        focus_soon("undo-remove".into());
     };
+    let remove_label = move || name.with(|n| delete_label(lang.get(), n));
     view! {
         <li class="item-row">
+            <p class="row-name" aria-hidden="true">{name}</p>
             <div class="field">
                 <label for=date_id.clone()>{move || i18n::field_label(lang.get(), &Field::MilestoneDate(String::new()))}</label>
                 <input id=date_id type="date" prop:value=date on:change=set_date/>
@@ -91,10 +105,59 @@ fn MilestoneRow(form: Form, id: String) -> impl IntoView {
                 <input id=what_id prop:value=what on:input=set_what/>
                 {form.error_view(Field::MilestoneWhat(id.clone()), format!("m-what-error-{id}"))}
             </div>
-            <button type="button" class="button secondary small" on:click=remove>
+            <button type="button" class="button secondary small danger remove-row" aria-label=remove_label
+                data-testid="remove-row" on:click=remove>
                 {move || lang.get().drafts().remove}
             </button>
         </li>
+    }
+}
+
+/// 「収入 2行目を削除」 / "Delete income line 2".
+fn delete_label(lang: i18n::Lang, name: &str) -> String {
+    match lang {
+        i18n::Lang::Ja => format!("{name}を削除"),
+        i18n::Lang::En => format!("Delete {}", lower_first(name)),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// 「収入 2行目を削除しました [元に戻す]」 after a row of this list is
+/// deleted; the live region is always there, so the sentence is read out.
+#[component]
+fn UndoBar(form: Form, milestones: bool) -> impl IntoView {
+    let lang = form.lang;
+    let shown = move || {
+        form.removed
+            .get()
+            .filter(|r| matches!(r.row, RemovedRow::Milestone(_)) == milestones)
+    };
+    view! {
+        <div class="undo-region" role="status" aria-live="polite">
+            {move || shown().map(|r| {
+                let t = lang.get().drafts();
+                let sentence = match lang.get() {
+                    i18n::Lang::Ja => format!("{}{}", r.name, t.removed),
+                    i18n::Lang::En => format!("{}{}", r.name, t.removed),
+                };
+                view! {
+                    <div class="undo-bar" data-testid="undo-bar">
+                        <span>{sentence}</span>
+                        <button type="button" class="button secondary" id="undo-remove" data-testid="undo"
+                            on:click=move |_| form.undo_remove()>
+                            {t.undo}
+                        </button>
+                    </div>
+                }
+            })}
+        </div>
     }
 }
 
@@ -106,14 +169,16 @@ pub fn Budget(form: Form) -> impl IntoView {
         form.proposal
             .with(|p| p.budget.iter().map(|l| l.id.clone()).collect::<Vec<_>>())
     };
-    let add = move |_| {
+    let add = move |kind: BudgetKind| {
         let line = BudgetLine {
             id: random_id(),
-            kind: BudgetKind::Expense,
+            kind,
             item: String::new(),
             amount: Amount::default(),
         };
+        let focus = format!("b-item-{}", line.id);
         form.change(Field::Budget, move |p| p.budget.push(line));
+        focus_soon(focus);
     };
     let totals = move || {
         let lang = lang.get();
@@ -137,19 +202,24 @@ pub fn Budget(form: Form) -> impl IntoView {
         })
     };
     view! {
-        <fieldset class="form-section">
-            <legend>{move || t().section_budget}</legend>
+        <div class="form-section">
             <ol class="item-list" data-testid="budget">
                 <For each=ids key=|id| id.clone() let:id>
                     <BudgetRow form=form id=id/>
                 </For>
             </ol>
-            <button type="button" class="button secondary" on:click=add>
-                {move || t().add_budget_line}
-            </button>
+            <UndoBar form=form milestones=false/>
+            <div class="add-buttons">
+                <button type="button" class="button secondary add-button" on:click=move |_| add(BudgetKind::Income)>
+                    <span aria-hidden="true">"＋ "</span>{move || t().add_income}
+                </button>
+                <button type="button" class="button secondary add-button" id="f-budget-add" on:click=move |_| add(BudgetKind::Expense)>
+                    <span aria-hidden="true">"＋ "</span>{move || t().add_expense}
+                </button>
+            </div>
             {totals}
             {form.error_view(Field::Budget, "f-budget-error".into())}
-        </fieldset>
+        </div>
     }
 }
 
@@ -222,10 +292,24 @@ fn BudgetRow(form: Form, id: String) -> impl IntoView {
     };
     let invalid_field = Field::BudgetAmount(id.clone());
     let amount_invalid = move || (!form.messages(&invalid_field).is_empty()).to_string();
+    let place = id.clone();
+    let name = Memo::new(move |_| {
+        form.proposal.with(|p| {
+            let line = p.budget.iter().find(|l| l.id == place)?;
+            let n = p.budget.iter().filter(|l| l.kind == line.kind).position(|l| l.id == place)? + 1;
+            Some(budget_line_name(lang.get(), line.kind, n))
+        })
+        .unwrap_or_default()
+    });
     let remove = move |_| {
         let id = i4.clone();
-        form.change(Field::Budget, move |p| p.budget.retain(|l| l.id != id));
+        form.remove_row(Field::Budget, name.get_untracked(), move |p| {
+            let at = p.budget.iter().position(|l| l.id == id)?;
+            Some((RemovedRow::BudgetLine(p.budget.remove(at)), at))
+        });
+        focus_soon("undo-remove".into());
     };
+    let remove_label = move || name.with(|n| delete_label(lang.get(), n));
     let kind_option = move |k: BudgetKind| {
         view! {
             <option value=k.code() selected=kind == k>
@@ -238,6 +322,7 @@ fn BudgetRow(form: Form, id: String) -> impl IntoView {
     };
     view! {
         <li class="item-row">
+            <p class="row-name" aria-hidden="true">{name}</p>
             <div class="field">
                 <label for=kind_id.clone()>{move || i18n::field_label(lang.get(), &Field::BudgetKind(String::new()))}</label>
                 <select id=kind_id on:change=set_kind>
@@ -261,7 +346,8 @@ fn BudgetRow(form: Form, id: String) -> impl IntoView {
                 </output>
                 {form.error_view(Field::BudgetAmount(id.clone()), amount_error_id)}
             </div>
-            <button type="button" class="button secondary small" on:click=remove>
+            <button type="button" class="button secondary small danger remove-row" aria-label=remove_label
+                data-testid="remove-row" on:click=remove>
                 {move || lang.get().drafts().remove}
             </button>
         </li>
