@@ -253,7 +253,7 @@ test('a change pulled from another phone keeps the caret in the field being type
     await a.field('事業名').click();
     await a.page.keyboard.press('End');
     await a.page.keyboard.type('見守り');
-    await a.page.waitForFunction(() => document.querySelector('[data-testid=draft-state]')?.textContent.includes('同期済み')
+    await a.page.waitForFunction(() => document.querySelector('[data-testid=draft-state]')?.textContent.includes('送信済み')
       && [...document.querySelectorAll('input')].some((i) => i.value === '四十万公民館'), null, { timeout: 20_000 });
     assert.equal(await a.page.evaluate(() => document.activeElement?.dataset.mark), 'before',
       'the form was updated in place: the same input still has the focus');

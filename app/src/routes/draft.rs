@@ -278,10 +278,16 @@ fn DraftStatus(draft_state: Signal<Option<DraftState>>) -> impl IntoView {
 /// (submitted to the city), a warning sign.
 pub fn status_icon(kind: &str) -> impl IntoView + use<> {
     let path = match kind {
-        "sent" => "M7 18a5 5 0 0 1-.6-9.96A6 6 0 0 1 18 8a4.5 4.5 0 0 1-.5 10H7zm2.3-5.3-1.4 1.4L11 17.2l5.6-5.6-1.4-1.4-4.2 4.2-1.7-1.7z",
-        "submitted" => "M6 2h9l5 5v15H4V2h2zm8 1.5V8h4.5L14 3.5zM12 11a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm-1.2 6.2-2-2 1-1 1 1 2.4-2.4 1 1-3.4 3.4z",
+        "sent" => {
+            "M7 18a5 5 0 0 1-.6-9.96A6 6 0 0 1 18 8a4.5 4.5 0 0 1-.5 10H7zm2.3-5.3-1.4 1.4L11 17.2l5.6-5.6-1.4-1.4-4.2 4.2-1.7-1.7z"
+        }
+        "submitted" => {
+            "M6 2h9l5 5v15H4V2h2zm8 1.5V8h4.5L14 3.5zM12 11a4 4 0 1 0 0 8 4 4 0 0 0 0-8zm-1.2 6.2-2-2 1-1 1 1 2.4-2.4 1 1-3.4 3.4z"
+        }
         "warn" => "M12 2 1 21h22L12 2zm-1 7h2v6h-2V9zm0 8h2v2h-2v-2z",
-        _ => "M7 1h10a2 2 0 0 1 2 2v18a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V3a2 2 0 0 1 2-2zm0 3v15h10V4H7zm5 16.2a1 1 0 1 0 0 .01z",
+        _ => {
+            "M7 1h10a2 2 0 0 1 2 2v18a2 2 0 0 1-2 2H7a2 2 0 0 1-2-2V3a2 2 0 0 1 2-2zm0 3v15h10V4H7zm5 16.2a1 1 0 1 0 0 .01z"
+        }
     };
     view! {
         <svg viewBox="0 0 24 24" width="28" height="28" focusable="false">

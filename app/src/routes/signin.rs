@@ -141,10 +141,12 @@ fn AccountForm(mode: Mode) -> impl IntoView {
         let lang = lang.get_untracked();
         let name = normalize_login(&login.get_untracked());
         code_error.set(
-            (mode == Mode::Redeem && code.get_untracked().trim().is_empty()).then_some(AccountError {
-                message_ja: Lang::Ja.drafts().code_missing,
-                message_en: Lang::En.drafts().code_missing,
-            }),
+            (mode == Mode::Redeem && code.get_untracked().trim().is_empty()).then_some(
+                AccountError {
+                    message_ja: Lang::Ja.drafts().code_missing,
+                    message_en: Lang::En.drafts().code_missing,
+                },
+            ),
         );
         login_error.set(check_login(&name).err());
         pass_error.set(match mode {

@@ -41,7 +41,7 @@ pub fn Schedule(form: Form) -> impl IntoView {
             <UndoBar form=form milestones=true/>
             {form.error_view(Field::Schedule, "f-schedule-error".into())}
             <button type="button" class="button secondary add-button" id="f-schedule-add" on:click=add>
-                <span aria-hidden="true">"＋ "</span>{move || t().add_milestone}
+                <span aria-hidden="true">"＋"</span><span>{move || t().add_milestone}</span>
             </button>
         </div>
     }
@@ -80,7 +80,11 @@ fn MilestoneRow(form: Form, id: String) -> impl IntoView {
     };
     let place = id.clone();
     let name = Memo::new(move |_| {
-        let n = form.proposal.with(|p| p.schedule.iter().position(|m| m.id == place)).unwrap_or(0) + 1;
+        let n = form
+            .proposal
+            .with(|p| p.schedule.iter().position(|m| m.id == place))
+            .unwrap_or(0)
+            + 1;
         milestone_name(lang.get(), n)
     });
     let remove = move |_| {
@@ -211,10 +215,10 @@ pub fn Budget(form: Form) -> impl IntoView {
             <UndoBar form=form milestones=false/>
             <div class="add-buttons">
                 <button type="button" class="button secondary add-button" on:click=move |_| add(BudgetKind::Income)>
-                    <span aria-hidden="true">"＋ "</span>{move || t().add_income}
+                    <span aria-hidden="true">"＋"</span><span>{move || t().add_income}</span>
                 </button>
                 <button type="button" class="button secondary add-button" id="f-budget-add" on:click=move |_| add(BudgetKind::Expense)>
-                    <span aria-hidden="true">"＋ "</span>{move || t().add_expense}
+                    <span aria-hidden="true">"＋"</span><span>{move || t().add_expense}</span>
                 </button>
             </div>
             {totals}
@@ -294,12 +298,18 @@ fn BudgetRow(form: Form, id: String) -> impl IntoView {
     let amount_invalid = move || (!form.messages(&invalid_field).is_empty()).to_string();
     let place = id.clone();
     let name = Memo::new(move |_| {
-        form.proposal.with(|p| {
-            let line = p.budget.iter().find(|l| l.id == place)?;
-            let n = p.budget.iter().filter(|l| l.kind == line.kind).position(|l| l.id == place)? + 1;
-            Some(budget_line_name(lang.get(), line.kind, n))
-        })
-        .unwrap_or_default()
+        form.proposal
+            .with(|p| {
+                let line = p.budget.iter().find(|l| l.id == place)?;
+                let n = p
+                    .budget
+                    .iter()
+                    .filter(|l| l.kind == line.kind)
+                    .position(|l| l.id == place)?
+                    + 1;
+                Some(budget_line_name(lang.get(), line.kind, n))
+            })
+            .unwrap_or_default()
     });
     let remove = move |_| {
         let id = i4.clone();

@@ -48,12 +48,15 @@ pub struct Form {
     /// The step shown, from the address (`?step=N`).
     pub step: Memo<Step>,
     /// Opens an address in the app (the router's navigate).
-    navigate: StoredValue<Rc<dyn Fn(&str)>, LocalStorage>,
+    navigate: StoredValue<Navigate, LocalStorage>,
     /// The element to focus once the next step is drawn (else its heading).
     pending_focus: StoredValue<Option<String>>,
     /// The row deleted last, until 元に戻す, the next change or a timeout.
     pub removed: RwSignal<Option<Removed>>,
 }
+
+/// The router's navigate, kept in the (copyable) form.
+type Navigate = Rc<dyn Fn(&str)>;
 
 /// A deleted row, kept so 元に戻す can put it back where it was.
 #[derive(Clone, PartialEq)]
@@ -252,7 +255,8 @@ pub fn Editor(id: DraftId, initial: Proposal) -> impl IntoView {
     let proposal = RwSignal::new(initial);
     let query = use_query_map();
     let navigate = use_navigate();
-    let navigate: Rc<dyn Fn(&str)> = Rc::new(move |href: &str| navigate(href, NavigateOptions::default()));
+    let navigate: Rc<dyn Fn(&str)> =
+        Rc::new(move |href: &str| navigate(href, NavigateOptions::default()));
     let form = Form {
         lang: state.lang,
         proposal,

@@ -6,7 +6,7 @@
 
 use super::Form;
 use crate::drafts::use_drafts;
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 use leptos::prelude::*;
 use tsunagari_core::proposal::{BudgetKind, Field, Proposal};
 use wasm_bindgen::JsCast;
@@ -65,9 +65,10 @@ impl Step {
             | Field::Outcomes
             | Field::RoleDivision => Step::Plan,
             Field::Schedule | Field::MilestoneDate(_) | Field::MilestoneWhat(_) => Step::Schedule,
-            Field::Budget | Field::BudgetKind(_) | Field::BudgetItem(_) | Field::BudgetAmount(_) => {
-                Step::Budget
-            }
+            Field::Budget
+            | Field::BudgetKind(_)
+            | Field::BudgetItem(_)
+            | Field::BudgetAmount(_) => Step::Budget,
         }
     }
 
@@ -173,7 +174,10 @@ pub fn focus_soon(id: String) {
                     // Again once the router has done its own scrolling.
                     set_timeout(
                         move || {
-                            if document().active_element().is_some_and(|a| &a == e.unchecked_ref::<web_sys::Element>()) {
+                            if document()
+                                .active_element()
+                                .is_some_and(|a| &a == e.unchecked_ref::<web_sys::Element>())
+                            {
                                 center(&e);
                             }
                         },
@@ -190,10 +194,7 @@ pub fn focus_soon(id: String) {
             None => {}
         }
     }
-    set_timeout(
-        move || attempt(id, 25),
-        std::time::Duration::from_millis(0),
-    );
+    set_timeout(move || attempt(id, 25), std::time::Duration::from_millis(0));
 }
 
 /// `element.scrollIntoView({ block: "center" })`.
@@ -272,14 +273,14 @@ pub fn StepNav(form: Form) -> impl IntoView {
             {move || prev().map(|s| view! {
                 <button type="button" class="button secondary step-button" data-testid="step-back"
                     on:click=move |_| form.go(s, None)>
-                    <span aria-hidden="true">"← "</span>{move || t().back}
+                    <span aria-hidden="true">"←"</span><span>{move || t().back}</span>
                 </button>
             })}
             {move || match next() {
                 Some(s) => view! {
                     <button type="button" class="button step-button" data-testid="step-next"
                         on:click=move |_| form.go(s, None)>
-                        {move || t().next}<span aria-hidden="true">" →"</span>
+                        <span>{move || t().next}</span><span aria-hidden="true">"→"</span>
                     </button>
                 }.into_any(),
                 None => view! { <SubmitButton form=form/> }.into_any(),
@@ -331,7 +332,7 @@ pub fn Review(form: Form) -> impl IntoView {
     let t = move || lang.get().drafts();
     let entries = move || {
         let lang = lang.get();
-        let mut list: Vec<(Step, Field, String)> = form.proposal.with(|p| {
+        let mut list: Vec<(Step, Field, String, String)> = form.proposal.with(|p| {
             form.errors.with(|errors| {
                 errors
                     .iter()
@@ -340,16 +341,19 @@ pub fn Review(form: Form) -> impl IntoView {
                             Lang::Ja => e.message_ja.clone(),
                             Lang::En => e.message_en.clone(),
                         };
-                        let what = match row_name(lang, p, &e.field) {
-                            Some(row) => format!("{row} · {}", i18n::field_label(lang, &e.field)),
-                            None => i18n::field_label(lang, &e.field),
+                        // Where: the step, and the row in a list (the
+                        // message names the field).
+                        let step = Step::of(&e.field);
+                        let place = match row_name(lang, p, &e.field) {
+                            Some(row) => format!("{} · {row}", step.name(lang)),
+                            None => step.name(lang).to_string(),
                         };
-                        (Step::of(&e.field), e.field.clone(), format!("{what}: {message}"))
+                        (step, e.field.clone(), place, message)
                     })
                     .collect()
             })
         });
-        list.sort_by_key(|(s, _, _)| s.number());
+        list.sort_by_key(|(s, ..)| s.number());
         list
     };
     let count = move || form.errors.with(Vec::len);
@@ -368,7 +372,7 @@ pub fn Review(form: Form) -> impl IntoView {
                 </h3>
                 <p>{move || t().review_problems_help}</p>
                 <ul>
-                    {move || entries().into_iter().map(|(step, field, text)| {
+                    {move || entries().into_iter().map(|(step, field, place, text)| {
                         let target = element_id(&field);
                         view! {
                             <li>
@@ -377,7 +381,7 @@ pub fn Review(form: Form) -> impl IntoView {
                                         form.show_all.set(true);
                                         form.go(step, target.clone());
                                     }>
-                                    <span class="summary-step">{step.name(lang.get_untracked())}</span>
+                                    <span class="summary-step">{place}</span>
                                     {text}
                                 </button>
                             </li>
