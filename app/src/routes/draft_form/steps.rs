@@ -382,7 +382,7 @@ pub fn Review(form: Form) -> impl IntoView {
                                         form.go(step, target.clone());
                                     }>
                                     <span class="summary-step">{place}</span>
-                                    {text}
+                                    <span class="summary-text">{text}</span>
                                 </button>
                             </li>
                         }
