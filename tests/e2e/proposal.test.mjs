@@ -104,9 +104,12 @@ test(`the main task, signed out to 市に提出済み, takes at most ${MAX_TAPS}
   assert.deepEqual(d.proposal.schedule.map((m) => m.what), ['説明会']);
   assert.deepEqual(d.proposal.budget.map((l) => [l.kind, l.item]), [['income', '市の補助金'], ['expense', '腕章と帽子']]);
 
-  // The list tells submitted from sent in words.
+  // The list tells submitted from sent in words, in both languages.
   await page.goto(`${url}/drafts`);
-  assert.match(await page.locator('[data-testid=draft-link]', { hasText: 'しじま見守り散歩' }).innerText(), /市に提出済み/);
+  const item = page.locator('[data-testid=draft-link]', { hasText: 'しじま見守り散歩' });
+  assert.match(await item.innerText(), /市に提出済み/);
+  await page.locator('[data-testid=lang-switch]').click();
+  await item.filter({ hasText: 'Submitted to the city' }).waitFor();
 }));
 
 test('確認 lists what is left to fix; an entry opens its step and focuses the field, and the step survives a reload', () => withApp(() => phoneContext(browser), async ({ server, url, page }) => {
