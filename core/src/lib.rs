@@ -15,6 +15,7 @@ pub mod merge;
 pub mod opendata;
 pub mod proposal;
 pub mod romaji;
+pub mod routes;
 pub mod search;
 pub mod sort;
 pub mod sync;
