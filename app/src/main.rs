@@ -23,7 +23,7 @@ mod state;
 mod store;
 mod sync;
 
-use i18n::Lang;
+use i18n::{Lang, LangExt as _};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::path;

@@ -10,6 +10,8 @@ pub mod csv;
 pub mod directory;
 pub mod events;
 pub mod feed;
+pub mod html;
+pub mod i18n;
 pub mod ical;
 pub mod merge;
 pub mod opendata;

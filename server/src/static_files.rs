@@ -32,7 +32,9 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+
+use crate::pages::Pages;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
 use base64::Engine as _;
@@ -52,17 +54,41 @@ pub const MAX_PATH_BYTES: usize = 1024;
 /// The pages whose inline scripts [`csp`] allows.
 const PAGES: [&str; 2] = ["index.html", "app.html"];
 
-/// The fallback service for every path the API does not own.
-pub fn service(dist: PathBuf) -> MethodRouter {
-    any(serve).with_state(Arc::new(dist))
+/// What the fallback service holds: the built app's directory and the
+/// public pages' renderer.
+#[derive(Debug)]
+struct Served {
+    dist: PathBuf,
+    pages: Pages,
 }
 
-async fn serve(State(dist): State<Arc<PathBuf>>, req: Request) -> Response {
+/// The fallback service for every path the API does not own.
+pub fn service(dist: PathBuf, pages: Pages) -> MethodRouter {
+    any(serve).with_state(Arc::new(Served { dist, pages }))
+}
+
+async fn serve(State(served): State<Arc<Served>>, req: Request) -> Response {
+    let dist = &served.dist;
     let path = req.uri().path().to_owned();
     let file_name = path.rsplit('/').next().unwrap_or_default().to_owned();
     if !servable(&path) {
         let mut res = (StatusCode::NOT_FOUND, "Not found\n").into_response();
-        set_headers(&dist, &file_name, &mut res);
+        set_headers(dist, &file_name, &mut res);
+        return res;
+    }
+    // A public page: the bundle's page with its content (`crate::pages`).
+    let get = req.method() == Method::GET || req.method() == Method::HEAD;
+    if get
+        && !looks_like_file(&file_name)
+        && let Some(mut res) = served
+            .pages
+            .answer(dist, &path, req.uri().query(), req.headers())
+            .await
+    {
+        set_headers(dist, &file_name, &mut res);
+        if req.method() == Method::HEAD {
+            *res.body_mut() = Body::empty();
+        }
         return res;
     }
     let served: Result<Response, Infallible> = if looks_like_file(&file_name) {
