@@ -8,6 +8,8 @@ mod drafts;
 pub use drafts::{DraftTexts, api_error, conflict_count, draft_state, field_label, waiting_count};
 
 use leptos::prelude::*;
+// The shell leaves the calendar's callers out.
+#[cfg_attr(not(feature = "full"), allow(unused_imports))]
 pub use tsunagari_core::i18n::{
     Lang, Texts, capacity, category_label, count, day_label, division_label, event_count,
     fiscal_year, kind_label, long_date, month_title, no_match, registration_label,

@@ -22,6 +22,7 @@ mod routes;
 mod state;
 mod store;
 mod sync;
+mod takeover;
 
 use i18n::{Lang, LangExt as _};
 use leptos::prelude::*;
@@ -30,7 +31,8 @@ use leptos_router::path;
 use state::{AppState, SyncState};
 
 fn main() {
-    leptos::mount::mount_to_body(App);
+    // Beside the server's content when it sent some (`takeover`).
+    takeover::mount(App);
 }
 
 #[component]
@@ -62,7 +64,8 @@ fn App() -> impl IntoView {
         sync: RwSignal::new(SyncState::Idle),
         last_updated: RwSignal::new(None),
         update_ready,
-        query: RwSignal::new(String::new()),
+        // What was typed into the server's search box before the wasm ran.
+        query: RwSignal::new(takeover::typed_query()),
         kind: RwSignal::new(None),
         events: RwSignal::new(Vec::new()),
         event_query: RwSignal::new(String::new()),
@@ -76,6 +79,7 @@ fn App() -> impl IntoView {
         newer: Box::new(move || set_update_ready.set(true)),
     });
     sync::start(state);
+    takeover::watch(state);
     sync::retry_automatically(state, reconnect);
     #[cfg(feature = "full")]
     {
