@@ -278,18 +278,54 @@ fn contact_line(line: &str) -> String {
 
 /// `/groups/:id`: the profile, activities, the group's events (soonest
 /// first), its programs (newest year first), its contacts and the city's.
+/// `event_rel`: the `rel` of links to events from the bundle that runs the
+/// page (`external` from the directory shell).
 pub fn group_page(
     group: &Group,
     events: &[Event],
     contacts: &[CityContact],
     lang: Lang,
+    event_rel: Option<&str>,
 ) -> Rendered {
+    let g = group;
+    let main = format!(
+        "<article class=\"container page detail\">{}</article>",
+        group_article(g, events, contacts, lang, event_rel)
+    );
+    let description = {
+        let about = summary(&g.description, 110);
+        if about.is_empty() {
+            i18n::kind_label(lang, g.kind).to_string()
+        } else {
+            about
+        }
+    };
+    Rendered {
+        head: Head {
+            title: title(&g.name, lang),
+            description,
+            og_type: "profile",
+        },
+        main,
+        not_found: false,
+    }
+}
+
+/// What the group page's `<article class="container page detail">` holds:
+/// the app sets it as the article's inner HTML, the server wraps it.
+pub fn group_article(
+    group: &Group,
+    events: &[Event],
+    contacts: &[CityContact],
+    lang: Lang,
+    event_rel: Option<&str>,
+) -> String {
     let t = lang.texts();
     let g = group;
     let mut m = String::new();
     let _ = write!(
         m,
-        "<article class=\"container page detail\"><p class=\"back\"><a href=\"/groups\">← {}</a></p><h1>{}</h1>",
+        "<p class=\"back\"><a href=\"/groups\">← {}</a></p><h1>{}</h1>",
         t.back_to_list,
         escape(&g.name)
     );
@@ -352,12 +388,7 @@ pub fn group_page(
             t.group_events
         );
         for i in upcoming(epoch, &mine) {
-            m.push_str(&event_item(
-                &mine[i],
-                lang,
-                YearStyle::Gregorian,
-                Some("external"),
-            ));
+            m.push_str(&event_item(&mine[i], lang, YearStyle::Gregorian, event_rel));
         }
         m.push_str("</ul></section>");
     }
@@ -402,24 +433,7 @@ pub fn group_page(
         m.push_str("</ul></section>");
     }
     m.push_str(&city_contacts(contacts, lang));
-    m.push_str("</article>");
-    let description = {
-        let about = summary(&g.description, 110);
-        if about.is_empty() {
-            i18n::kind_label(lang, g.kind).to_string()
-        } else {
-            about
-        }
-    };
-    Rendered {
-        head: Head {
-            title: title(&g.name, lang),
-            description,
-            og_type: "profile",
-        },
-        main: m,
-        not_found: false,
-    }
+    m
 }
 
 /// The city's contact points (the app's `city_contact_list`).
@@ -477,13 +491,86 @@ fn fact(out: &mut String, label: &str, value: &str) {
     }
 }
 
+/// `encodeURIComponent`: every byte but `A-Z a-z 0-9 - _ . ! ~ * ' ( )`
+/// percent-encoded.
+pub fn encode_uri_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+/// The map links of an event (the app's `event::map_links`): a `geo:` link
+/// and OpenStreetMap at its coordinates, else a search for its place.
+pub fn map_links(e: &Event, t: &Texts) -> String {
+    match (e.lat, e.lon) {
+        (Some(lat), Some(lon)) => format!(
+            "<a class=\"button secondary\" data-testid=\"map-link\" href=\"geo:{lat},{lon}\" rel=\"external\">{}</a>\
+<a class=\"button secondary\" href=\"https://www.openstreetmap.org/?mlat={lat}&amp;mlon={lon}#map=17/{lat}/{lon}\" rel=\"external noopener\" target=\"_blank\">{}</a>",
+            t.map_app, t.map_osm
+        ),
+        _ => {
+            let query = [e.place.as_str(), e.address.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if query.is_empty() {
+                return String::new();
+            }
+            format!(
+                "<a class=\"button secondary\" data-testid=\"map-link\" href=\"https://www.openstreetmap.org/search?query={}\" rel=\"external noopener\" target=\"_blank\">{}</a>",
+                encode_uri_component(&query),
+                t.map_search
+            )
+        }
+    }
+}
+
 /// `/events/:id`: when (and 和暦 in Japanese), where, who, the details.
 /// `organiser_name`: the organising group's name from the directory.
 pub fn event_page(event: &Event, organiser_name: Option<&str>, lang: Lang) -> Rendered {
+    let e = event;
+    let main = format!(
+        "<article class=\"container page detail event-detail\">{}</article>",
+        event_article(e, organiser_name, lang)
+    );
+    let place = if e.place.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", e.place)
+    };
+    let description = format!("{}{}", when(lang, e, YearStyle::Gregorian), place);
+    let about = summary(&e.description, 80);
+    let description = if about.is_empty() {
+        description
+    } else {
+        format!("{description} — {about}")
+    };
+    Rendered {
+        head: Head {
+            title: title(&e.title, lang),
+            description,
+            og_type: "article",
+        },
+        main,
+        not_found: false,
+    }
+}
+
+/// What the event page's `<article class="container page detail
+/// event-detail">` holds: the app sets it as the article's inner HTML (its
+/// `.ics` button is handled by a click on the article), the server wraps it.
+pub fn event_article(event: &Event, organiser_name: Option<&str>, lang: Lang) -> String {
     let t = lang.texts();
     let e = event;
     let mut m = format!(
-        "<article class=\"container page detail event-detail\"><p class=\"back\"><a href=\"/calendar\">← {}</a></p><h1>{}</h1>",
+        "<p class=\"back\"><a href=\"/calendar\">← {}</a></p><h1>{}</h1>",
         t.back_to_calendar,
         escape(&e.title)
     );
@@ -549,7 +636,13 @@ pub fn event_page(event: &Event, organiser_name: Option<&str>, lang: Lang) -> Re
         None => escape(&e.organiser),
     };
     fact(&mut m, t.organiser, &organiser);
-    m.push_str("</dl>");
+    m.push_str("</dl><p class=\"actions\">");
+    m.push_str(&map_links(e, t));
+    let _ = write!(
+        m,
+        "</p><p class=\"actions\"><button type=\"button\" class=\"button\" data-testid=\"ics-download\">{}</button></p>",
+        t.ics_event
+    );
     if !e.description.trim().is_empty() {
         let _ = write!(
             m,
@@ -587,28 +680,8 @@ pub fn event_page(event: &Event, organiser_name: Option<&str>, lang: Lang) -> Re
         );
     }
     fact(&mut m, t.category, i18n::category_label(lang, e.category));
-    m.push_str("</dl></article>");
-    let place = if e.place.is_empty() {
-        String::new()
-    } else {
-        format!(" {}", e.place)
-    };
-    let description = format!("{}{}", when(lang, e, YearStyle::Gregorian), place);
-    let about = summary(&e.description, 80);
-    let description = if about.is_empty() {
-        description
-    } else {
-        format!("{description} — {about}")
-    };
-    Rendered {
-        head: Head {
-            title: title(&e.title, lang),
-            description,
-            og_type: "article",
-        },
-        main: m,
-        not_found: false,
-    }
+    m.push_str("</dl>");
+    m
 }
 
 /// `/events`: what is coming, soonest first (the app's agenda with no
@@ -865,6 +938,14 @@ mod tests {
         assert_eq!(
             escape(r#"<script>alert("x")</script> & 'y'"#),
             "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+        );
+    }
+
+    #[test]
+    fn uri_components_are_encoded_as_javascript_does() {
+        assert_eq!(
+            encode_uri_component("木倉町 広場&x=(1)"),
+            "%E6%9C%A8%E5%80%89%E7%94%BA%20%E5%BA%83%E5%A0%B4%26x%3D(1)"
         );
     }
 

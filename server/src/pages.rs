@@ -227,7 +227,12 @@ fn render(page: &Page, query: Option<&str>, data: &Data, lang: Lang, today: Date
     match page {
         Page::Home | Page::Groups => html::groups_page(&data.groups, &data.index, lang),
         Page::Group(id) => match data.groups.iter().find(|g| &g.id == id) {
-            Some(g) => html::group_page(g, &data.events, &data.contacts, lang),
+            Some(g) => {
+                // Links to events leave the bundle that runs this page.
+                let rel = (routes::bundle_for(&page.path()) != routes::bundle_for("/events/:id"))
+                    .then_some("external");
+                html::group_page(g, &data.events, &data.contacts, lang, rel)
+            }
             None => html::not_found_page(lang, NotFound::Group),
         },
         Page::Calendar => {

@@ -98,7 +98,7 @@ async fn serve(State(served): State<Arc<Served>>, req: Request) -> Response {
             .map(|r| r.map(Body::new))
     } else {
         ServeDir::new(dist.as_path())
-            .fallback(ServeFile::new(page_for(&dist, &path)))
+            .fallback(ServeFile::new(page_for(dist, &path)))
             .oneshot(req)
             .await
             .map(|r| r.map(Body::new))
@@ -110,7 +110,7 @@ async fn serve(State(served): State<Arc<Served>>, req: Request) -> Response {
     if res.status() == StatusCode::NOT_FOUND {
         res = (StatusCode::NOT_FOUND, "Not found\n").into_response();
     }
-    set_headers(&dist, &file_name, &mut res);
+    set_headers(dist, &file_name, &mut res);
     res
 }
 
