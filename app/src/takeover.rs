@@ -11,6 +11,8 @@
 //! a failed pull, another tab holding the database), replaces the server's content with the app's in one DOM
 //! operation, so no frame shows a blank or shorter page. It keeps:
 //! - the scroll position (read before, restored after);
+//! - the kind chosen in the server's filter, and a tap on its language
+//!   switch (the app follows both while hidden);
 //! - what was typed into the server's search box before the wasm ran:
 //!   the app's query starts from it and follows it while hidden (so the
 //!   app has searched it when it appears), and the app's box gets the
@@ -21,6 +23,7 @@
 
 use crate::state::{AppState, SyncState};
 use leptos::prelude::*;
+use tsunagari_core::GroupKind;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
 
@@ -88,6 +91,32 @@ pub fn watch(state: AppState) {
             state.query.set(target.value());
         });
         let _ = input.add_event_listener_with_callback("input", listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+    // So do the kind filter and the language switch.
+    if let Some(select) = ssr
+        .query_selector("#kind-filter")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    {
+        let target = select.clone();
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            state.kind.set(GroupKind::from_code(&target.value()));
+        });
+        let _ =
+            select.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+    if let Some(button) = ssr
+        .query_selector("[data-testid=lang-switch]")
+        .ok()
+        .flatten()
+    {
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            state.lang.update(|l| *l = l.other());
+        });
+        let _ = button.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
         listener.forget();
     }
     let done = StoredValue::new(false);
