@@ -23,6 +23,9 @@ use std::fmt::Write as _;
 pub const GROUPS_SHOWN: usize = 60;
 /// Events drawn on the agenda (the app's `MAX_SHOWN` there).
 pub const AGENDA_SHOWN: usize = 200;
+/// The month's events listed under the calendar's grid in the first HTML
+/// (whole days, from the first; the grid's buttons count every event).
+pub const MONTH_LISTED: usize = 60;
 
 /// Text for HTML content and quoted attribute values: `& < > " '` escaped.
 pub fn escape(text: &str) -> String {
@@ -837,10 +840,15 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
         .collect();
     let mut listed = 0;
     let mut list = String::new();
+    let mut more = false;
     for day in &month_days {
         let found = events_on(*day, &on_grid);
         if found.is_empty() {
             continue;
+        }
+        if listed >= MONTH_LISTED {
+            more = true;
+            break;
         }
         let _ = write!(
             list,
@@ -852,6 +860,9 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
             listed += 1;
         }
         list.push_str("</ul>");
+    }
+    if more {
+        let _ = write!(list, "<p class=\"hint\">{}</p>", t.more_shown);
     }
     if listed == 0 {
         let message = if events.is_empty() {
@@ -882,10 +893,17 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
         );
     }
     m.push_str("</div>");
+    let in_month = match (month.first_day(), month.last_day()) {
+        (Some(a), Some(b)) => on_grid
+            .iter()
+            .filter(|e| e.first_day() <= b && e.last_day() >= a)
+            .count(),
+        _ => listed,
+    };
     let description = match lang {
-        Lang::Ja => format!("{title_text}の予定（{listed}件）。金沢の協働のまちづくり。"),
+        Lang::Ja => format!("{title_text}の予定（{in_month}件）。金沢の協働のまちづくり。"),
         Lang::En => {
-            format!("What is on in {title_text} ({listed} events). Kanazawa civic partnership.")
+            format!("What is on in {title_text} ({in_month} events). Kanazawa civic partnership.")
         }
     };
     Rendered {
