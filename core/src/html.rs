@@ -967,6 +967,54 @@ mod tests {
         );
     }
 
+    fn hostile_group() -> Group {
+        Group {
+            id: "a b\"<x>".into(),
+            name: "<script>alert(1)</script>".into(),
+            reading: Some("<i>よみ</i>".into()),
+            kind: GroupKind::Civic,
+            description: "\"quoted\" & <b>bold</b>\n二行目".into(),
+            activities: vec!["<u>清掃</u>".into()],
+            registrations: Vec::new(),
+            programs: Vec::new(),
+            contacts: vec![
+                "javascript:alert(1)".into(),
+                "https://x.example/?a=1&b=\"2\"".into(),
+            ],
+            body_reading: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_groups_words_are_text_in_its_card_and_page() {
+        let g = hostile_group();
+        let card = group_card(&g, Lang::Ja);
+        assert_eq!(
+            card,
+            "<li><a class=\"group-card\" data-testid=\"group-link\" href=\"/groups/a%20b%22%3Cx%3E\">\
+<span class=\"group-name\">&lt;script&gt;alert(1)&lt;/script&gt;</span>\
+<small class=\"reading\">&lt;i&gt;よみ&lt;/i&gt;</small><span class=\"badge\">市民活動団体</span>\
+<span class=\"summary\">&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;</span></a></li>"
+        );
+        let page = group_page(&g, &[], &[], Lang::Ja, None);
+        for raw in ["<script>", "<b>", "<u>", "<i>", "href=\"javascript:"] {
+            assert!(!page.main.contains(raw), "{raw} in {}", page.main);
+        }
+        assert!(page.main.contains("<li>&lt;u&gt;清掃&lt;/u&gt;</li>"));
+        assert!(
+            page.main.contains("<span>javascript:alert(1)</span>"),
+            "a link only for http(s)"
+        );
+        assert!(
+            page.main
+                .contains("href=\"https://x.example/?a=1&amp;b=&quot;2&quot;\"")
+        );
+        assert_eq!(
+            page.head.title, "<script>alert(1)</script> | つながり",
+            "escaped by the page's <head>"
+        );
+    }
+
     #[test]
     fn titles_name_the_page_then_the_app() {
         assert_eq!(title("ぽれぽれ", Lang::Ja), "ぽれぽれ | つながり");
