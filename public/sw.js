@@ -1,18 +1,20 @@
 // tsunagari's service worker: the app shell offline, the data in IndexedDB.
 //
-// The two placeholders below are filled at build time by trunk's post_build
+// The placeholders below are filled at build time by trunk's post_build
 // hook (`cargo xtask precache`, xtask/src/precache.rs): the list of every
-// file trunk emitted and a hash of their contents. Never edit them by hand.
+// file trunk emitted, a hash of their contents, and the one route table
+// (`tsunagari_core::routes`: [pattern, page file] rows, `:id` one segment;
+// a path no row matches is the not-found page's). Never edit them by hand.
 const VERSION = 'dev';
 self.__PRECACHE = [];
+self.__ROUTES = [];
+self.__NOT_FOUND_PAGE = 'app.html';
 
 const PREFIX = 'tsunagari-';
 const CACHE = PREFIX + VERSION;
-// Two pages (ARCHITECTURE.md, "Two bundles"): the directory shell for the
-// directory's routes, the full app for every other; the same rule as the
-// server's (server/src/static_files.rs, `is_shell_route`).
+// Two pages (ARCHITECTURE.md, "Two bundles"), chosen per route by the
+// table above, as the server chooses them.
 const SHELL = '/index.html';
-const FULL_APP = '/app.html';
 const NAVIGATION_TIMEOUT_MS = 3000;
 
 self.addEventListener('install', (event) => {
@@ -61,16 +63,22 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-function isShellRoute(path) {
-  return path === '/' || path === '/groups' || path.startsWith('/groups/');
+/** The page file that runs `path`, by the route table. */
+function pageFor(path) {
+  const got = path.split('/').filter((s) => s !== '');
+  for (const [pattern, page] of self.__ROUTES) {
+    const want = pattern.split('/').filter((s) => s !== '');
+    if (want.length === got.length && want.every((w, i) => w.startsWith(':') || w === got[i])) {
+      return page;
+    }
+  }
+  return self.__NOT_FOUND_PAGE;
 }
 
-/** The cached page that runs this route: the shell's, else the full app's. */
+/** The cached page that runs this route, else the shell's. */
 async function cachedPage(path) {
-  if (!isShellRoute(path)) {
-    const full = await caches.match(FULL_APP, { cacheName: CACHE });
-    if (full) return full;
-  }
+  const page = await caches.match('/' + pageFor(path), { cacheName: CACHE });
+  if (page) return page;
   return (await caches.match(SHELL, { cacheName: CACHE })) || (await caches.match('/'));
 }
 

@@ -190,7 +190,7 @@ pub fn event_item(event: &Event, lang: Lang, year: YearStyle) -> impl IntoView +
                 class="event-card"
                 data-testid="event-link"
                 href=format!("/events/{}", event.id)
-                rel=crate::routes::FULL_APP_REL
+                rel=crate::routes::rel_for("/events/:id")
             >
                 <span class="event-when">{when(lang, event, year)}</span>
                 <span class="event-title">{event.title.clone()}</span>

@@ -22,15 +22,17 @@ mod routes;
 mod state;
 mod store;
 mod sync;
+mod takeover;
 
-use i18n::Lang;
+use i18n::{Lang, LangExt as _};
 use leptos::prelude::*;
 use leptos_router::components::{A, Redirect, Route, Router, Routes};
 use leptos_router::path;
 use state::{AppState, SyncState};
 
 fn main() {
-    leptos::mount::mount_to_body(App);
+    // Beside the server's content when it sent some (`takeover`).
+    takeover::mount(App);
 }
 
 #[component]
@@ -62,7 +64,8 @@ fn App() -> impl IntoView {
         sync: RwSignal::new(SyncState::Idle),
         last_updated: RwSignal::new(None),
         update_ready,
-        query: RwSignal::new(String::new()),
+        // What was typed into the server's search box before the wasm ran.
+        query: RwSignal::new(takeover::typed_query()),
         kind: RwSignal::new(None),
         events: RwSignal::new(Vec::new()),
         event_query: RwSignal::new(String::new()),
@@ -76,6 +79,7 @@ fn App() -> impl IntoView {
         newer: Box::new(move || set_update_ready.set(true)),
     });
     sync::start(state);
+    takeover::watch(state);
     sync::retry_automatically(state, reconnect);
     #[cfg(feature = "full")]
     {
@@ -100,7 +104,9 @@ fn App() -> impl IntoView {
     }
 }
 
-/// Every page: the full app (`app.html`).
+/// Every page: the full app (`app.html`). The paths are the route table's
+/// (`tsunagari_core::routes::ROUTES`; Leptos's `path!` takes only literals,
+/// so a test below checks that the two lists agree).
 #[cfg(feature = "full")]
 #[component]
 fn AppRoutes() -> impl IntoView {
@@ -123,8 +129,9 @@ fn AppRoutes() -> impl IntoView {
     }
 }
 
-/// The directory's pages only: the directory shell (`index.html`). The
-/// server and the service worker send every other path to `app.html`.
+/// The directory's pages only: the directory shell (`index.html`), the
+/// route table's `Bundle::Shell` rows. The server and the service worker
+/// send every other path to `app.html`.
 #[cfg(not(feature = "full"))]
 #[component]
 fn AppRoutes() -> impl IntoView {
@@ -189,9 +196,9 @@ fn OtherPages() -> impl IntoView {
     let lang = state::use_app().lang;
     let t = move || lang.get().texts();
     view! {
-        <a href="/calendar" rel="external">{move || t().nav_calendar}</a>
-        <a href="/events" rel="external">{move || t().nav_events}</a>
-        <a href="/drafts" rel="external">{move || t().nav_drafts}</a>
+        <a href="/calendar" rel=routes::rel_for("/calendar")>{move || t().nav_calendar}</a>
+        <a href="/events" rel=routes::rel_for("/events")>{move || t().nav_events}</a>
+        <a href="/drafts" rel=routes::rel_for("/drafts")>{move || t().nav_drafts}</a>
     }
 }
 
@@ -282,5 +289,39 @@ fn UpdateBanner() -> impl IntoView {
                 </button>
             </div>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tsunagari_core::routes::{Bundle, ROUTES};
+
+    /// The `path!("…")` literals of one router function in this file.
+    fn router_paths(function: &str) -> Vec<String> {
+        let source = include_str!("main.rs");
+        let marker = if function == "full" {
+            "#[cfg(feature = \"full\")]\n#[component]\nfn AppRoutes()"
+        } else {
+            "#[cfg(not(feature = \"full\"))]\n#[component]\nfn AppRoutes()"
+        };
+        let start = source.find(marker).expect("router function");
+        let body = &source[start..];
+        let body = &body[..body.find("</Routes>").expect("end of routes")];
+        body.split("path!(\"")
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').expect("literal")].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_routers_list_the_route_table() {
+        let all: Vec<String> = ROUTES.iter().map(|r| r.pattern.to_string()).collect();
+        assert_eq!(router_paths("full"), all, "app.html's router");
+        let shell: Vec<String> = ROUTES
+            .iter()
+            .filter(|r| r.bundle == Bundle::Shell)
+            .map(|r| r.pattern.to_string())
+            .collect();
+        assert_eq!(router_paths("shell"), shell, "index.html's router");
     }
 }

@@ -15,6 +15,7 @@ pub mod events;
 pub mod export;
 pub mod feed;
 pub mod groups;
+pub mod pages;
 pub mod readings;
 pub mod seed;
 pub mod static_files;
@@ -64,7 +65,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/", any(api::not_found))
         .nest("/api", api)
         .merge(api::calendar_router(state.clone()))
-        .fallback_service(static_files::service(state.dist.clone()))
+        .fallback_service(static_files::service(
+            state.dist.clone(),
+            pages::Pages::new(state.store.clone(), state.city_contacts.clone()),
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -8,12 +8,13 @@
 //! - Everything else (`index.html`, `/sw.js`, the manifest, icons, errors):
 //!   `no-cache`, so a new release is seen at the next visit.
 //! - A GET whose last path segment has no `.` and matches no file is a client
-//!   route, answered with 200 and one of the two pages (ARCHITECTURE.md, "Two
-//!   bundles"): the directory's routes (`/`, `/groups`, `/groups/porepore`)
-//!   with `index.html`, the directory shell; every other (`/calendar`,
-//!   `/drafts/…`) with `app.html`, the full app, or `index.html` when the
-//!   build has no full app. A missing name with an extension (`/nope.js`) is
-//!   a 404. `public/sw.js` makes the same choice offline.
+//!   route, answered with 200 and the page the one route table
+//!   (`tsunagari_core::routes`) names for it (ARCHITECTURE.md, "Two
+//!   bundles"): `index.html`, the directory shell, for `/`, `/groups`,
+//!   `/groups/porepore`; `app.html`, the full app, for every other, or
+//!   `index.html` when the build has no full app. A missing name with an
+//!   extension (`/nope.js`) is a 404. `public/sw.js` reads the same table
+//!   offline (the build writes it in).
 //!
 //! - A path with a segment longer than a file name can be (255 bytes once
 //!   percent-decoded), or longer than [`MAX_PATH_BYTES`], names no file and
@@ -31,7 +32,9 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+
+use crate::pages::Pages;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, any};
 use base64::Engine as _;
@@ -39,6 +42,7 @@ use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest as _, Sha256};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
+use tsunagari_core::routes::{self, Bundle};
 
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub const NO_CACHE: &str = "no-cache";
@@ -50,17 +54,41 @@ pub const MAX_PATH_BYTES: usize = 1024;
 /// The pages whose inline scripts [`csp`] allows.
 const PAGES: [&str; 2] = ["index.html", "app.html"];
 
-/// The fallback service for every path the API does not own.
-pub fn service(dist: PathBuf) -> MethodRouter {
-    any(serve).with_state(Arc::new(dist))
+/// What the fallback service holds: the built app's directory and the
+/// public pages' renderer.
+#[derive(Debug)]
+struct Served {
+    dist: PathBuf,
+    pages: Pages,
 }
 
-async fn serve(State(dist): State<Arc<PathBuf>>, req: Request) -> Response {
+/// The fallback service for every path the API does not own.
+pub fn service(dist: PathBuf, pages: Pages) -> MethodRouter {
+    any(serve).with_state(Arc::new(Served { dist, pages }))
+}
+
+async fn serve(State(served): State<Arc<Served>>, req: Request) -> Response {
+    let dist = &served.dist;
     let path = req.uri().path().to_owned();
     let file_name = path.rsplit('/').next().unwrap_or_default().to_owned();
     if !servable(&path) {
         let mut res = (StatusCode::NOT_FOUND, "Not found\n").into_response();
-        set_headers(&dist, &file_name, &mut res);
+        set_headers(dist, &file_name, &mut res);
+        return res;
+    }
+    // A public page: the bundle's page with its content (`crate::pages`).
+    let get = req.method() == Method::GET || req.method() == Method::HEAD;
+    if get
+        && !looks_like_file(&file_name)
+        && let Some(mut res) = served
+            .pages
+            .answer(dist, &path, req.uri().query(), req.headers())
+            .await
+    {
+        set_headers(dist, &file_name, &mut res);
+        if req.method() == Method::HEAD {
+            *res.body_mut() = Body::empty();
+        }
         return res;
     }
     let served: Result<Response, Infallible> = if looks_like_file(&file_name) {
@@ -70,7 +98,7 @@ async fn serve(State(dist): State<Arc<PathBuf>>, req: Request) -> Response {
             .map(|r| r.map(Body::new))
     } else {
         ServeDir::new(dist.as_path())
-            .fallback(ServeFile::new(page_for(&dist, &path)))
+            .fallback(ServeFile::new(page_for(dist, &path)))
             .oneshot(req)
             .await
             .map(|r| r.map(Body::new))
@@ -82,7 +110,7 @@ async fn serve(State(dist): State<Arc<PathBuf>>, req: Request) -> Response {
     if res.status() == StatusCode::NOT_FOUND {
         res = (StatusCode::NOT_FOUND, "Not found\n").into_response();
     }
-    set_headers(&dist, &file_name, &mut res);
+    set_headers(dist, &file_name, &mut res);
     res
 }
 
@@ -108,18 +136,14 @@ fn decoded_len(s: &str) -> usize {
     bytes.len().saturating_sub(2 * escapes)
 }
 
-/// The directory shell's client routes: `/`, `/groups`, `/groups/…`.
-pub fn is_shell_route(path: &str) -> bool {
-    path == "/" || path == "/groups" || path.starts_with("/groups/")
-}
-
-/// The page that runs a client route (see the module's comment).
-fn page_for(dist: &std::path::Path, path: &str) -> PathBuf {
-    let full_app = dist.join("app.html");
-    if is_shell_route(path) || !full_app.is_file() {
-        dist.join("index.html")
+/// The page that runs a client route: the one route table's bundle
+/// (`tsunagari_core::routes`), or `index.html` when the build has no full app.
+pub fn page_for(dist: &std::path::Path, path: &str) -> PathBuf {
+    let page = dist.join(routes::bundle_for(path).file());
+    if page.is_file() {
+        page
     } else {
-        full_app
+        dist.join(Bundle::Shell.file())
     }
 }
 
@@ -287,23 +311,6 @@ mod tests {
         assert!(!looks_like_file(""));
         assert!(!looks_like_file(".hidden"));
         assert!(!looks_like_file("trailing."));
-    }
-
-    #[test]
-    fn shell_routes() {
-        for path in ["/", "/groups", "/groups/", "/groups/porepore"] {
-            assert!(is_shell_route(path), "{path}");
-        }
-        for path in [
-            "/calendar",
-            "/events/x",
-            "/drafts",
-            "/signin",
-            "/groupsx",
-            "/nope",
-        ] {
-            assert!(!is_shell_route(path), "{path}");
-        }
     }
 
     #[test]

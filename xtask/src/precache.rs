@@ -15,10 +15,13 @@
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
+use tsunagari_core::routes;
 
 const WORKER: &str = "sw.js";
 const LIST_PLACEHOLDER: &str = "self.__PRECACHE = [];";
 const VERSION_PLACEHOLDER: &str = "const VERSION = 'dev';";
+const ROUTES_PLACEHOLDER: &str = "self.__ROUTES = [];";
+const NOT_FOUND_PLACEHOLDER: &str = "self.__NOT_FOUND_PAGE = 'app.html';";
 
 /// The environment variable naming the full app's finished build
 /// (`cargo xtask` sets it; see `build_bundles`).
@@ -107,15 +110,33 @@ fn merge_full_app(from: &Path, staging_dir: &Path) -> Result<usize> {
     Ok(copied)
 }
 
-/// Replaces the two placeholders; refuses a worker that lacks either.
+/// Replaces the placeholders (the list, the version, and the one route
+/// table of `tsunagari_core::routes`); refuses a worker that lacks one.
 fn fill(source: &str, list_json: &str, version: &str) -> Result<String> {
-    if !source.contains(LIST_PLACEHOLDER) {
-        bail!("sw.js has no `{LIST_PLACEHOLDER}` placeholder");
-    }
-    if !source.contains(VERSION_PLACEHOLDER) {
-        bail!("sw.js has no `{VERSION_PLACEHOLDER}` placeholder");
+    for placeholder in [
+        LIST_PLACEHOLDER,
+        VERSION_PLACEHOLDER,
+        ROUTES_PLACEHOLDER,
+        NOT_FOUND_PLACEHOLDER,
+    ] {
+        if !source.contains(placeholder) {
+            bail!("sw.js has no `{placeholder}` placeholder");
+        }
     }
     Ok(source
+        .replacen(
+            ROUTES_PLACEHOLDER,
+            &format!("self.__ROUTES = {};", routes::table_json()),
+            1,
+        )
+        .replacen(
+            NOT_FOUND_PLACEHOLDER,
+            &format!(
+                "self.__NOT_FOUND_PAGE = '{}';",
+                routes::NOT_FOUND_BUNDLE.file()
+            ),
+            1,
+        )
         .replacen(
             LIST_PLACEHOLDER,
             &format!("self.__PRECACHE = {list_json};"),
@@ -169,13 +190,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fills_both_placeholders() {
-        let sw = "const VERSION = 'dev';\nself.__PRECACHE = [];\n";
-        let out = fill(sw, r#"["/","/a.js"]"#, "abc").unwrap();
-        assert_eq!(
-            out,
-            "const VERSION = 'abc';\nself.__PRECACHE = [\"/\",\"/a.js\"];\n"
+    fn fills_the_placeholders() {
+        let out = fill(WORKER_SOURCE, r#"["/","/a.js"]"#, "abc").unwrap();
+        assert!(
+            out.starts_with("const VERSION = 'abc';\nself.__PRECACHE = [\"/\",\"/a.js\"];\n"),
+            "{out}"
         );
+        assert!(
+            out.contains(r#"["/groups/:id","index.html"],["/calendar","app.html"]"#),
+            "{out}"
+        );
+        assert!(out.contains("self.__NOT_FOUND_PAGE = 'app.html';"), "{out}");
+    }
+
+    /// The worker as written: its placeholders are the ones `fill` replaces.
+    const WORKER_SOURCE: &str = "const VERSION = 'dev';\nself.__PRECACHE = [];\n\
+        self.__ROUTES = [];\nself.__NOT_FOUND_PAGE = 'app.html';\n";
+
+    #[test]
+    fn the_real_worker_has_every_placeholder() {
+        let sw = include_str!("../../public/sw.js");
+        assert!(fill(sw, "[]", "x").is_ok());
+        assert!(!sw.contains("isShellRoute"), "the rule lives in the table");
     }
 
     #[test]
@@ -188,11 +224,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("precache-test-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(dir.join("icons")).unwrap();
-        fs::write(
-            dir.join("sw.js"),
-            "const VERSION = 'dev';\nself.__PRECACHE = [];\n",
-        )
-        .unwrap();
+        fs::write(dir.join("sw.js"), WORKER_SOURCE).unwrap();
         fs::write(dir.join("index.html"), "<html></html>").unwrap();
         fs::write(dir.join("icons/a.png"), "png").unwrap();
         run(&dir, None).unwrap();
@@ -212,11 +244,7 @@ mod tests {
         let (shell, full) = (base.join("shell"), base.join("full"));
         fs::create_dir_all(&shell).unwrap();
         fs::create_dir_all(&full).unwrap();
-        fs::write(
-            shell.join("sw.js"),
-            "const VERSION = 'dev';\nself.__PRECACHE = [];\n",
-        )
-        .unwrap();
+        fs::write(shell.join("sw.js"), WORKER_SOURCE).unwrap();
         fs::write(shell.join("index.html"), "shell").unwrap();
         fs::write(shell.join("style-1.css"), "css").unwrap();
         fs::write(full.join("index.html"), "full").unwrap();

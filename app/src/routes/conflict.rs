@@ -8,6 +8,7 @@
 
 use super::draft_form::format_yen;
 use crate::drafts::use_drafts;
+use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
 use crate::state::use_app;
 use leptos::prelude::*;

@@ -8,6 +8,7 @@ use super::draft_form::Editor;
 use super::draft_view::ProposalView;
 use crate::drafts::{DraftSync, SaveState, use_drafts};
 use crate::i18n;
+use crate::i18n::LangExt as _;
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};

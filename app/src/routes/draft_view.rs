@@ -3,6 +3,7 @@
 
 use super::draft_form::format_yen;
 use crate::drafts::use_drafts;
+use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;

@@ -3,6 +3,7 @@
 
 use crate::drafts::{DraftSync, Drafts, use_drafts};
 use crate::event_ui::today_jst;
+use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;

@@ -5,6 +5,8 @@
 //! Every other page is in the full app (`app.html`), which the server and
 //! the service worker answer for every other path (see ARCHITECTURE.md).
 
+use tsunagari_core::routes::{self, Bundle};
+
 #[cfg(feature = "full")]
 pub mod agenda;
 // The hidden benchmark pages (`/bench`, `/bench/calendar`, `/bench/drafts`) are built only
@@ -63,11 +65,17 @@ pub mod not_found;
 #[cfg(feature = "full")]
 pub mod signin;
 
-/// The `rel` of a link to a page of the full app: none inside the full app
-/// (the router navigates in place); `external` in the directory shell, where
-/// that page is not compiled in, so the browser loads `app.html` for it.
-pub const FULL_APP_REL: Option<&str> = if cfg!(feature = "full") {
-    None
-} else {
-    Some("external")
-};
+/// The `rel` of a link to `path`, by the one route table
+/// (`tsunagari_core::routes`): none when this bundle runs that page (the
+/// router navigates in place); `external` when the other bundle does (in the
+/// directory shell, the full app's pages are not compiled in, so the browser
+/// loads `app.html` for them).
+pub fn rel_for(path: &str) -> Option<&'static str> {
+    let this = if cfg!(feature = "full") {
+        Bundle::Full
+    } else {
+        Bundle::Shell
+    };
+    // The full app runs every page.
+    (this == Bundle::Shell && routes::bundle_for(path) != Bundle::Shell).then_some("external")
+}

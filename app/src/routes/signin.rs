@@ -7,6 +7,7 @@
 
 use crate::api;
 use crate::drafts::use_drafts;
+use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;

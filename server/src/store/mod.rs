@@ -398,6 +398,14 @@ impl Store {
         })
     }
 
+    /// The change counter: it moves with every change to any feed.
+    pub async fn change_counter(&self) -> Result<i64> {
+        let mut tx = self.begin_read().await?;
+        let seq = tx.counter().await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
     /// All live rows of a feed, and the counter.
     pub async fn snapshot(&self, feed: Feed) -> Result<Snapshot> {
         let sql = format!(

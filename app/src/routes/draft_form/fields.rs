@@ -4,6 +4,7 @@
 
 use super::Form;
 use crate::event_ui::today_jst;
+use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
 use leptos::prelude::*;
 use tsunagari_core::amount::{format_yen_en, format_yen_ja};

@@ -10,6 +10,7 @@ use super::{Form, RemovedRow};
 use crate::drafts::random_id;
 use crate::event_ui::today_jst;
 use crate::i18n;
+use crate::i18n::LangExt as _;
 use leptos::prelude::*;
 use tsunagari_core::Date;
 use tsunagari_core::amount::Amount;

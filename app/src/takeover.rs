@@ -1,0 +1,187 @@
+//! Taking over the server's page without a visible change.
+//!
+//! The server sends a public page with its content in `<div id="ssr">`
+//! (`server/src/pages.rs`, markup from `tsunagari_core::html`). The app
+//! does not mount over it: it renders into a detached `<div id="app-root">`
+//! (not in the document, so no duplicate ids, no layout, no shift) while
+//! the server's content stays on screen. Once the app's first render has
+//! its data (the stored data read from IndexedDB, or the first pull on a
+//! first visit), one `requestAnimationFrame` callback, after Leptos has
+//! drawn (or as soon as the status line has news only the app can tell:
+//! a failed pull, another tab holding the database), replaces the server's content with the app's in one DOM
+//! operation, so no frame shows a blank or shorter page. It keeps:
+//! - the scroll position (read before, restored after);
+//! - the kind chosen in the server's filter, and a tap on its language
+//!   switch (the app follows both while hidden);
+//! - what was typed into the server's search box before the wasm ran:
+//!   the app's query starts from it and follows it while hidden (so the
+//!   app has searched it when it appears), and the app's box gets the
+//!   text, the caret and the focus.
+//!
+//! A page without `#ssr` (the service worker's cached page offline, any
+//! other route) mounts on `<body>` as before.
+
+use crate::state::{AppState, SyncState};
+use leptos::prelude::*;
+use tsunagari_core::GroupKind;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlElement, HtmlInputElement};
+
+/// The server's content, when this page has some.
+fn server_content() -> Option<HtmlElement> {
+    document()
+        .get_element_by_id("ssr")
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+}
+
+/// The server's search box, inside its content.
+fn server_search_box(ssr: &HtmlElement) -> Option<HtmlInputElement> {
+    ssr.query_selector("#group-search")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+}
+
+/// Text typed into the server's search box before the app started.
+pub fn typed_query() -> String {
+    server_content()
+        .and_then(|ssr| server_search_box(&ssr))
+        .map(|input| input.value())
+        .unwrap_or_default()
+}
+
+/// Mounts `app`: beside the server's content, hidden, when there is some;
+/// else on `<body>`.
+pub fn mount<F, V>(app: F)
+where
+    F: FnOnce() -> V + 'static,
+    V: IntoView + 'static,
+{
+    let Some(_ssr) = server_content() else {
+        leptos::mount::mount_to_body(app);
+        return;
+    };
+    let Ok(root) = document().create_element("div") else {
+        leptos::mount::mount_to_body(app);
+        return;
+    };
+    root.set_id("app-root");
+    let Ok(root) = root.dyn_into::<HtmlElement>() else {
+        return;
+    };
+    leptos::mount::mount_to(root.clone(), app).forget();
+    ROOT.with_borrow_mut(|r| *r = Some(root));
+}
+
+thread_local! {
+    static ROOT: std::cell::RefCell<Option<HtmlElement>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Called once by `App`: follows the server's search box while hidden and
+/// swaps the app in when its data is there.
+pub fn watch(state: AppState) {
+    let Some(ssr) = server_content() else {
+        return;
+    };
+    // Typing goes on in the server's box until the swap: the app searches
+    // as it goes.
+    if let Some(input) = server_search_box(&ssr) {
+        let target = input.clone();
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            state.query.set(target.value());
+        });
+        let _ = input.add_event_listener_with_callback("input", listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+    // So do the kind filter and the language switch.
+    if let Some(select) = ssr
+        .query_selector("#kind-filter")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+    {
+        let target = select.clone();
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            state.kind.set(GroupKind::from_code(&target.value()));
+        });
+        let _ =
+            select.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+    if let Some(button) = ssr
+        .query_selector("[data-testid=lang-switch]")
+        .ok()
+        .flatten()
+    {
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+            state.lang.update(|l| *l = l.other());
+        });
+        let _ = button.add_event_listener_with_callback("click", listener.as_ref().unchecked_ref());
+        listener.forget();
+    }
+    let done = StoredValue::new(false);
+    Effect::new(move |_| {
+        let stored = state.groups.with(|g| !g.is_empty()) && state.events.with(|e| !e.is_empty());
+        // The status line has news only the app can tell (another tab
+        // holds the database, the pull or the storage failed).
+        let news = matches!(
+            state.sync.get(),
+            SyncState::Failed | SyncState::StorageFailed | SyncState::UpgradeBlocked
+        );
+        if done.get_value() || !(state.ready.get() || stored || news) {
+            return;
+        }
+        done.set_value(true);
+        // After Leptos has drawn what these signals changed, before the
+        // browser paints.
+        request_animation_frame(move || swap(state));
+    });
+}
+
+/// Replaces the server's content with the app's, in one step.
+fn swap(state: AppState) {
+    let (Some(ssr), Some(root)) = (server_content(), ROOT.with_borrow(Clone::clone)) else {
+        return;
+    };
+    let window = window();
+    let (x, y) = (
+        window.scroll_x().unwrap_or(0.0),
+        window.scroll_y().unwrap_or(0.0),
+    );
+    let typed = server_search_box(&ssr).map(|input| {
+        let node: &web_sys::Node = input.as_ref();
+        let focused = document()
+            .active_element()
+            .is_some_and(|a| a.is_same_node(Some(node)));
+        let selection = (
+            input.selection_start().ok().flatten(),
+            input.selection_end().ok().flatten(),
+        );
+        (input.value(), focused, selection)
+    });
+    if ssr.replace_with_with_node_1(&root).is_err() {
+        return;
+    }
+    if let Some((text, focused, (start, end))) = typed {
+        let mine = root
+            .query_selector("#group-search")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+        if let Some(mine) = mine {
+            if mine.value() != text {
+                mine.set_value(&text);
+            }
+            if state.query.get_untracked() != text {
+                state.query.set(text);
+            }
+            if focused {
+                let _ = mine.focus();
+                if let (Some(start), Some(end)) = (start, end) {
+                    let _ = mine.set_selection_range(start, end);
+                }
+            }
+        }
+    }
+    window.scroll_to_with_x_and_y(x, y);
+}
