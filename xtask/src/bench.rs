@@ -12,8 +12,13 @@
 //!    PostgreSQL cluster: one device syncing 500 drafts, and a load generator
 //!    on loopback (push and pull throughput, p50/p99).
 //!
+//! 5. visits on a phone (`tests/bench/visits.mjs`): Lighthouse's mobile
+//!    first visit on `/`, a group, `/calendar` and an event with the demo
+//!    data, and a repeat visit offline with 10,000 groups stored.
+//!
 //! `cargo xtask bench --only sync` runs part 4 and `/bench/drafts` alone;
-//! `cargo xtask bench --only search` runs parts 1 and 3 and `/bench` alone.
+//! `cargo xtask bench --only search` runs parts 1 and 3 and `/bench` alone;
+//! `cargo xtask bench --only visits` runs part 5 alone.
 
 use anyhow::{Context, Result, bail};
 use std::fmt::Write as _;
@@ -23,10 +28,12 @@ use crate::proc;
 pub fn run(args: &[String]) -> Result<()> {
     let only = match args {
         [] => None,
-        [flag, what] if flag == "--only" && (what == "sync" || what == "search") => {
+        [flag, what]
+            if flag == "--only" && ["sync", "search", "visits"].contains(&what.as_str()) =>
+        {
             Some(what.as_str())
         }
-        _ => bail!("`bench` takes no options but `--only sync|search` (got {args:?})"),
+        _ => bail!("`bench` takes no options but `--only sync|search|visits` (got {args:?})"),
     };
     crate::tools::ensure_all(crate::tools::Purpose::Test)?;
     let mut report = String::new();
@@ -37,11 +44,14 @@ pub fn run(args: &[String]) -> Result<()> {
     writeln!(report, "Command: `{command}`")?;
     writeln!(report, "Machine: {}", machine())?;
     writeln!(report)?;
-    if only != Some("sync") {
+    if only.is_none() || only == Some("search") {
         app_figures(&mut report, only)?;
     }
-    if only != Some("search") {
+    if only.is_none() || only == Some("sync") {
         sync_figures(&mut report, only == Some("sync"))?;
+    }
+    if only.is_none() || only == Some("visits") {
+        visit_figures(&mut report)?;
     }
 
     println!("\n{report}");
@@ -212,6 +222,34 @@ fn sync_figures(report: &mut String, with_browser: bool) -> Result<()> {
     writeln!(
         report,
         "## Draft sync (release server, load generator `tests/bench/sync-bench.mjs` on loopback)\n\n```\n{sqlite}\n{postgres}```\n"
+    )?;
+    Ok(())
+}
+
+/// Part 5: `tests/bench/visits.mjs` against the shipped release bundle.
+fn visit_figures(report: &mut String) -> Result<()> {
+    crate::tools::ensure_lighthouse()?;
+    crate::build_release()?;
+    let out = proc::cmd("node")
+        .arg("tests/bench/visits.mjs")
+        .env(
+            "TSUNAGARI_SERVER_BIN",
+            proc::release_bin("tsunagari-server"),
+        )
+        .env("CHROMIUM", crate::tools::CHROMIUM)
+        .output()
+        .context("running the visits benchmark")?;
+    if !out.status.success() {
+        bail!(
+            "visits benchmark failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    writeln!(
+        report,
+        "## Visits on a phone (Lighthouse first visit; repeat visit offline)\n\n```\n{}```\n",
+        String::from_utf8_lossy(&out.stdout)
     )?;
     Ok(())
 }

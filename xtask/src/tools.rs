@@ -219,3 +219,18 @@ fn ensure_node_test_deps() -> Result<()> {
             .current_dir(tests),
     )
 }
+
+/// Lighthouse for `cargo xtask bench` (first visit), from
+/// tests/bench/package-lock.json; the tests never need it.
+pub fn ensure_lighthouse() -> Result<()> {
+    let bench = crate::workspace_root().join("tests/bench");
+    if bench.join("node_modules/lighthouse/package.json").exists() {
+        return Ok(());
+    }
+    crate::proc::step(
+        "install Lighthouse for the first-visit benchmark (npm ci in tests/bench/)",
+        crate::proc::cmd("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(bench),
+    )
+}

@@ -1,0 +1,156 @@
+// Visits on a phone (`cargo xtask bench --only visits`), in Debian Chromium
+// against the real release server and the shipped bundle:
+//
+// 1. First visit: Lighthouse (mobile defaults: a mid-range phone, simulated
+//    slow 4G, 4x CPU slowdown) on the public pages with the demo data, RUNS
+//    times each; medians and every run. Each run is a first visit:
+//    Lighthouse clears the origin's storage and service worker first.
+// 2. Repeat visit offline with 10,000 groups stored: from the navigation's
+//    start to the first card shown, and to the search answering a query
+//    typed the moment the list is there (timed inside the page).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import lighthouse from 'lighthouse';
+import { writeFileSync } from 'node:fs';
+import { Server, demoGroups, persistentPhoneContext } from '../e2e/fixtures.mjs';
+
+const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** Debian Chromium with a fresh profile and a DevTools port Lighthouse drives. */
+async function startChromium() {
+  const profile = mkdtempSync(join(tmpdir(), 'tsunagari-lh-'));
+  const proc = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--no-first-run', '--disable-quic', `--user-data-dir=${profile}`,
+    '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise((ok, fail) => {
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`chromium did not start:\n${err}`)), 30_000);
+    proc.stderr.on('data', (d) => {
+      err += d;
+      const m = err.match(/DevTools listening on ws:\/\/[^:]+:(\d+)\//);
+      if (m) { clearTimeout(timer); ok(Number(m[1])); }
+    });
+  });
+  return {
+    port,
+    async close() {
+      await new Promise((ok) => { proc.on('exit', ok); proc.kill('SIGKILL'); });
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    },
+  };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function firstVisit() {
+  const server = new Server();
+  const chrome = await startChromium();
+  try {
+    const url = await server.start();
+    const feed = await (await fetch(`${url}/api/events`)).json();
+    const event = feed.items.find((e) => !e.deleted) ?? feed.items[0];
+    const pages = ['/', '/groups/porepore', '/calendar', `/events/${encodeURIComponent(event.id)}`];
+    const version = await (await fetch(`http://127.0.0.1:${chrome.port}/json/version`)).json();
+    console.log(`Lighthouse 13 (mobile defaults, simulated throttling), ${version.Browser}; ${RUNS} runs per page`);
+    console.log('page                      score   LCP ms   TBT ms     CLS    FCP ms    runs (score/LCP/TBT/CLS)');
+    for (const path of pages) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) {
+        const result = await lighthouse(`${url}${path}`, {
+          port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'],
+        });
+        const a = result.lhr.audits;
+        if (result.lhr.runtimeError) throw new Error(`${path}: ${result.lhr.runtimeError.message}`);
+        runs.push({
+          score: Math.round(result.lhr.categories.performance.score * 100),
+          lcp: Math.round(a['largest-contentful-paint'].numericValue),
+          tbt: Math.round(a['total-blocking-time'].numericValue),
+          cls: Number(a['cumulative-layout-shift'].numericValue.toFixed(3)),
+          fcp: Math.round(a['first-contentful-paint'].numericValue),
+        });
+      }
+      const m = (k) => median(runs.map((r) => r[k]));
+      console.log(`${path.slice(0, 24).padEnd(24)} ${String(m('score')).padStart(6)} ${String(m('lcp')).padStart(8)} `
+        + `${String(m('tbt')).padStart(8)} ${m('cls').toFixed(3).padStart(7)} ${String(m('fcp')).padStart(9)}    `
+        + runs.map((r) => `${r.score}/${r.lcp}/${r.tbt}/${r.cls}`).join(', '));
+    }
+    console.log('Targets: score ≥ 95, LCP ≤ 1500 ms, TBT ≤ 150 ms, CLS ≤ 0.01 on each page.');
+  } finally {
+    await chrome.close();
+    await server.dispose();
+}
+}
+
+/** The demo groups and copies of them, `n` in all, as an `import-groups` file. */
+function manyGroups(n) {
+  const demo = demoGroups();
+  const groups = [...demo];
+  for (let i = 0; groups.length < n; i++) {
+    const g = demo[i % demo.length];
+    groups.push({ ...g, id: `${g.id}-${i}`, name: `${g.name} ${i}`, reading: g.reading ? `${g.reading}${i}` : g.reading });
+  }
+  return { groups };
+}
+
+async function repeatVisitOffline() {
+  const server = new Server();
+  const dir = mkdtempSync(join(tmpdir(), 'tsunagari-groups-'));
+  const file = join(dir, 'groups.json');
+  writeFileSync(file, JSON.stringify(manyGroups(10_000)));
+  await server.admin('import-groups', file);
+  const url = await server.start();
+  const context = await persistentPhoneContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(`${url}/groups`);
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await page.locator('html[data-directory=stored]').waitFor({ state: 'attached', timeout: 120_000 });
+    await page.reload();
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+    await page.locator('html[data-directory=stored]').waitFor({ state: 'attached', timeout: 120_000 });
+    await server.stop();
+    // Timed inside the page, from the navigation's start (performance.now()):
+    // the first card, then ぽれぽれ typed at once and ポレポレ first.
+    await page.addInitScript(() => {
+      const t = {};
+      const seen = () => {
+        const first = document.querySelector('[data-testid=group-link]');
+        if (!first) return;
+        if (t.list === undefined) {
+          t.list = performance.now();
+          const input = document.querySelector('#group-search');
+          input.value = 'ぽれぽれ';
+          input.dispatchEvent(new Event('input', { bubbles: true }));
+        }
+        if (t.search === undefined && first.textContent.includes('ポレポレ')) {
+          t.search = performance.now();
+          window.__visit = t;
+        }
+      };
+      new MutationObserver(seen).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.reload();
+      await page.waitForFunction(() => window.__visit, null, { timeout: 60_000 });
+      runs.push(await page.evaluate(() => window.__visit));
+    }
+    const list = runs.map((r) => Math.round(r.list));
+    const search = runs.map((r) => Math.round(r.search));
+    console.log(`\nRepeat visit offline, 10,000 groups stored (${RUNS} runs: median, then every run)`);
+    console.log(`navigation → list shown       ${String(median(list)).padStart(6)} ms   runs: ${list.join(', ')}`);
+    console.log(`navigation → search answering ${String(median(search)).padStart(6)} ms   runs: ${search.join(', ')}`);
+    console.log('Target: ≤ 300 ms.');
+  } finally {
+    await context.dispose();
+    await server.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.VISITS_ONLY !== 'repeat') await firstVisit();
+if (process.env.VISITS_ONLY !== 'first') await repeatVisitOffline();
