@@ -12,7 +12,6 @@ pub use steps::Step;
 
 use crate::drafts::{Drafts, use_drafts};
 use crate::i18n::Lang;
-use crate::i18n::LangExt as _;
 use crate::state::use_app;
 use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::prelude::*;

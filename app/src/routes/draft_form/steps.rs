@@ -7,6 +7,7 @@
 use super::Form;
 use crate::drafts::use_drafts;
 use crate::i18n::Lang;
+use crate::i18n::LangExt as _;
 use leptos::prelude::*;
 use tsunagari_core::proposal::{BudgetKind, Field, Proposal};
 use wasm_bindgen::JsCast;
