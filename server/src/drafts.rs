@@ -25,7 +25,7 @@ use tsunagari_core::Cursor;
 use tsunagari_core::proposal::check_limits;
 use tsunagari_core::sync::{
     Decision, Draft, DraftId, Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest,
-    PushResponse, ServerTime, decide,
+    PushResponse, ServerTime, SubmitContext, decide,
 };
 
 use crate::auth::Member;
@@ -132,7 +132,7 @@ fn check_sizes(req: &PushRequest) -> Result<(), DraftsError> {
                 bytes,
             });
         }
-        if let Some(e) = check_limits(proposal).first() {
+        if let Some(e) = check_limits(proposal, None).first() {
             return Err(DraftsError::OverLimit {
                 draft: m.draft.clone(),
                 message: e.message_en.clone(),
@@ -218,7 +218,11 @@ async fn apply(
         let current = store.stored_draft(&m.draft).await?;
         other_group(current.as_ref(), member, m)?;
         let replay = store.replay_state(&m.id).await?;
-        let decision = decide(current.as_ref(), replay.0, replay.1.as_ref(), m, now);
+        let ctx = SubmitContext {
+            round: None,
+            member: &member.login,
+        };
+        let decision = decide(current.as_ref(), replay.0, replay.1.as_ref(), m, now, ctx);
         if let Decision::Replay(result) = decision {
             return Ok(result);
         }
@@ -234,7 +238,11 @@ async fn apply(
     let current = tx.draft(&m.draft).await?;
     other_group(current.as_ref(), member, m)?;
     let (last_applied, stored) = tx.replay_state(&m.id).await?;
-    match decide(current.as_ref(), last_applied, stored.as_ref(), m, now) {
+    let ctx = SubmitContext {
+        round: None,
+        member: &member.login,
+    };
+    match decide(current.as_ref(), last_applied, stored.as_ref(), m, now, ctx) {
         Decision::Replay(result) => Ok(result), // dropping `tx` rolls back
         decision => write(tx, member, current.as_ref(), decision).await,
     }

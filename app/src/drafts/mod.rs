@@ -4,6 +4,7 @@
 //! what memory holds (drafts and outbox in one transaction); the sync loop
 //! (`sync.rs`) does the network.
 
+pub mod round;
 pub mod store;
 pub mod sync;
 mod tab_lock;
@@ -215,11 +216,12 @@ impl Drafts {
     pub fn create(self, fiscal_year: u16, division: Division) -> Option<DraftId> {
         let group = self.session.get_untracked()?.group_id;
         let id = DraftId::parse(&random_id()).ok()?;
-        let local = LocalDraft::new(
-            id.clone(),
-            Proposal::new_draft(fiscal_year, division, group),
-            now_ms(),
-        );
+        // Started in the round of its year, which it records.
+        let proposal = match round::bundled().filter(|r| r.fiscal_year == fiscal_year) {
+            Some(r) => Proposal::new_in_round(r, division, group),
+            None => Proposal::new_draft(fiscal_year, division, group),
+        };
+        let local = LocalDraft::new(id.clone(), proposal, now_ms());
         self.locals.update(|m| {
             m.insert(id.clone(), local);
         });

@@ -71,6 +71,7 @@ impl LocalDraft {
                 deleted: false,
                 submitted_at: None,
                 updated_at_ms: now_ms,
+                review: None,
             },
             last_common: None,
             conflict: None,
