@@ -133,6 +133,65 @@ impl Review {
     }
 }
 
+/// `POST /api/drafts/{id}/submit`: submit the draft at the revision the
+/// member saw.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmitRequest {
+    pub base_revision: u64,
+}
+
+/// The answer to an accepted submission: the receipt (受付番号 and the
+/// server's time), printable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receipt {
+    pub draft_id: String,
+    pub receipt_no: String,
+    /// The server's time of this submission, RFC 3339.
+    pub submitted_at: String,
+    pub revision: u64,
+    pub status: Status,
+}
+
+/// `POST /api/staff/submissions/{id}/transition`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    pub to: Status,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// One line of the staff's list of submissions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionSummary {
+    pub draft_id: String,
+    pub group_id: String,
+    pub receipt_no: String,
+    pub status: Status,
+    /// The last submission's server time (empty while returned).
+    pub submitted_at: String,
+    pub fiscal_year: u16,
+    /// The round's id, when the draft records one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<String>,
+    /// The 部門's code (`general`).
+    pub division: String,
+    pub department: String,
+    pub title: String,
+}
+
+/// One submission for staff: the summary, the review, and the proposal as
+/// submitted. While it is returned (差し戻し) the group is editing it:
+/// staff do not see that unsubmitted text (`proposal` is `None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSubmission {
+    pub summary: SubmissionSummary,
+    pub review: Review,
+    #[serde(default)]
+    pub proposal: Option<crate::proposal::Proposal>,
+}
+
 /// The longest comment staff may leave.
 pub const COMMENT_MAX: usize = 2_000;
 

@@ -38,6 +38,9 @@ pub struct Round {
     pub id: String,
     /// 1, 2, …: a published change has a higher version.
     pub version: u32,
+    /// The municipality running the round: its name and code come from
+    /// this file, never from the build.
+    pub city: City,
     /// 年度 — the fiscal year's Gregorian start year (2026 = 令和8年度).
     pub fiscal_year: u16,
     /// The round's name (`令和8年度 協働のまちづくりチャレンジ事業`).
@@ -54,6 +57,15 @@ pub struct Round {
     pub period: Period,
     #[serde(default)]
     pub guidance: Guidance,
+}
+
+/// A municipality.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct City {
+    /// 全国地方公共団体コード, six digits with the check digit (`172014`).
+    pub code: String,
+    pub name_ja: String,
+    pub name_en: String,
 }
 
 /// One 部門 of a round with its rules.
@@ -232,7 +244,8 @@ fn default_required() -> Vec<Field> {
     REQUIRABLE.to_vec()
 }
 
-/// The feed of rounds: every round's newest version.
+/// `GET /api/rounds`: every published version of every round, by id then
+/// version ([`round_of`] picks a draft's newest).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundsFeed {
     pub rounds: Vec<Round>,
@@ -344,6 +357,15 @@ impl Round {
                 format!("must be from {FISCAL_YEAR_MIN} to {FISCAL_YEAR_MAX}."),
             ));
         }
+        if self.city.code.len() != 6 || !self.city.code.bytes().all(|b| b.is_ascii_digit()) {
+            e.push(err(
+                "city.code",
+                "全国地方公共団体コード（6桁、例：172014）にしてください。",
+                "must be the six-digit local government code (e.g. 172014).",
+            ));
+        }
+        check_label(&mut e, "city.name_ja".into(), &self.city.name_ja);
+        check_label(&mut e, "city.name_en".into(), &self.city.name_en);
         check_label(&mut e, "title_ja".into(), &self.title_ja);
         check_label(&mut e, "title_en".into(), &self.title_en);
         self.check_divisions(&mut e);

@@ -45,6 +45,10 @@ fn parse_errors(v: serde_json::Value) -> Vec<String> {
 fn the_round_file_is_kanazawas_current_call() {
     let r = round();
     assert_eq!(r.fiscal_year, 2026);
+    assert_eq!(
+        (r.city.code.as_str(), r.city.name_ja.as_str()),
+        ("172014", "金沢市")
+    );
     assert_eq!(r.fiscal_year_ja(), "令和8年度");
     let labels: Vec<&str> = r.divisions.iter().map(|d| d.label_ja.as_str()).collect();
     assert_eq!(
@@ -66,6 +70,7 @@ fn the_round_file_is_kanazawas_current_call() {
 fn a_bad_round_file_names_every_problem_and_where() {
     let mut v = json(&round());
     v["id"] = "Kanazawa 2026".into();
+    v["city"]["code"] = "17201".into();
     v["version"] = 0.into();
     v["divisions"][0]["code"] = "space".into();
     v["divisions"][1]["budget_cap_yen"] = 0.into();
@@ -81,6 +86,7 @@ fn a_bad_round_file_names_every_problem_and_where() {
         [
             "id",
             "version",
+            "city.code",
             "divisions[0].code",
             "divisions[1].budget_cap_yen",
             "divisions[2].limits.title_max",

@@ -16,6 +16,8 @@ pub mod export;
 pub mod feed;
 pub mod groups;
 pub mod readings;
+pub mod review;
+pub mod rounds;
 pub mod seed;
 pub mod static_files;
 pub mod store;
