@@ -128,10 +128,9 @@ async fn run_on(store: &tsunagari_server::Store, command: AccountCommand) -> Res
                 .with_context(|| format!("publishing {}", file.display()))?;
             if new {
                 println!(
-                    "tsunagari: published {} version {} ({} {}, {} divisions, {} departments, open {} – {})",
+                    "tsunagari: published {} version {} ({}, {} divisions, {} departments, open {} – {})",
                     round.id,
                     round.version,
-                    round.fiscal_year_ja(),
                     round.title_ja,
                     round.divisions.len(),
                     round.departments.len(),
