@@ -4,6 +4,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use tsunagari_core::account::{RedeemRequest, Session, SignInRequest};
+use tsunagari_core::round::RoundsFeed;
 use tsunagari_core::sync::{PullResponse, PushRequest, PushResponse};
 use tsunagari_core::{ApiErrorBody, Event, FeedPage, Group};
 use wasm_bindgen::JsCast;
@@ -196,6 +197,11 @@ pub async fn fetch_drafts(token: &str, since: Option<&str>) -> Result<PullRespon
         None => "/api/drafts".to_string(),
     };
     send("GET", &url, Some(token), None::<&()>).await
+}
+
+/// `GET /api/rounds`: every published round (public).
+pub async fn fetch_rounds() -> Result<RoundsFeed, ApiError> {
+    send("GET", "/api/rounds", None, None::<&()>).await
 }
 
 /// `POST /api/drafts/push`.

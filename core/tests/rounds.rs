@@ -498,3 +498,91 @@ fn division_codes_of_the_round_are_the_forms() {
         );
     }
 }
+
+/// The answer on the group's phone: a phone holding the submitted copy
+/// pulls the 差し戻し, shows the comment and may edit again; a phone with
+/// unsent edits still gets the review from the pull.
+#[test]
+fn a_return_reaches_the_phone_and_reopens_the_draft() {
+    use tsunagari_core::sync::{DraftState, LocalDraft, pull_draft};
+    let mut submitted = stored(proposal());
+    submitted.revision = 2;
+    submitted.submitted_at = Some("2026-05-01T01:00:00Z".into());
+    submitted.review = Some(
+        tsunagari_core::review::submit(
+            None,
+            Actor::Group {
+                login: "hanako".into(),
+            },
+            "2026-05-01T01:00:00Z",
+            "2026-0001",
+        )
+        .expect("first"),
+    );
+    let phone = LocalDraft::from_server(&submitted);
+    assert_eq!(phone.state(false), DraftState::Submitted);
+
+    let mut returned = submitted.clone();
+    returned.revision = 3;
+    returned.submitted_at = None;
+    returned.review = Some(
+        staff_move(
+            submitted.review.as_ref(),
+            Status::Returned,
+            "tanaka",
+            "t",
+            "内訳を",
+        )
+        .expect("legal"),
+    );
+    let mut phone = pull_draft(Some(&phone), &returned, false, false);
+    assert_eq!(phone.state(false), DraftState::Synced, "editable again");
+    let review = phone.draft.review.clone().expect("review");
+    assert_eq!(review.status, Status::Returned);
+    assert_eq!(
+        review.last_comment().map(|t| t.comment.as_str()),
+        Some("内訳を")
+    );
+    let mut p = phone.draft.proposal.clone();
+    p.summary = "直した".into();
+    phone.edit(p, 1);
+    assert_eq!(phone.draft.proposal.summary, "直した");
+    assert_eq!(phone.state(false), DraftState::Waiting);
+
+    // Another phone resubmits; this one's unsent words are kept beside it
+    // and the review is the server's.
+    let mut again = returned.clone();
+    again.revision = 5;
+    again.submitted_at = Some("2026-05-02T01:00:00Z".into());
+    again.review = Some(
+        tsunagari_core::review::submit(
+            returned.review.as_ref(),
+            Actor::Group {
+                login: "taro".into(),
+            },
+            "2026-05-02T01:00:00Z",
+            "",
+        )
+        .expect("resubmitted"),
+    );
+    let phone = pull_draft(Some(&phone), &again, false, false);
+    assert_eq!(phone.state(false), DraftState::SubmittedWithoutYours);
+    assert_eq!(
+        phone.draft.review.map(|r| r.status),
+        Some(Status::Submitted)
+    );
+
+    // And a clean merge of a server change carries the review too.
+    let mut edited = LocalDraft::from_server(&returned);
+    let mut p = edited.draft.proposal.clone();
+    p.place = "別の会場".into();
+    edited.edit(p, 2);
+    edited.draft.review = None; // a copy stored by a release before reviews
+    let mut server = returned.clone();
+    server.revision = 4;
+    server.proposal.title = "別の端末で直した題".into();
+    let merged = pull_draft(Some(&edited), &server, false, false);
+    assert_eq!(merged.draft.proposal.title, "別の端末で直した題");
+    assert_eq!(merged.draft.proposal.place, "別の会場");
+    assert_eq!(merged.draft.review, returned.review);
+}

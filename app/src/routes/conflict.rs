@@ -7,7 +7,7 @@
 //! text: that text, field by field, selectable and with a copy button.
 
 use super::draft_form::format_yen;
-use crate::drafts::round::bundled;
+use crate::drafts::round::current as round;
 use crate::drafts::use_drafts;
 use crate::i18n::{self, Lang};
 use crate::state::use_app;
@@ -88,7 +88,7 @@ fn copy_field(dst: &mut Proposal, src: &Proposal, f: &Field) {
 fn shown(lang: Lang, p: &Proposal, c: &Conflict, wire: &str) -> String {
     match &c.field {
         Field::FiscalYear => i18n::fiscal_year(lang, p.fiscal_year),
-        Field::Division => bundled()
+        Field::Division => round()
             .and_then(|r| r.division(p.division))
             .map(|r| {
                 if lang == Lang::Ja {

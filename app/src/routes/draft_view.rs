@@ -2,7 +2,7 @@
 //! (`/drafts/:id/print`, with the print stylesheet in `style.css`).
 
 use super::draft_form::format_yen;
-use crate::drafts::round::bundled;
+use crate::drafts::round::current as round;
 use crate::drafts::use_drafts;
 use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
@@ -31,7 +31,7 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
     move || {
         let lang = lang.get();
         let p = p.get_value();
-        let division = bundled()
+        let division = round()
             .and_then(|r| r.division(p.division))
             .map(|r| {
                 if lang == Lang::Ja {
@@ -41,7 +41,7 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
                 }
             })
             .unwrap_or_else(|| i18n::division_label(lang, p.division));
-        let dept = bundled()
+        let dept = round()
             .and_then(|r| r.department(&p.department))
             .map(|d| {
                 if lang == Lang::Ja {

@@ -2,7 +2,7 @@
 //! summary, place, contact person) and 事業の内容 (the long texts).
 
 use super::Form;
-use crate::drafts::round::bundled;
+use crate::drafts::round::current as round;
 use crate::event_ui::today_jst;
 use crate::i18n::{self, Lang};
 use leptos::prelude::*;
@@ -16,7 +16,7 @@ type Write = fn(&mut Proposal, String);
 
 /// The character limit of a text field under the form's division.
 fn limit(p: &Proposal, field: &Field) -> Option<usize> {
-    let limits = bundled().map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
+    let limits = round().map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
     Some(match field {
         Field::Title => limits.title_max,
         Field::Summary => limits.summary_max,
@@ -164,9 +164,7 @@ pub fn format_yen(lang: Lang, amount: u64) -> String {
 #[component]
 fn DivisionSelect(form: Form) -> impl IntoView {
     let lang = form.lang;
-    let divisions = bundled()
-        .map(|r| r.divisions.as_slice())
-        .unwrap_or_default();
+    let divisions = round().map(|r| r.divisions.as_slice()).unwrap_or_default();
     let options = divisions
         .iter()
         .enumerate()
@@ -212,7 +210,7 @@ fn DivisionSelect(form: Form) -> impl IntoView {
 #[component]
 fn DepartmentSelect(form: Form) -> impl IntoView {
     let lang = form.lang;
-    let departments = bundled()
+    let departments = round()
         .map(|r| r.departments.as_slice())
         .unwrap_or_default();
     let options = departments

@@ -5,7 +5,7 @@
 use super::Form;
 use super::fields::format_yen;
 use crate::drafts::random_id;
-use crate::drafts::round::bundled;
+use crate::drafts::round::current as round;
 use crate::event_ui::today_jst;
 use crate::i18n;
 use leptos::prelude::*;
@@ -121,7 +121,7 @@ pub fn Budget(form: Form) -> impl IntoView {
         let t = lang.drafts();
         form.proposal.with(|p| {
             let totals = p.totals();
-            let cap = match bundled()
+            let cap = match round()
                 .and_then(|r| r.division(p.division))
                 .and_then(|r| r.budget_cap_yen)
             {
