@@ -62,6 +62,8 @@ pub mod groups;
 pub mod not_found;
 #[cfg(feature = "full")]
 pub mod signin;
+#[cfg(feature = "full")]
+pub mod staff;
 
 /// The `rel` of a link to a page of the full app: none inside the full app
 /// (the router navigates in place); `external` in the directory shell, where
