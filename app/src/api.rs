@@ -4,6 +4,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 use tsunagari_core::account::{RedeemRequest, Session, SignInRequest};
+use tsunagari_core::review::{StaffSubmission, SubmissionSummary, TransitionRequest};
+use tsunagari_core::round::RoundsFeed;
 use tsunagari_core::sync::{PullResponse, PushRequest, PushResponse};
 use tsunagari_core::{ApiErrorBody, Event, FeedPage, Group};
 use wasm_bindgen::JsCast;
@@ -196,6 +198,38 @@ pub async fn fetch_drafts(token: &str, since: Option<&str>) -> Result<PullRespon
         None => "/api/drafts".to_string(),
     };
     send("GET", &url, Some(token), None::<&()>).await
+}
+
+/// `GET /api/rounds`: every published round (public).
+pub async fn fetch_rounds() -> Result<RoundsFeed, ApiError> {
+    send("GET", "/api/rounds", None, None::<&()>).await
+}
+
+/// `GET /api/staff/submissions` (staff accounts only).
+pub async fn fetch_submissions(token: &str) -> Result<Vec<SubmissionSummary>, ApiError> {
+    send("GET", "/api/staff/submissions", Some(token), None::<&()>).await
+}
+
+/// `GET /api/staff/submissions/{id}`.
+pub async fn fetch_submission(token: &str, id: &str) -> Result<StaffSubmission, ApiError> {
+    let url = format!(
+        "/api/staff/submissions/{}",
+        String::from(js_sys::encode_uri_component(id))
+    );
+    send("GET", &url, Some(token), None::<&()>).await
+}
+
+/// `POST /api/staff/submissions/{id}/transition`.
+pub async fn transition(
+    token: &str,
+    id: &str,
+    req: &TransitionRequest,
+) -> Result<StaffSubmission, ApiError> {
+    let url = format!(
+        "/api/staff/submissions/{}/transition",
+        String::from(js_sys::encode_uri_component(id))
+    );
+    send("POST", &url, Some(token), Some(req)).await
 }
 
 /// `POST /api/drafts/push`.

@@ -122,6 +122,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/drafts") view=routes::drafts::DraftsPage/>
             <Route path=path!("/drafts/:id") view=routes::draft::DraftPage/>
             <Route path=path!("/drafts/:id/print") view=routes::draft_view::DraftPrintPage/>
+            <Route path=path!("/staff") view=routes::staff::StaffPage/>
             <Route path=path!("/bench") view=routes::bench::BenchPage/>
             <Route path=path!("/bench/calendar") view=routes::bench_calendar::BenchCalendarPage/>
             <Route path=path!("/bench/drafts") view=routes::bench_drafts::BenchDraftsPage/>

@@ -48,6 +48,18 @@ pub struct Session {
     pub group_name: String,
 }
 
+/// The account city staff belong to (`invite-staff` makes its invitations).
+/// Not a directory group id (`@` is never in one): a session whose
+/// `group_id` is this is staff's, and reaches the staff endpoints only.
+pub const STAFF_ACCOUNT: &str = "@staff";
+
+impl Session {
+    /// Signed in as city staff.
+    pub fn is_staff(&self) -> bool {
+        self.group_id == STAFF_ACCOUNT
+    }
+}
+
 /// A problem with a field of the sign-in or redeem form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountError {

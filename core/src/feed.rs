@@ -107,6 +107,10 @@ impl<T> FeedPage<T> {
 pub struct ApiErrorBody {
     pub error: String,
     pub message: String,
+    /// The same in Japanese, where the server has it (a refused
+    /// submission, a refused status change).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_ja: Option<String>,
 }
 
 /// How many records a client spreads one feed's items over in its local

@@ -24,6 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::proposal::{Field, Proposal};
+use crate::round::RoundRef;
 
 /// What [`merge_proposals`] decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +59,26 @@ pub struct TextRegion {
     pub base: String,
     pub ours: String,
     pub theirs: String,
+}
+
+/// The round a merged draft records: the side that changed it, or, when
+/// both did, the newer version (no conflict: a round's newer version is
+/// what a draft is held to anyway).
+fn newer_round(
+    b: &Option<RoundRef>,
+    o: &Option<RoundRef>,
+    t: &Option<RoundRef>,
+) -> Option<RoundRef> {
+    if o == t || t == b {
+        return o.clone();
+    }
+    if o == b {
+        return t.clone();
+    }
+    match (o, t) {
+        (Some(x), Some(y)) => Some(if y.version > x.version { y } else { x }.clone()),
+        (x, y) => x.clone().or_else(|| y.clone()),
+    }
 }
 
 /// Merges two drafts against their last common version.
@@ -134,6 +155,7 @@ pub fn merge_proposals(base: &Proposal, ours: &Proposal, theirs: &Proposal) -> M
             &t.contact_person,
             &mut c,
         ),
+        round: newer_round(&b.round, &o.round, &t.round),
     };
     // Stable: conflicts with equal fields (duplicate item ids) keep walk order.
     crate::sort::sort_by(&mut c, |x, y| x.field.cmp(&y.field));

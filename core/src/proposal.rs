@@ -1,5 +1,6 @@
-//! The proposal form (提案書) of the 協働のまちづくりチャレンジ事業, its
-//! per-部門 rules as data, and its validation.
+//! The proposal form (提案書) of the 協働のまちづくりチャレンジ事業 and its
+//! validation against a round (募集, [`crate::round`]: the 部門, caps,
+//! limits and departments as data).
 //!
 //! A [`Proposal`] is what a group writes; [`validate`] returns every problem
 //! at once, each attached to a [`Field`] so the app can show the message next
@@ -11,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::amount::Amount;
 use crate::calendar::Date;
 use crate::directory::{Division, GroupId};
+use crate::round::{Round, RoundRef};
 use crate::wareki::{fiscal_year_en, fiscal_year_ja};
 
 /// One proposal for one fiscal year (the form's content, without sync state).
@@ -40,13 +42,18 @@ pub struct Proposal {
     pub outcomes: String,
     /// 役割分担 — what the group does and what the city does.
     pub role_division: String,
-    /// 協働課 — the partner department the group hopes for, one of [`DEPARTMENTS`].
+    /// 協働課 — the partner department the group hopes for, one of its round's.
     pub department: String,
     /// 収支予算 — income and expense lines.
     #[serde(default)]
     pub budget: Vec<BudgetLine>,
     /// 担当者 — the member the city contacts about this proposal.
     pub contact_person: String,
+    /// The round (募集) and version the draft was started in; `None` for a
+    /// draft stored before rounds existed (it is held to the newest round
+    /// of its fiscal year, [`crate::round::round_of`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub round: Option<RoundRef>,
 }
 
 /// One dated step of the schedule.
@@ -185,6 +192,15 @@ impl Proposal {
             department: String::new(),
             budget: Vec::new(),
             contact_person: String::new(),
+            round: None,
+        }
+    }
+
+    /// An empty draft started in `round`, which it records.
+    pub fn new_in_round(round: &Round, division: Division, group_id: GroupId) -> Proposal {
+        Proposal {
+            round: Some(round.reference()),
+            ..Proposal::new_draft(round.fiscal_year, division, group_id)
         }
     }
 
@@ -219,89 +235,12 @@ impl Proposal {
     }
 }
 
-/// 部門ごとの要件 — what one division allows. Kept as data so the city can
-/// change a cap or a limit in one place.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DivisionRules {
-    pub division: Division,
-    pub label_ja: &'static str,
-    pub label_en: &'static str,
-    /// The most a proposal may spend (total expenses), in yen; `None`: no cap.
-    pub budget_cap_yen: Option<u64>,
-    /// Character limits (counted in Unicode scalar values, so a kanji is one).
-    pub title_max: usize,
-    pub summary_max: usize,
-    /// The limit for each long text: purpose, local issue, activities,
-    /// outcomes, role division.
-    pub text_max: usize,
-    pub milestones_max: usize,
-    pub budget_lines_max: usize,
-}
-
-/// The divisions offered for new proposals and their rules.
-///
-/// **Placeholders the city must confirm:** the seeds name the divisions but
-/// not their caps or limits. The caps (スタート 100,000円, 一般 500,000円,
-/// 団体連携 1,000,000円, 学生・高校生 100,000円) and the character limits
-/// below are plausible values chosen for the prototype, not the city's rules.
-pub const DIVISION_RULES: &[DivisionRules] = &[
-    DivisionRules {
-        division: Division::Start,
-        label_ja: "スタート部門",
-        label_en: "Start",
-        budget_cap_yen: Some(100_000),
-        title_max: 40,
-        summary_max: 200,
-        text_max: 800,
-        milestones_max: 30,
-        budget_lines_max: 40,
-    },
-    DivisionRules {
-        division: Division::General,
-        label_ja: "一般部門",
-        label_en: "General",
-        budget_cap_yen: Some(500_000),
-        title_max: 40,
-        summary_max: 200,
-        text_max: 1200,
-        milestones_max: 30,
-        budget_lines_max: 60,
-    },
-    DivisionRules {
-        division: Division::Collaboration,
-        label_ja: "団体連携部門",
-        label_en: "Group collaboration",
-        budget_cap_yen: Some(1_000_000),
-        title_max: 40,
-        summary_max: 200,
-        text_max: 1200,
-        milestones_max: 30,
-        budget_lines_max: 60,
-    },
-    DivisionRules {
-        division: Division::StudentHighSchool,
-        label_ja: "学生・高校生部門",
-        label_en: "Students & high-school students",
-        budget_cap_yen: Some(100_000),
-        title_max: 40,
-        summary_max: 200,
-        text_max: 800,
-        milestones_max: 30,
-        budget_lines_max: 40,
-    },
-];
-
-/// The rules of `division`, or `None` when it takes no new proposals.
-pub fn rules_for(division: Division) -> Option<&'static DivisionRules> {
-    DIVISION_RULES.iter().find(|r| r.division == division)
-}
-
 /// Limits of the short fields, the same in every division.
 pub const PLACE_MAX: usize = 100;
 pub const CONTACT_PERSON_MAX: usize = 50;
 pub const MILESTONE_WHAT_MAX: usize = 100;
 pub const BUDGET_ITEM_MAX: usize = 60;
-/// The longest 協働課 name accepted (the longest in [`DEPARTMENTS`] has 12).
+/// The longest 協働課 name accepted.
 pub const DEPARTMENT_MAX: usize = 40;
 /// A schedule or budget item's id (the app makes UUIDs: 36 characters).
 pub const ITEM_ID_MAX: usize = 64;
@@ -310,57 +249,6 @@ pub const BUDGET_LINE_MAX_YEN: u64 = 100_000_000;
 /// The fiscal years a proposal may name (令和元年度 onwards).
 pub const FISCAL_YEAR_MIN: u16 = 2019;
 pub const FISCAL_YEAR_MAX: u16 = 2100;
-
-/// A city department a group can ask to partner with (協働課).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Department {
-    pub name_ja: &'static str,
-    pub name_en: &'static str,
-}
-
-const fn dept(name_ja: &'static str, name_en: &'static str) -> Department {
-    Department { name_ja, name_en }
-}
-
-/// The departments offered as 協働課: every one the seeds name
-/// (`data/groups.json`), then other usual city departments. A proposal
-/// stores the Japanese name.
-pub const DEPARTMENTS: &[Department] = &[
-    dept("市民協働推進課", "Citizen Collaboration Promotion Division"),
-    dept("生涯学習課", "Lifelong Learning Division"),
-    dept("森林再生課", "Forest Regeneration Division"),
-    dept("子育て支援課", "Childcare Support Division"),
-    dept("健康政策課", "Health Policy Division"),
-    dept("危機管理課", "Crisis Management Division"),
-    dept("障害福祉課", "Disability Welfare Division"),
-    dept(
-        "福祉健康センター総務課",
-        "Welfare and Health Centre General Affairs",
-    ),
-    dept("文化政策課", "Cultural Policy Division"),
-    dept(
-        "ダイバーシティ人権政策課",
-        "Diversity and Human Rights Policy Division",
-    ),
-    dept("商工業振興課", "Commerce and Industry Promotion Division"),
-    dept("緑と花の課", "Parks and Greenery Division"),
-    dept(
-        "農業水産振興課",
-        "Agriculture and Fisheries Promotion Division",
-    ),
-    dept("環境政策課", "Environmental Policy Division"),
-    dept("交通政策課", "Transport Policy Division"),
-    dept("観光政策課", "Tourism Policy Division"),
-    dept("国際交流課", "International Exchange Division"),
-    dept("長寿福祉課", "Elderly Welfare Division"),
-    dept("学校指導課", "School Guidance Division"),
-    dept("スポーツ振興課", "Sports Promotion Division"),
-];
-
-/// The department named `name_ja`, if it is in [`DEPARTMENTS`].
-pub fn department(name_ja: &str) -> Option<&'static Department> {
-    DEPARTMENTS.iter().find(|d| d.name_ja == name_ja)
-}
 
 /// A place on the form a message or a conflict belongs to. List entries are
 /// named by their item id. Ordered as the form is, so sorted lists of errors
@@ -468,33 +356,21 @@ pub use validate::{check_limits, validate};
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::round::Round;
 
-    #[test]
-    fn every_offered_division_has_rules_and_a_cap() {
-        for d in [
-            Division::Start,
-            Division::General,
-            Division::Collaboration,
-            Division::StudentHighSchool,
-        ] {
-            let r = rules_for(d).expect("offered division");
-            assert!(r.budget_cap_yen.is_some());
-            assert_eq!(r.label_ja, d.label_ja());
-        }
-        assert!(rules_for(Division::Alumni).is_none());
-    }
-
+    /// Every department the directory's seeds name is offered by the
+    /// current round file.
     #[test]
     fn seed_departments_are_offered() {
+        let round = Round::parse(include_str!("../../data/rounds/2026.json")).expect("round file");
         let groups = include_str!("../../data/groups.json");
         let seed: crate::DirectorySeed = serde_json::from_str(groups).expect("seed parses");
         for g in seed.groups {
             for p in g.programs {
                 for name in p.department.iter().flat_map(|d| d.split('、')) {
                     assert!(
-                        department(name).is_some(),
-                        "{name} missing from DEPARTMENTS"
+                        round.department(name).is_some(),
+                        "{name} missing from the round's departments"
                     );
                 }
             }

@@ -39,8 +39,10 @@
 //!    since the user looked at it; it is kept).
 //! 5. *Edits beat deletions.* A Put on a tombstone restores the draft with
 //!    the edits (merged against the tombstone's last content when stale).
-//! 6. *Submit* needs a fast-forward base and [`validate`] to find nothing;
-//!    otherwise `Rejected` listing what to fix. It records the server's time.
+//! 6. *Submit* needs a fast-forward base, the draft's round open
+//!    ([`SubmitContext`]) and [`validate`] to find nothing;
+//!    otherwise `Rejected` listing what to fix (or the period). It records the
+//!    server's time and the review (`review::submit`; a 差し戻し reopens).
 //! 7. A Put cannot move a draft to another group. (Which group the caller
 //!    may act for is the endpoint's check, before `decide`.)
 //!
@@ -87,7 +89,7 @@ pub use client::{
 };
 pub use ids::{ClientId, DraftId, IdError, MutationId};
 pub use outbox::{Intent, Outbox, push_refusal_is_final, retry_delay_ms};
-pub use server::{Decision, ServerTime, assumed_base, decide, shared_base};
+pub use server::{Decision, ServerTime, SubmitContext, assumed_base, decide, shared_base};
 pub use wire::{
     Draft, DraftState, MAX_MUTATIONS_PER_PUSH, Mutation, MutationResult, Op, Outcome, PullResponse,
     PushError, PushRequest, PushResponse,

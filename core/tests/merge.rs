@@ -371,6 +371,7 @@ fn arb_proposal() -> impl Strategy<Value = Proposal> {
             department: de,
             budget,
             contact_person: co,
+            round: None,
         },
     )
 }

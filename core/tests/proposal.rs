@@ -2,11 +2,24 @@
 //! the message a person sees.
 
 use tsunagari_core::calendar::Date;
-use tsunagari_core::proposal::{
-    BudgetKind, BudgetLine, DEPARTMENTS, DIVISION_RULES, Field, FieldError, Milestone, Proposal,
-    check_limits, rules_for, validate,
-};
+use tsunagari_core::proposal::{BudgetKind, BudgetLine, Field, FieldError, Milestone, Proposal};
+use tsunagari_core::round::Round;
 use tsunagari_core::{Amount, Division};
+
+/// Kanazawa's round file, for the fiscal year these tests' proposals name.
+fn round() -> Round {
+    let mut r = Round::parse(include_str!("../../data/rounds/2026.json")).expect("round file");
+    r.fiscal_year = 2025;
+    r
+}
+
+fn validate(p: &Proposal) -> Vec<FieldError> {
+    tsunagari_core::proposal::validate(p, Some(&round()))
+}
+
+fn check_limits(p: &Proposal) -> Vec<FieldError> {
+    tsunagari_core::proposal::check_limits(p, Some(&round()))
+}
 
 fn d(y: u16, m: u8, day: u8) -> Date {
     Date::new(y, m, day).expect("valid test date")
@@ -53,6 +66,7 @@ fn valid() -> Proposal {
             line("b3", BudgetKind::Expense, "保険料", 80_000),
         ],
         contact_person: "金沢 花子".into(),
+        round: None,
     }
 }
 
@@ -140,7 +154,11 @@ fn required_fields_say_what_to_enter() {
 
 #[test]
 fn length_limits_count_characters_and_give_the_count() {
-    let max = rules_for(Division::General).expect("offered").title_max;
+    let max = round()
+        .division(Division::General)
+        .expect("offered")
+        .limits
+        .title_max;
     let mut p = valid();
     p.title = "あ".repeat(max);
     assert_eq!(validate(&p), vec![]);
@@ -210,8 +228,8 @@ fn department_must_come_from_the_list() {
         only_error(&p).message_en,
         "Choose a partner department from the list."
     );
-    for dept in DEPARTMENTS {
-        p.department = dept.name_ja.into();
+    for dept in round().departments {
+        p.department = dept.name_ja.clone();
         assert_eq!(validate(&p), vec![], "{}", dept.name_ja);
     }
 }
@@ -293,12 +311,15 @@ fn expenses_stay_within_the_division_cap() {
         e.message_ja,
         "スタート部門の支出合計は100,000円以内です（今は200,000円です）。支出を見直してください。"
     );
-    for rules in DIVISION_RULES {
+    for rules in round().divisions {
         let cap = rules
             .budget_cap_yen
             .expect("every offered division has a cap");
         let mut p = valid();
-        p.division = rules.division;
+        p.division = Division::ALL
+            .into_iter()
+            .find(|d| d.code() == rules.code)
+            .expect("a known code");
         p.budget = vec![
             line("i", BudgetKind::Income, "補助金", cap),
             line("e", BudgetKind::Expense, "会場費", cap),
@@ -357,8 +378,10 @@ fn limits_cap_lists_and_texts_and_name_the_limit() {
         "a draft need not be complete"
     );
 
-    let max_lines = rules_for(Division::General)
+    let max_lines = round()
+        .division(Division::General)
         .expect("rules")
+        .limits
         .budget_lines_max;
     let mut p = valid();
     p.budget = (0..4000)

@@ -6,10 +6,16 @@ use std::collections::BTreeMap;
 
 use tsunagari_core::Division;
 use tsunagari_core::proposal::Proposal;
+/// No round published, a member named hanako.
+const CTX: SubmitContext<'static> = SubmitContext {
+    round: None,
+    member: "hanako",
+};
+
 use tsunagari_core::sync::{
     ClientId, Decision, Draft, DraftId, Intent, LocalDraft, MutationId, MutationResult, Outbox,
-    PullResponse, PushRequest, PushResponse, ServerTime, apply_pull, apply_result, decide,
-    shared_base,
+    PullResponse, PushRequest, PushResponse, ServerTime, SubmitContext, apply_pull, apply_result,
+    decide, shared_base,
 };
 
 /// The server's drafts, change numbers and replay state; a clone is a backup.
@@ -33,7 +39,7 @@ impl Server {
             };
             let current = self.drafts.get(&m.draft).map(|(_, d)| d);
             let last = self.last_applied.get(&req.client).copied();
-            match decide(current, last, self.results.get(&m.id), m, &now) {
+            match decide(current, last, self.results.get(&m.id), m, &now, CTX) {
                 Decision::Replay(r) => results.push(r),
                 Decision::Record(r) => {
                     self.last_applied.insert(req.client.clone(), m.id.n);
@@ -252,6 +258,7 @@ fn a_put_on_a_base_ahead_of_a_restored_server_keeps_its_words() {
         deleted: false,
         submitted_at: None,
         updated_at_ms: 0,
+        review: None,
     };
     // The device last saw revision 5 ("一。二。") and added "三。".
     let mut seen = p.clone();
@@ -274,7 +281,7 @@ fn a_put_on_a_base_ahead_of_a_restored_server_keeps_its_words() {
         unix_ms: 1,
         rfc3339: "2025-06-01T00:00:00Z".into(),
     };
-    let Decision::Write { new, .. } = decide(Some(&restored), Some(4), None, &m, &now) else {
+    let Decision::Write { new, .. } = decide(Some(&restored), Some(4), None, &m, &now, CTX) else {
         panic!("written");
     };
     assert_eq!(new.proposal.purpose, "一。二。三。");

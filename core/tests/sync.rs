@@ -10,7 +10,7 @@ use tsunagari_core::proposal::{Field, Milestone, Proposal};
 use tsunagari_core::sync::{
     ClientId, Decision, Draft, DraftId, DraftState, Intent, LocalDraft, Mutation, MutationId,
     MutationResult, Op, Outbox, Outcome, PullResponse, PushError, PushRequest, PushResponse,
-    ServerTime, apply_pull, apply_result, decide, resolve,
+    ServerTime, SubmitContext, apply_pull, apply_result, decide, resolve,
 };
 
 // ---- helpers ----
@@ -21,6 +21,14 @@ fn cid(s: &str) -> ClientId {
 
 fn did(s: &str) -> DraftId {
     DraftId::parse(s).expect("test draft id")
+}
+
+/// No round published: every field required, the ceiling limits.
+fn ctx() -> SubmitContext<'static> {
+    SubmitContext {
+        round: None,
+        member: "hanako",
+    }
 }
 
 fn now(ms: u64) -> ServerTime {
@@ -51,6 +59,7 @@ fn draft(revision: u64, proposal: Proposal) -> Draft {
         deleted: false,
         submitted_at: None,
         updated_at_ms: 0,
+        review: None,
     }
 }
 
@@ -211,7 +220,14 @@ fn a_push_is_checked_before_anything_is_decided() {
 
 #[test]
 fn fast_forward_when_the_base_matches() {
-    let d0 = decide(None, None, None, &put(1, 0, titled("a"), None), &now(1));
+    let d0 = decide(
+        None,
+        None,
+        None,
+        &put(1, 0, titled("a"), None),
+        &now(1),
+        ctx(),
+    );
     assert_eq!(written(&d0).revision, 1);
     let cur = written(&d0).clone();
     let d1 = decide(
@@ -220,6 +236,7 @@ fn fast_forward_when_the_base_matches() {
         None,
         &put(2, 1, titled("b"), Some(titled("a"))),
         &now(2),
+        ctx(),
     );
     assert_eq!(
         outcome(&d1),
@@ -248,6 +265,7 @@ fn a_stale_base_merges_and_never_overwrites() {
         None,
         &put(5, 2, titled("b"), Some(base.clone())),
         &now(9),
+        ctx(),
     );
     let new = written(&d);
     assert_eq!(new.revision, 4);
@@ -267,6 +285,7 @@ fn a_stale_base_merges_and_never_overwrites() {
         None,
         &put(1, 2, titled("client"), Some(base)),
         &now(9),
+        ctx(),
     );
     let Decision::Record(r) = &d else {
         panic!("a conflict writes nothing: {d:?}")
@@ -298,6 +317,7 @@ fn a_stale_put_without_a_base_conflicts_rather_than_overwrites() {
         None,
         &put(1, 0, titled("client"), None),
         &now(1),
+        ctx(),
     );
     assert!(matches!(outcome(&d), Outcome::Conflict { .. }), "{d:?}");
 }
@@ -305,15 +325,36 @@ fn a_stale_put_without_a_base_conflicts_rather_than_overwrites() {
 #[test]
 fn replays_return_the_stored_answer_and_write_nothing() {
     let m = put(7, 0, titled("a"), None);
-    let first = decide(None, Some(6), None, &m, &now(1));
+    let first = decide(None, Some(6), None, &m, &now(1), ctx());
     let stored = first.result().clone();
-    let again = decide(Some(written(&first)), Some(7), Some(&stored), &m, &now(2));
+    let again = decide(
+        Some(written(&first)),
+        Some(7),
+        Some(&stored),
+        &m,
+        &now(2),
+        ctx(),
+    );
     assert_eq!(again, Decision::Replay(stored));
     // Lower than the last applied, nothing stored: refused, nothing written.
-    let old = decide(None, Some(7), None, &put(3, 0, titled("x"), None), &now(3));
+    let old = decide(
+        None,
+        Some(7),
+        None,
+        &put(3, 0, titled("x"), None),
+        &now(3),
+        ctx(),
+    );
     assert!(matches!(old, Decision::Replay(_)) && is_rejected(&old));
     // A gap is fine.
-    let gap = decide(None, Some(7), None, &put(20, 0, titled("x"), None), &now(4));
+    let gap = decide(
+        None,
+        Some(7),
+        None,
+        &put(20, 0, titled("x"), None),
+        &now(4),
+        ctx(),
+    );
     assert!(matches!(gap, Decision::Write { .. }));
 }
 
@@ -329,7 +370,7 @@ fn submitted_drafts_are_read_only() {
         Op::Delete,
         Op::Submit,
     ] {
-        let d = decide(Some(&cur), None, None, &op(1, 4, o), &now(1));
+        let d = decide(Some(&cur), None, None, &op(1, 4, o), &now(1), ctx());
         assert!(matches!(d, Decision::Record(_)) && is_rejected(&d), "{d:?}");
     }
 }
@@ -342,6 +383,7 @@ fn submit_needs_a_valid_current_draft() {
         None,
         &op(1, 2, Op::Submit),
         &now(1),
+        ctx(),
     );
     let Outcome::Rejected {
         reason_ja,
@@ -359,6 +401,7 @@ fn submit_needs_a_valid_current_draft() {
         None,
         &op(1, 2, Op::Submit),
         &now(1),
+        ctx(),
     );
     assert!(is_rejected(&stale));
 
@@ -368,6 +411,7 @@ fn submit_needs_a_valid_current_draft() {
         None,
         &op(1, 2, Op::Submit),
         &now(5),
+        ctx(),
     );
     assert_eq!(
         written(&ok).submitted_at.as_deref(),
@@ -391,6 +435,7 @@ fn delete_is_a_tombstone_and_an_edit_restores_it_with_the_edits() {
         None,
         &op(1, 2, Op::Delete),
         &now(1),
+        ctx(),
     );
     let tomb = written(&del).clone();
     assert!(tomb.deleted && tomb.revision == 3 && tomb.proposal == base);
@@ -406,6 +451,7 @@ fn delete_is_a_tombstone_and_an_edit_restores_it_with_the_edits() {
         None,
         &put(1, 2, edited.clone(), Some(base)),
         &now(2),
+        ctx(),
     );
     let new = written(&d);
     assert!(!new.deleted);
@@ -419,6 +465,7 @@ fn delete_is_a_tombstone_and_an_edit_restores_it_with_the_edits() {
         None,
         &op(1, 2, Op::Delete),
         &now(3),
+        ctx(),
     );
     assert!(is_rejected(&d));
 }
@@ -435,6 +482,7 @@ fn a_put_cannot_move_a_draft_to_another_group() {
         None,
         &put(1, 1, other, Some(blank())),
         &now(1),
+        ctx(),
     );
     assert!(is_rejected(&d));
 }
@@ -671,6 +719,7 @@ impl Server {
                 self.results.get(&m.id),
                 m,
                 &now(self.clock),
+                ctx(),
             );
             match decision {
                 Decision::Replay(r) => results.push(r),

@@ -46,8 +46,8 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 use tsunagari_core::account::{
-    RedeemRequest, Session, SignInRequest, check_login, check_passphrase, normalize_code,
-    normalize_login,
+    RedeemRequest, STAFF_ACCOUNT, Session, SignInRequest, check_login, check_passphrase,
+    normalize_code, normalize_login,
 };
 
 use crate::clock::Millis;
@@ -112,6 +112,13 @@ pub enum AuthError {
     Hashing(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl Member {
+    /// Signed in as city staff ([`STAFF_ACCOUNT`]).
+    pub fn is_staff(&self) -> bool {
+        self.group_id == STAFF_ACCOUNT
+    }
 }
 
 /// Who a valid bearer token belongs to.
@@ -254,6 +261,24 @@ pub async fn create_account(store: &Store, group_id: &str, now: Millis) -> Resul
     Ok(store.ensure_account(group_id, now.0).await?)
 }
 
+/// A new staff invitation (the staff account, [`STAFF_ACCOUNT`], made if
+/// missing), valid for `days`: redeemed like a group's on `/signin`, it
+/// makes a staff member, who reaches the staff endpoints and no group's.
+pub async fn invite_staff(store: &Store, days: i64, now: Millis) -> Result<String, AuthError> {
+    store.ensure_account(STAFF_ACCOUNT, now.0).await?;
+    let code = new_code()?;
+    let expires = now.plus_seconds(days.saturating_mul(86_400));
+    store
+        .add_invitation(
+            &sha256_hex(&normalize_code(&code)),
+            STAFF_ACCOUNT,
+            now.0,
+            expires.0,
+        )
+        .await?;
+    Ok(code)
+}
+
 /// A new invitation for the group (its account made if missing), valid for
 /// `days`: the code to hand over, `XXXX-XXXX-XXXX`.
 pub async fn invite(
@@ -277,6 +302,9 @@ pub async fn invite(
 }
 
 async fn group_name(store: &Store, group_id: &str) -> Result<String, AuthError> {
+    if group_id == STAFF_ACCOUNT {
+        return Ok("市職員 (city staff)".to_string());
+    }
     Ok(groups::get(store, group_id)
         .await?
         .map_or_else(|| group_id.to_string(), |g| g.name))

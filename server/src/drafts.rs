@@ -23,9 +23,10 @@
 
 use tsunagari_core::Cursor;
 use tsunagari_core::proposal::check_limits;
+use tsunagari_core::round::{Round, round_of};
 use tsunagari_core::sync::{
     Decision, Draft, DraftId, Mutation, MutationResult, Op, Outcome, PullResponse, PushRequest,
-    PushResponse, ServerTime, decide,
+    PushResponse, ServerTime, SubmitContext, decide,
 };
 
 use crate::auth::Member;
@@ -77,6 +78,7 @@ async fn check_access(
     store: &Store,
     member: &Member,
     req: &PushRequest,
+    rounds: &[Round],
 ) -> Result<(), DraftsError> {
     req.check()
         .map_err(|e| DraftsError::BadRequest(e.to_string()))?;
@@ -103,7 +105,7 @@ async fn check_access(
             )));
         }
     }
-    check_sizes(req)?;
+    check_sizes(req, rounds)?;
     check_quota(store, member, req).await?;
     let bound = store
         .bind_client(req.client.as_str(), &member.group_id)
@@ -117,10 +119,11 @@ async fn check_access(
     Ok(())
 }
 
-/// Every Put's proposal within the form's size rules and [`MAX_DRAFT_BYTES`].
+/// Every Put's proposal within the size rules of its round (the ceiling
+/// without one: `round::TextLimits::CEILING`) and [`MAX_DRAFT_BYTES`].
 /// The base (the last version the device shares with the server) may be a
 /// merge larger than either side: the request's body limit bounds it.
-fn check_sizes(req: &PushRequest) -> Result<(), DraftsError> {
+fn check_sizes(req: &PushRequest, rounds: &[Round]) -> Result<(), DraftsError> {
     for m in &req.mutations {
         let Op::Put { proposal, .. } = &m.op else {
             continue;
@@ -132,7 +135,7 @@ fn check_sizes(req: &PushRequest) -> Result<(), DraftsError> {
                 bytes,
             });
         }
-        if let Some(e) = check_limits(proposal).first() {
+        if let Some(e) = check_limits(proposal, round_of(proposal, rounds)).first() {
             return Err(DraftsError::OverLimit {
                 draft: m.draft.clone(),
                 message: e.message_en.clone(),
@@ -175,7 +178,8 @@ pub async fn push(
     req: &PushRequest,
     clock: impl Fn() -> Option<Millis>,
 ) -> Result<PushResponse, DraftsError> {
-    check_access(store, member, req).await?;
+    let rounds = store.rounds().await?;
+    check_access(store, member, req, &rounds).await?;
     let Some(first) = req.mutations.first() else {
         return Ok(PushResponse {
             results: Vec::new(),
@@ -189,7 +193,7 @@ pub async fn push(
         let now = clock()
             .and_then(Millis::server_time)
             .ok_or(DraftsError::Clock)?;
-        results.push(apply(store, member, m, &now).await?);
+        results.push(apply(store, member, m, &now, &rounds).await?);
     }
     Ok(PushResponse { results })
 }
@@ -213,12 +217,19 @@ async fn apply(
     member: &Member,
     m: &Mutation,
     now: &ServerTime,
+    rounds: &[Round],
 ) -> Result<MutationResult, DraftsError> {
+    // A Submit is held to the stored draft's round.
+    let ctx = |current: Option<&Draft>| SubmitContext {
+        round: current.and_then(|d| round_of(&d.proposal, rounds)),
+        member: &member.login,
+    };
     for _ in 0..MAX_TRIES {
         let current = store.stored_draft(&m.draft).await?;
         other_group(current.as_ref(), member, m)?;
         let replay = store.replay_state(&m.id).await?;
-        let decision = decide(current.as_ref(), replay.0, replay.1.as_ref(), m, now);
+        let ctx = ctx(current.as_ref());
+        let decision = decide(current.as_ref(), replay.0, replay.1.as_ref(), m, now, ctx);
         if let Decision::Replay(result) = decision {
             return Ok(result);
         }
@@ -234,7 +245,8 @@ async fn apply(
     let current = tx.draft(&m.draft).await?;
     other_group(current.as_ref(), member, m)?;
     let (last_applied, stored) = tx.replay_state(&m.id).await?;
-    match decide(current.as_ref(), last_applied, stored.as_ref(), m, now) {
+    let ctx = ctx(current.as_ref());
+    match decide(current.as_ref(), last_applied, stored.as_ref(), m, now, ctx) {
         Decision::Replay(result) => Ok(result), // dropping `tx` rolls back
         decision => write(tx, member, current.as_ref(), decision).await,
     }
@@ -252,7 +264,7 @@ async fn write(
     let result = match decision {
         Decision::Replay(result) => return Ok(result),
         Decision::Record(result) => result,
-        Decision::Write { new, result } => {
+        Decision::Write { mut new, result } => {
             let adds = !new.deleted && current.is_none_or(|d| d.deleted);
             let bytes = serde_json::to_vec(&new.proposal).map_or(usize::MAX, |v| v.len());
             let refused = if bytes > MAX_DRAFT_BYTES {
@@ -285,6 +297,7 @@ async fn write(
                     },
                 },
                 None => {
+                    crate::review::number(&mut tx, &mut new).await?;
                     tx.write_draft(&new).await?;
                     result
                 }

@@ -1,11 +1,13 @@
 //! `export-submissions`: the submitted proposals, for the city's staff, as
 //! JSON or as a CSV that Excel opens in Japan (UTF-8 with BOM, CRLF,
 //! RFC 4180 quoting, one header row, no cell a spreadsheet would run as a
-//! formula: see [`tsunagari_core::csv`]).
+//! formula: see [`tsunagari_core::csv`]). Each row ends with its 受付番号
+//! and the review's status.
 
 use serde::Serialize;
 use tsunagari_core::csv;
 use tsunagari_core::proposal::Proposal;
+use tsunagari_core::review::Status;
 use tsunagari_core::sync::Draft;
 
 use crate::groups;
@@ -25,6 +27,12 @@ pub struct Submission {
     pub division_ja: String,
     pub income_total_yen: u64,
     pub expense_total_yen: u64,
+    /// 受付番号 (empty for a submission stored before receipts existed).
+    pub receipt_no: String,
+    /// The review's status code (`submitted`, `under_review`, …).
+    pub status: String,
+    /// `提出`, `審査中`, …
+    pub status_ja: String,
     /// Every field as the group wrote it.
     pub proposal: Proposal,
 }
@@ -43,6 +51,10 @@ pub async fn submissions(store: &Store) -> Result<Vec<Submission>, StoreError> {
 
 fn submission(draft: Draft, group_name: String) -> Submission {
     let totals = draft.proposal.totals();
+    let status = draft
+        .review
+        .as_ref()
+        .map_or(Status::Submitted, |r| r.status);
     Submission {
         draft_id: draft.id.to_string(),
         group_id: draft.group_id,
@@ -52,6 +64,13 @@ fn submission(draft: Draft, group_name: String) -> Submission {
         division_ja: draft.proposal.division.label_ja().to_string(),
         income_total_yen: totals.income_yen,
         expense_total_yen: totals.expense_yen,
+        receipt_no: draft
+            .review
+            .as_ref()
+            .map(|r| r.receipt_no.clone())
+            .unwrap_or_default(),
+        status: status.code().to_string(),
+        status_ja: status.label_ja().to_string(),
         proposal: draft.proposal,
     }
 }
@@ -61,7 +80,7 @@ pub fn to_json(submissions: &[Submission]) -> Result<String, serde_json::Error> 
     Ok(serde_json::to_string_pretty(submissions)? + "\n")
 }
 
-const HEADER: [&str; 21] = [
+const HEADER: [&str; 23] = [
     "下書きID",
     "団体ID",
     "団体名",
@@ -83,6 +102,8 @@ const HEADER: [&str; 21] = [
     "協働課",
     "収支予算",
     "担当者",
+    "受付番号",
+    "状態",
 ];
 
 fn record(out: &mut String, values: &[String]) {
@@ -132,6 +153,8 @@ pub fn to_csv(submissions: &[Submission]) -> String {
                 p.department.clone(),
                 budget,
                 p.contact_person.clone(),
+                s.receipt_no.clone(),
+                s.status_ja.clone(),
             ],
         );
     }
@@ -170,6 +193,9 @@ mod tests {
             division_ja: "一般部門".into(),
             income_total_yen: 1,
             expense_total_yen: 1,
+            receipt_no: "2026-0001".into(),
+            status: "submitted".into(),
+            status_ja: "提出".into(),
             proposal,
         };
         let csv = to_csv(&[s]);

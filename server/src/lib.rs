@@ -17,6 +17,8 @@ pub mod feed;
 pub mod groups;
 pub mod pages;
 pub mod readings;
+pub mod review;
+pub mod rounds;
 pub mod seed;
 pub mod static_files;
 pub mod store;

@@ -255,3 +255,51 @@ fn the_first_start_makes_the_demo_account() {
     let (ok, _, err) = admin(&data, &["members", "--group", "porepore"]);
     assert!(!ok && err.contains("has no account"), "{err}");
 }
+
+/// `publish-round FILE` checks and stores a round (again: nothing changes;
+/// a bad file: exit 1 naming each problem); `invite-staff` prints a code
+/// that redeems into a staff account.
+#[tokio::test]
+async fn publish_round_and_invite_staff() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let store = Store::open_sqlite(&data).await.expect("open");
+    let app = router_on(&store, dir.path());
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data/rounds/2026.json");
+    let file = file.to_str().expect("UTF-8 path");
+
+    let (ok, out, err) = admin(&data, &["publish-round", file]);
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("published kanazawa-challenge-2026 version 1 (令和8年度"),
+        "{out}"
+    );
+    let (ok, out, _) = admin(&data, &["publish-round", file]);
+    assert!(ok && out.contains("already published as is"), "{out}");
+    let answer = call(&app, "GET", "/api/rounds", None, None).await;
+    assert_eq!(answer.json()["rounds"][0]["city"]["code"], "172014");
+
+    let bad = dir.path().join("bad.json");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).expect("read")).expect("json");
+    json["version"] = 2.into();
+    json["period"]["closes"] = "2026-05-31".into();
+    std::fs::write(&bad, json.to_string()).expect("write");
+    let (ok, _, err) = admin(&data, &["publish-round", bad.to_str().expect("path")]);
+    assert!(!ok);
+    assert!(
+        err.contains("period.closes: 「2026-05-31」は時差つきの日時ではありません"),
+        "{err}"
+    );
+
+    let (ok, out, err) = admin(&data, &["invite-staff"]);
+    assert!(ok && is_code(out.trim()), "{out}{err}");
+    assert!(err.contains("staff invitation"), "{err}");
+    let body = json!({"code": out.trim(), "login": "tanaka.staff", "passphrase": PASSPHRASE});
+    let answer = post_json(&app, "/api/auth/redeem", None, &body.to_string()).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json()["group_id"], "@staff");
+    let token = answer.json()["token"].as_str().expect("token").to_string();
+    let answer = call(&app, "GET", "/api/staff/submissions", Some(&token), None).await;
+    assert_eq!(answer.status, StatusCode::OK);
+}

@@ -552,14 +552,24 @@ async fn limits_and_mistakes_are_json_4xx() {
 }
 
 /// Issue 13 item 4: a Put whose lists or texts break the form's size rules
-/// is refused whole (400 `over_limit`, naming the limit) before any merge;
-/// nothing is stored.
+/// is refused whole (400 `over_limit`, naming its round's limit) before any
+/// merge; nothing is stored.
 #[tokio::test]
 async fn a_put_over_the_forms_limits_is_refused_naming_the_limit() {
     use tsunagari_core::proposal::{BudgetKind, BudgetLine, Milestone};
     for db in databases().await {
         let app = router(&db);
         let (pore, _) = two_members(&db, &app).await;
+        // The limits are the round's (Kanazawa's file, for the fixtures' year).
+        let mut round =
+            tsunagari_core::round::Round::parse(include_str!("../../data/rounds/2026.json"))
+                .expect("round file");
+        round.fiscal_year = 2025;
+        let json = serde_json::to_string(&round).expect("json");
+        let now = tsunagari_server::clock::Millis::now().expect("clock");
+        tsunagari_server::rounds::publish(&db.store, &json, now)
+            .await
+            .expect("published");
         let p = valid("porepore");
         let outcomes = push(
             &app,

@@ -98,6 +98,8 @@ fn parse_run_options(args: &[String]) -> Result<RunOptions> {
 /// The demo group account the run command prints an invitation code for
 /// (四十万きずな町会; the server creates the account with the demo data).
 const DEMO_ACCOUNT_GROUP: &str = "shijima-kizuna-chokai";
+/// The round published at every `run` (once; later starts find it published).
+const DEMO_ROUND: &str = "data/rounds/2026.json";
 
 /// Build the release bundle and the server, then serve on SQLite with the
 /// demo data, and print an invitation code for the demo group account.
@@ -137,6 +139,35 @@ fn run(args: &[String]) -> Result<()> {
         }
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // The current round (募集) from data/rounds/: published once, then
+    // "already published" at every start (a changed file needs a higher version).
+    let publish = proc::cmd(&server)
+        .args(["publish-round", DEMO_ROUND])
+        .args(["--data-dir", &opts.data_dir])
+        .output()
+        .context("publishing the demo round")?;
+    if publish.status.success() {
+        print!("{}", String::from_utf8_lossy(&publish.stdout));
+    } else {
+        eprintln!(
+            "xtask: could not publish {DEMO_ROUND}: {}",
+            String::from_utf8_lossy(&publish.stderr)
+        );
+    }
+    let staff = proc::cmd(&server)
+        .args(["invite-staff"])
+        .args(["--data-dir", &opts.data_dir])
+        .output()
+        .context("issuing a staff invitation code")?;
+    let staff_code = if staff.status.success() {
+        String::from_utf8_lossy(&staff.stdout).trim().to_string()
+    } else {
+        eprintln!(
+            "xtask: could not issue a staff invitation code: {}",
+            String::from_utf8_lossy(&staff.stderr)
+        );
+        String::from("(none)")
+    };
     let invite = proc::cmd(&server)
         .args(["invite", "--group", DEMO_ACCOUNT_GROUP])
         .args(["--data-dir", &opts.data_dir])
@@ -148,7 +179,10 @@ fn run(args: &[String]) -> Result<()> {
             "\nxtask: open http://{addr}/\n\
              xtask: to write proposals, sign up at http://{addr}/signin with the invitation code\n\
              \n        {code}\n\n\
-             xtask: (group account of 四十万きずな町会; single use, valid 14 days; a new one is printed at every start)\n"
+             xtask: (group account of 四十万きずな町会; single use, valid 14 days; a new one is printed at every start)\n\n\
+             xtask: city staff (市職員) sign up at http://{addr}/signin with the staff invitation code\n\
+             \n        {staff_code}\n\n\
+             xtask: (staff account: reviews submissions through /api/staff/...; single use, valid 14 days)\n"
         );
     } else {
         eprintln!(

@@ -4,6 +4,7 @@
 //! what memory holds (drafts and outbox in one transaction); the sync loop
 //! (`sync.rs`) does the network.
 
+pub mod round;
 pub mod store;
 pub mod sync;
 mod tab_lock;
@@ -15,7 +16,9 @@ use leptos::prelude::*;
 use std::collections::BTreeMap;
 use tsunagari_core::Division;
 use tsunagari_core::account::Session;
+use tsunagari_core::calendar::fiscal_year_of;
 use tsunagari_core::proposal::Proposal;
+use tsunagari_core::round::Round;
 use tsunagari_core::sync::{ClientId, DraftId, Intent, LocalDraft, Outbox};
 
 /// How the drafts' sync stands (the status line of `/drafts`).
@@ -60,6 +63,8 @@ pub struct Drafts {
     pub save: RwSignal<SaveState>,
     /// Another tab of this app holds the drafts; this one waits for it.
     pub elsewhere: RwSignal<bool>,
+    /// The rounds feed as last pulled (stored for offline use).
+    pub rounds: RwSignal<Vec<Round>>,
     running: StoredValue<bool>,
     again: StoredValue<bool>,
     soon: StoredValue<Option<leptos::leptos_dom::helpers::TimeoutHandle>>,
@@ -111,6 +116,7 @@ impl Drafts {
             last_synced: RwSignal::new(None),
             save: RwSignal::new(SaveState::Idle),
             elsewhere: RwSignal::new(false),
+            rounds: RwSignal::new(Vec::new()),
             running: StoredValue::new(false),
             again: StoredValue::new(false),
             soon: StoredValue::new(None),
@@ -125,6 +131,7 @@ impl Drafts {
                     d.load().await;
                     d.loaded.set(true);
                     sync::request(d);
+                    d.pull_rounds().await;
                 });
             },
         );
@@ -157,6 +164,9 @@ impl Drafts {
         self.locals.set(locals);
         self.session.set(stored.session);
         self.last_synced.set(stored.synced_at);
+        if let Some(feed) = stored.rounds {
+            self.set_rounds(feed.rounds);
+        }
         match stored.outbox {
             Some(outbox) => self.outbox.set(outbox),
             // A new install: keep the client id made above.
@@ -164,6 +174,30 @@ impl Drafts {
                 let _ = self.write(&[], &[]).await;
             }
         }
+    }
+
+    fn set_rounds(self, rounds: Vec<Round>) {
+        round::set_current(round::pick(
+            &rounds,
+            fiscal_year_of(crate::event_ui::today_jst()),
+        ));
+        self.rounds.set(rounds);
+    }
+
+    /// Pulls the rounds feed and keeps it (offline: the stored one stays).
+    async fn pull_rounds(self) {
+        let Ok(feed) = api::fetch_rounds().await else {
+            return;
+        };
+        if self.rounds.with_untracked(|r| *r == feed.rounds) {
+            return;
+        }
+        if let Ok(db) = main_db().await
+            && let Err(e) = store::save_rounds(&db, &feed).await
+        {
+            warn!("{e}");
+        }
+        self.set_rounds(feed.rounds);
     }
 
     /// Writes these drafts (as memory holds them now) and the outbox.
@@ -215,11 +249,12 @@ impl Drafts {
     pub fn create(self, fiscal_year: u16, division: Division) -> Option<DraftId> {
         let group = self.session.get_untracked()?.group_id;
         let id = DraftId::parse(&random_id()).ok()?;
-        let local = LocalDraft::new(
-            id.clone(),
-            Proposal::new_draft(fiscal_year, division, group),
-            now_ms(),
-        );
+        // Started in the round of its year, which it records.
+        let proposal = match round::current().filter(|r| r.fiscal_year == fiscal_year) {
+            Some(r) => Proposal::new_in_round(r, division, group),
+            None => Proposal::new_draft(fiscal_year, division, group),
+        };
+        let local = LocalDraft::new(id.clone(), proposal, now_ms());
         self.locals.update(|m| {
             m.insert(id.clone(), local);
         });

@@ -2,7 +2,8 @@
 //! key path `draft.id`) and, in `meta`, `session` (the signed-in member,
 //! with the token, kept for offline use), `outbox` (the [`Outbox`], whose
 //! client id is this install's), `drafts_cursor:<group>` and
-//! `drafts_synced_at` (epoch ms of the last complete sync).
+//! `drafts_synced_at` (epoch ms of the last complete sync), `rounds` (the
+//! rounds feed as last pulled, for the guidance and the form offline).
 //!
 //! Every function builds its transaction before its first `await`, so
 //! transactions run in the order the functions are called, and writes what
@@ -14,11 +15,13 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use tsunagari_core::account::Session;
+use tsunagari_core::round::RoundsFeed;
 use tsunagari_core::sync::{DraftId, LocalDraft, Outbox};
 
 const SESSION_KEY: &str = "session";
 const OUTBOX_KEY: &str = "outbox";
 const SYNCED_AT_KEY: &str = "drafts_synced_at";
+const ROUNDS_KEY: &str = "rounds";
 
 fn cursor_key(group: &str) -> String {
     format!("drafts_cursor:{group}")
@@ -30,6 +33,7 @@ pub struct Stored {
     pub outbox: Option<Outbox>,
     pub session: Option<Session>,
     pub synced_at: Option<f64>,
+    pub rounds: Option<RoundsFeed>,
 }
 
 pub async fn load(db: &Database) -> Result<Stored, StoreError> {
@@ -39,11 +43,14 @@ pub async fn load(db: &Database) -> Result<Stored, StoreError> {
     let outbox: Option<Outbox> = meta.get(OUTBOX_KEY).serde()?.await?;
     let session: Option<Session> = meta.get(SESSION_KEY).serde()?.await?;
     let synced_at: Option<f64> = meta.get(SYNCED_AT_KEY).primitive()?.await?;
+    // A stored feed this release cannot read is pulled again, not an error.
+    let rounds: Option<RoundsFeed> = meta.get(ROUNDS_KEY).serde()?.await.ok().flatten();
     Ok(Stored {
         drafts,
         outbox,
         session,
         synced_at,
+        rounds,
     })
 }
 
@@ -64,6 +71,23 @@ pub async fn save_session(db: &Database, session: Option<&Session>) -> Result<()
         ),
         None => drop(meta.delete(SESSION_KEY).primitive()?),
     }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Stores the rounds feed as pulled.
+pub async fn save_rounds(db: &Database, feed: &RoundsFeed) -> Result<(), StoreError> {
+    let tx = db
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    drop(
+        meta.put(feed)
+            .with_key(ROUNDS_KEY)
+            .without_key_type()
+            .serde()?,
+    );
     tx.commit().await?;
     Ok(())
 }

@@ -86,6 +86,10 @@ async fn run(d: Drafts) {
     let Some(session) = d.session.get_untracked() else {
         return;
     };
+    // A staff account has no drafts (the server answers 403); /staff is its page.
+    if session.is_staff() {
+        return;
+    }
     let Some(token) = session.token.clone() else {
         d.status.set(DraftSync::SignedOut);
         return;

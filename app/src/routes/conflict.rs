@@ -7,13 +7,14 @@
 //! text: that text, field by field, selectable and with a copy button.
 
 use super::draft_form::format_yen;
+use crate::drafts::round::current as round;
 use crate::drafts::use_drafts;
 use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
 use crate::state::use_app;
 use leptos::prelude::*;
 use tsunagari_core::merge::Conflict;
-use tsunagari_core::proposal::{Field, Proposal, rules_for};
+use tsunagari_core::proposal::{Field, Proposal};
 use tsunagari_core::sync::{DraftId, LocalDraft, left_out_fields};
 use wasm_bindgen::JsCast;
 
@@ -88,12 +89,13 @@ fn copy_field(dst: &mut Proposal, src: &Proposal, f: &Field) {
 fn shown(lang: Lang, p: &Proposal, c: &Conflict, wire: &str) -> String {
     match &c.field {
         Field::FiscalYear => i18n::fiscal_year(lang, p.fiscal_year),
-        Field::Division => rules_for(p.division)
+        Field::Division => round()
+            .and_then(|r| r.division(p.division))
             .map(|r| {
                 if lang == Lang::Ja {
-                    r.label_ja
+                    r.label_ja.as_str()
                 } else {
-                    r.label_en
+                    r.label_en.as_str()
                 }
             })
             .unwrap_or_else(|| i18n::division_label(lang, p.division))

@@ -12,6 +12,7 @@ use crate::i18n::LangExt as _;
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use tsunagari_core::review::Status;
 use tsunagari_core::sync::{DraftId, DraftState, Intent, LocalDraft};
 
 /// What the page shows for the draft; drawn again only when this changes.
@@ -166,6 +167,39 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
                 }
             })
     };
+    // The city's answer: status, 受付番号, and the comment of a 差し戻し.
+    let review = move || {
+        local
+            .with(|l| l.as_ref().and_then(|l| l.draft.review.clone()))
+            .map(|r| {
+                let lang_now = lang.get();
+                let status = match lang_now {
+                    i18n::Lang::Ja => r.status.label_ja(),
+                    i18n::Lang::En => r.status.label_en(),
+                };
+                let returned = r.status == Status::Returned;
+                let comment = r
+                    .last_comment()
+                    .filter(|_| returned)
+                    .map(|c| c.comment.clone());
+                let class = if returned { "notice warn" } else { "notice" };
+                view! {
+                    <div class=class data-testid="review">
+                        <p>
+                            <strong>{t().review_status} ": "</strong>
+                            <span data-testid="review-status">{status}</span>
+                            {(!r.receipt_no.is_empty()).then(|| view! {
+                                " · " {t().receipt_no} " " <span data-testid="receipt-no">{r.receipt_no.clone()}</span>
+                            })}
+                        </p>
+                        {comment.map(|c| view! {
+                            <p><strong>{t().review_comment}</strong></p>
+                            <p class="pre-line" data-testid="review-comment">{c}</p>
+                        })}
+                    </div>
+                }
+            })
+    };
     let id = move || local.with(|l| l.as_ref().map(|l| l.draft.id.clone()));
     let delete = move |_| {
         let Some(id) = id() else { return };
@@ -196,6 +230,7 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
                 </button>
             </Show>
         </div>
+        {review}
         {rejected}
     }
 }

@@ -2,6 +2,7 @@
 //! (`/drafts/:id/print`, with the print stylesheet in `style.css`).
 
 use super::draft_form::format_yen;
+use crate::drafts::round::current as round;
 use crate::drafts::use_drafts;
 use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
@@ -10,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use tsunagari_core::YearStyle;
 use tsunagari_core::calendar::{format_date_en_with, format_date_ja_with};
-use tsunagari_core::proposal::{BudgetKind, Field, Proposal, department, rules_for};
+use tsunagari_core::proposal::{BudgetKind, Field, Proposal};
 
 fn label(lang: Lang, f: Field) -> String {
     i18n::field_label(lang, &f)
@@ -31,21 +32,23 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
     move || {
         let lang = lang.get();
         let p = p.get_value();
-        let division = rules_for(p.division)
+        let division = round()
+            .and_then(|r| r.division(p.division))
             .map(|r| {
                 if lang == Lang::Ja {
-                    r.label_ja
+                    r.label_ja.as_str()
                 } else {
-                    r.label_en
+                    r.label_en.as_str()
                 }
             })
             .unwrap_or_else(|| i18n::division_label(lang, p.division));
-        let dept = department(&p.department)
+        let dept = round()
+            .and_then(|r| r.department(&p.department))
             .map(|d| {
                 if lang == Lang::Ja {
-                    d.name_ja
+                    d.name_ja.as_str()
                 } else {
-                    d.name_en
+                    d.name_en.as_str()
                 }
             })
             .unwrap_or(&p.department)

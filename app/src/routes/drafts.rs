@@ -10,6 +10,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use tsunagari_core::Division;
 use tsunagari_core::calendar::fiscal_year_of;
+use tsunagari_core::review::Status;
+use tsunagari_core::round::PeriodState;
 use tsunagari_core::sync::{DraftState, LocalDraft};
 
 #[component]
@@ -43,6 +45,7 @@ pub fn DraftsPage() -> impl IntoView {
                 </p>
             })}
             <SyncLine/>
+            <RoundGuidance/>
             <Show
                 when=move || d.session.with(Option::is_some) || !d.loaded.get()
                 fallback=move || {
@@ -69,6 +72,70 @@ pub fn DraftsPage() -> impl IntoView {
             </Show>
             <DraftList/>
         </div>
+    }
+}
+
+/// The open round's name, deadline and guidance (from the rounds feed kept
+/// on this device, so also offline; the shipped round file before the
+/// first pull).
+#[component]
+fn RoundGuidance() -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    let lang = state.lang;
+    move || {
+        // Re-read when the pulled feed changes.
+        d.rounds.track();
+        let r = crate::drafts::round::current()?;
+        let lang = lang.get();
+        let t = lang.drafts();
+        let ja = lang == Lang::Ja;
+        let pick = |ja_text: &str, en_text: &str| {
+            if ja {
+                ja_text.to_string()
+            } else {
+                en_text.to_string()
+            }
+        };
+        let now = (js_sys::Date::now() / 1000.0) as i64;
+        let state_text = match r.period.state(now) {
+            PeriodState::NotOpen => t.round_not_open,
+            PeriodState::Open => t.round_open,
+            PeriodState::Closed => t.round_closed,
+        };
+        let shown = |s: &str| s.replacen('T', " ", 1);
+        let links = r
+            .guidance
+            .links
+            .iter()
+            .map(|l| {
+                let label = pick(&l.label_ja, &l.label_en);
+                view! { <li><a href=l.url.clone() rel="external noopener">{label}</a></li> }
+            })
+            .collect_view();
+        let dates = r
+            .guidance
+            .dates
+            .iter()
+            .map(|g| {
+                let label = pick(&g.label_ja, &g.label_en);
+                view! { <li>{g.date.to_string()} " " {label}</li> }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="notice round-guidance" data-testid="round-guidance" aria-labelledby="round-title">
+                <h2 id="round-title">{pick(&r.title_ja, &r.title_en)}</h2>
+                <p data-testid="round-period">
+                    <strong>{state_text}</strong> " · "
+                    {t.round_opens} " " {shown(&r.period.opens)} " · "
+                    {t.round_closes} " " <span data-testid="round-deadline">{shown(&r.period.closes)}</span>
+                    " (" {r.period.time_zone.clone()} ")"
+                </p>
+                <p class="pre-line">{pick(&r.guidance.text_ja, &r.guidance.text_en)}</p>
+                <ul>{links}{dates}</ul>
+                <p class="pre-line"><small>{pick(&r.guidance.contact_ja, &r.guidance.contact_en)}</small></p>
+            </section>
+        })
     }
 }
 
@@ -211,6 +278,18 @@ fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
         _ => ("badge", "local"),
     };
     let year = i18n::fiscal_year(lang, p.fiscal_year);
+    let review = l.draft.review.as_ref().map(|r| {
+        let label = match lang {
+            Lang::Ja => r.status.label_ja(),
+            Lang::En => r.status.label_en(),
+        };
+        let class = match r.status {
+            Status::Returned => "badge warn",
+            Status::Selected => "badge ok",
+            _ => "badge",
+        };
+        view! { <span class=class data-testid="review-status">{t.review_status} ": " {label}</span> }
+    });
     view! {
         <li>
             <a class="draft-card" data-testid="draft-link" href=format!("/drafts/{}", l.draft.id)>
@@ -219,6 +298,7 @@ fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
                     <span class="badge-icon" aria-hidden="true">{super::draft::status_icon(icon)}</span>
                     <span data-testid="draft-state">{i18n::draft_state(lang, s)}</span>
                 </span>
+                {review}
                 <small class="draft-meta">
                     {year} " · " {i18n::division_label(lang, p.division)} " · "
                     {t.changed_at} ": " {i18n::format_jst(l.draft.updated_at_ms as f64)}

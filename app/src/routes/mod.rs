@@ -64,6 +64,8 @@ pub mod groups;
 pub mod not_found;
 #[cfg(feature = "full")]
 pub mod signin;
+#[cfg(feature = "full")]
+pub mod staff;
 
 /// The `rel` of a link to `path`, by the one route table
 /// (`tsunagari_core::routes`): none when this bundle runs that page (the

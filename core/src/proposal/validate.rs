@@ -3,11 +3,12 @@
 
 use super::{
     BUDGET_ITEM_MAX, BUDGET_LINE_MAX_YEN, BudgetKind, CONTACT_PERSON_MAX, DEPARTMENT_MAX,
-    DIVISION_RULES, DivisionRules, FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Field, FieldError,
-    ITEM_ID_MAX, MILESTONE_WHAT_MAX, PLACE_MAX, Proposal, department, rules_for,
+    FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Field, FieldError, ITEM_ID_MAX, MILESTONE_WHAT_MAX,
+    PLACE_MAX, Proposal,
 };
 use crate::amount::group_digits as yen;
 use crate::calendar::{Date, YearStyle, format_date_ja_with};
+use crate::round::{Round, RoundDivision, TextLimits};
 use crate::wareki::{fiscal_year_en, fiscal_year_ja};
 
 fn date_ja(d: Date) -> String {
@@ -27,9 +28,12 @@ fn too_long(field: &Field, value: &str, max: usize) -> Option<FieldError> {
     })
 }
 
-/// Required and not longer than `max` characters.
-fn check_text(errors: &mut Vec<FieldError>, field: Field, value: &str, max: usize) {
+/// Filled in (when `required`) and not longer than `max` characters.
+fn check_text(errors: &mut Vec<FieldError>, required: bool, field: Field, value: &str, max: usize) {
     if value.trim().is_empty() {
+        if !required {
+            return;
+        }
         let (ja, en) = (field.label_ja(), field.label_en());
         errors.push(FieldError::new(
             field,
@@ -70,31 +74,16 @@ fn long_item_id(list: Field, id: &str) -> Option<FieldError> {
     })
 }
 
-/// The limits of `p`'s division; without a known division, the most
-/// generous ones, so the other messages still help.
-fn limits_of(p: &Proposal) -> DivisionRules {
-    let most = |f: fn(&DivisionRules) -> usize| DIVISION_RULES.iter().map(f).max().unwrap_or(0);
-    rules_for(p.division).copied().unwrap_or(DivisionRules {
-        division: p.division,
-        label_ja: "",
-        label_en: "",
-        budget_cap_yen: None,
-        title_max: most(|r| r.title_max),
-        summary_max: most(|r| r.summary_max),
-        text_max: most(|r| r.text_max),
-        milestones_max: most(|r| r.milestones_max),
-        budget_lines_max: most(|r| r.budget_lines_max),
-    })
-}
-
 /// The size rules alone: every text within its character limit, the
 /// schedule and the budget within their numbers of items, item ids short.
 /// A draft that breaks one is not stored (the server answers 400 with
 /// these messages); the form shows the same messages, as part of
 /// [`validate`], next to the field. Empty and unfinished fields are fine
-/// here: a draft need not be complete.
-pub fn check_limits(p: &Proposal) -> Vec<FieldError> {
-    let limits = limits_of(p);
+/// here: a draft need not be complete. `round` is the draft's round
+/// ([`crate::round::round_of`]); without one (not known to the server, or
+/// no round published) the limits are [`TextLimits::CEILING`].
+pub fn check_limits(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
+    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
     let mut errors = Vec::new();
     let texts = [
         (Field::Title, &p.title, limits.title_max),
@@ -136,10 +125,32 @@ pub fn check_limits(p: &Proposal) -> Vec<FieldError> {
     errors
 }
 
-/// Every problem with `p`, in form order. Empty: the proposal can be submitted.
-pub fn validate(p: &Proposal) -> Vec<FieldError> {
+/// Every problem with `p` under `round` (the newest version of the round
+/// it was started in, [`crate::round::round_of`]), in form order. Empty:
+/// the proposal can be submitted. Without a round (a server where none is
+/// published) every field is required and held to
+/// [`TextLimits::CEILING`]; 部門, department and cap are not checked.
+pub fn validate(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
     let mut errors = Vec::new();
     let fy_ok = (FISCAL_YEAR_MIN..=FISCAL_YEAR_MAX).contains(&p.fiscal_year);
+    if let Some(round) = round
+        && fy_ok
+        && p.fiscal_year != round.fiscal_year
+    {
+        errors.push(FieldError::new(
+            Field::FiscalYear,
+            format!(
+                "この募集は{}の事業が対象です（この提案は{}）。",
+                round.fiscal_year_ja(),
+                fiscal_year_ja(p.fiscal_year)
+            ),
+            format!(
+                "This round is for {} projects (this proposal says {}).",
+                round.fiscal_year_en(),
+                fiscal_year_en(p.fiscal_year)
+            ),
+        ));
+    }
     if !fy_ok {
         errors.push(FieldError::new(
             Field::FiscalYear,
@@ -155,10 +166,20 @@ pub fn validate(p: &Proposal) -> Vec<FieldError> {
             ),
         ));
     }
-    let rules = rules_for(p.division);
-    if rules.is_none() {
-        let offered_ja: Vec<&str> = DIVISION_RULES.iter().map(|r| r.label_ja).collect();
-        let offered_en: Vec<&str> = DIVISION_RULES.iter().map(|r| r.label_en).collect();
+    let rules = round.and_then(|r| r.division(p.division));
+    if let Some(round) = round
+        && rules.is_none()
+    {
+        let offered_ja: Vec<&str> = round
+            .divisions
+            .iter()
+            .map(|r| r.label_ja.as_str())
+            .collect();
+        let offered_en: Vec<&str> = round
+            .divisions
+            .iter()
+            .map(|r| r.label_en.as_str())
+            .collect();
         errors.push(FieldError::new(
             Field::Division,
             format!(
@@ -173,7 +194,8 @@ pub fn validate(p: &Proposal) -> Vec<FieldError> {
             ),
         ));
     }
-    let limits = limits_of(p);
+    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
+    let req = |f: Field| round.is_none_or(|r| r.is_required(&f));
     if p.group_id.trim().is_empty() {
         errors.push(FieldError::new(
             Field::GroupId,
@@ -181,39 +203,82 @@ pub fn validate(p: &Proposal) -> Vec<FieldError> {
             "Choose the group making this proposal.".into(),
         ));
     }
-    check_text(&mut errors, Field::Title, &p.title, limits.title_max);
-    check_text(&mut errors, Field::Summary, &p.summary, limits.summary_max);
-    check_text(&mut errors, Field::Purpose, &p.purpose, limits.text_max);
     check_text(
         &mut errors,
+        req(Field::Title),
+        Field::Title,
+        &p.title,
+        limits.title_max,
+    );
+    check_text(
+        &mut errors,
+        req(Field::Summary),
+        Field::Summary,
+        &p.summary,
+        limits.summary_max,
+    );
+    check_text(
+        &mut errors,
+        req(Field::Purpose),
+        Field::Purpose,
+        &p.purpose,
+        limits.text_max,
+    );
+    check_text(
+        &mut errors,
+        req(Field::LocalIssue),
         Field::LocalIssue,
         &p.local_issue,
         limits.text_max,
     );
     check_text(
         &mut errors,
+        req(Field::Activities),
         Field::Activities,
         &p.activities,
         limits.text_max,
     );
-    validate_schedule(&mut errors, p, fy_ok, limits.milestones_max);
-    check_text(&mut errors, Field::Place, &p.place, PLACE_MAX);
-    check_text(&mut errors, Field::Outcomes, &p.outcomes, limits.text_max);
+    validate_schedule(
+        &mut errors,
+        p,
+        fy_ok,
+        limits.milestones_max,
+        req(Field::Schedule),
+    );
     check_text(
         &mut errors,
+        req(Field::Place),
+        Field::Place,
+        &p.place,
+        PLACE_MAX,
+    );
+    check_text(
+        &mut errors,
+        req(Field::Outcomes),
+        Field::Outcomes,
+        &p.outcomes,
+        limits.text_max,
+    );
+    check_text(
+        &mut errors,
+        req(Field::RoleDivision),
         Field::RoleDivision,
         &p.role_division,
         limits.text_max,
     );
     if p.department.trim().is_empty() {
-        errors.push(FieldError::new(
-            Field::Department,
-            "希望する協働課を一覧から選んでください。".into(),
-            "Choose a partner department from the list.".into(),
-        ));
+        if req(Field::Department) {
+            errors.push(FieldError::new(
+                Field::Department,
+                "希望する協働課を一覧から選んでください。".into(),
+                "Choose a partner department from the list.".into(),
+            ));
+        }
     } else if let Some(e) = too_long(&Field::Department, &p.department, DEPARTMENT_MAX) {
         errors.push(e);
-    } else if department(p.department.trim()).is_none() {
+    } else if let Some(round) = round
+        && round.department(p.department.trim()).is_none()
+    {
         errors.push(FieldError::new(
             Field::Department,
             format!(
@@ -226,9 +291,10 @@ pub fn validate(p: &Proposal) -> Vec<FieldError> {
             ),
         ));
     }
-    validate_budget(&mut errors, p, &limits);
+    validate_budget(&mut errors, p, rules, &limits, req(Field::Budget));
     check_text(
         &mut errors,
+        req(Field::ContactPerson),
         Field::ContactPerson,
         &p.contact_person,
         CONTACT_PERSON_MAX,
@@ -236,8 +302,17 @@ pub fn validate(p: &Proposal) -> Vec<FieldError> {
     errors
 }
 
-fn validate_schedule(errors: &mut Vec<FieldError>, p: &Proposal, fy_ok: bool, max: usize) {
+fn validate_schedule(
+    errors: &mut Vec<FieldError>,
+    p: &Proposal,
+    fy_ok: bool,
+    max: usize,
+    required: bool,
+) {
     if p.schedule.is_empty() {
+        if !required {
+            return;
+        }
         errors.push(FieldError::new(
             Field::Schedule,
             "実施スケジュールに予定を1つ以上追加してください。".into(),
@@ -261,6 +336,7 @@ fn validate_schedule(errors: &mut Vec<FieldError>, p: &Proposal, fy_ok: bool, ma
         let date_field = Field::MilestoneDate(m.id.clone());
         check_text(
             errors,
+            true,
             Field::MilestoneWhat(m.id.clone()),
             &m.what,
             MILESTONE_WHAT_MAX,
@@ -302,21 +378,28 @@ fn validate_schedule(errors: &mut Vec<FieldError>, p: &Proposal, fy_ok: bool, ma
     }
 }
 
-fn validate_budget(errors: &mut Vec<FieldError>, p: &Proposal, rules: &DivisionRules) {
-    if !p.budget.iter().any(|l| l.kind == BudgetKind::Expense) {
+fn validate_budget(
+    errors: &mut Vec<FieldError>,
+    p: &Proposal,
+    division: Option<&RoundDivision>,
+    limits: &TextLimits,
+    required: bool,
+) {
+    if required && !p.budget.iter().any(|l| l.kind == BudgetKind::Expense) {
         errors.push(FieldError::new(
             Field::Budget,
             "支出の項目を1つ以上追加してください。".into(),
             "Add at least one expense line to the budget.".into(),
         ));
     }
-    if p.budget.len() > rules.budget_lines_max {
-        errors.push(too_many_budget_lines(rules.budget_lines_max));
+    if p.budget.len() > limits.budget_lines_max {
+        errors.push(too_many_budget_lines(limits.budget_lines_max));
     }
     for line in &p.budget {
         errors.extend(long_item_id(Field::Budget, &line.id));
         check_text(
             errors,
+            true,
             Field::BudgetItem(line.id.clone()),
             &line.item,
             BUDGET_ITEM_MAX,
@@ -355,7 +438,8 @@ fn validate_budget(errors: &mut Vec<FieldError>, p: &Proposal, rules: &DivisionR
         }
     }
     let totals = p.totals();
-    if let Some(cap) = rules.budget_cap_yen
+    if let Some(rules) = division
+        && let Some(cap) = rules.budget_cap_yen
         && totals.expense_yen > cap
     {
         errors.push(FieldError::new(

@@ -71,6 +71,7 @@ impl LocalDraft {
                 deleted: false,
                 submitted_at: None,
                 updated_at_ms: now_ms,
+                review: None,
             },
             last_common: None,
             conflict: None,
@@ -180,6 +181,7 @@ fn absorb(local: &LocalDraft, base: &Proposal, remote: &Draft) -> LocalDraft {
     }
     if local.draft.deleted && (remote.proposal == *base || remote.proposal == *ours) {
         let mut l = local.clone();
+        l.draft.review = remote.review.clone();
         l.draft.revision = remote.revision;
         l.last_common = Some(remote.proposal.clone());
         l.conflict = None;
@@ -187,6 +189,8 @@ fn absorb(local: &LocalDraft, base: &Proposal, remote: &Draft) -> LocalDraft {
     }
     let out = merge_proposals(base, ours, &remote.proposal);
     let mut l = local.clone();
+    // The review is the server's alone: status and comments always come through.
+    l.draft.review = remote.review.clone();
     if out.conflicts.is_empty() {
         l.draft.proposal = out.merged;
         l.draft.revision = remote.revision;

@@ -4,6 +4,17 @@ use super::wire::{Draft, Mutation, MutationResult, Op, Outcome};
 use crate::directory::Division;
 use crate::merge::{merge_proposals, split_sentences};
 use crate::proposal::{Proposal, validate};
+use crate::review::{Actor, submit};
+use crate::round::Round;
+
+/// What a Submit is decided against: the draft's round (the newest
+/// version of the one it records, [`crate::round::round_of`]; `None` when
+/// the server has none) and the member who submits.
+#[derive(Debug, Clone, Copy)]
+pub struct SubmitContext<'a> {
+    pub round: Option<&'a Round>,
+    pub member: &'a str,
+}
 
 /// What the server's clock says, passed in so [`decide`] stays pure.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +64,7 @@ pub fn decide(
     stored_result: Option<&MutationResult>,
     m: &Mutation,
     now: &ServerTime,
+    ctx: SubmitContext<'_>,
 ) -> Decision {
     // Rule 1: replay.
     if m.id.n <= last_applied.unwrap_or(0) {
@@ -96,6 +108,7 @@ pub fn decide(
                 deleted: false,
                 submitted_at: None,
                 updated_at_ms: now.unix_ms,
+                review: None,
             },
             Outcome::Applied {
                 revision: 1,
@@ -216,7 +229,11 @@ pub fn decide(
             "This draft was changed on another device. Check the latest version, then submit.",
         ),
         (Op::Submit, Some(cur)) => {
-            let errors = validate(&cur.proposal);
+            let now_unix = i64::try_from(now.unix_ms / 1000).unwrap_or(i64::MAX);
+            if let Some((ja, en)) = ctx.round.and_then(|r| r.period.refusal(now_unix)) {
+                return rejected(m, ja, en);
+            }
+            let errors = validate(&cur.proposal, ctx.round);
             if !errors.is_empty() {
                 let mut ja = String::from("提出できません。次の項目を直してください。");
                 let mut en = String::from("The proposal cannot be submitted yet. Please fix:");
@@ -226,10 +243,19 @@ pub fn decide(
                 }
                 return rejected(m, ja, en);
             }
+            let by = Actor::Group {
+                login: ctx.member.to_string(),
+            };
+            // The server gives a first submission its 受付番号 as it writes.
+            let review = match submit(cur.review.as_ref(), by, &now.rfc3339, "") {
+                Ok(review) => review,
+                Err(e) => return rejected(m, e.message_ja(), e.message_en()),
+            };
             let new = Draft {
                 revision: bumped(cur),
                 submitted_at: Some(now.rfc3339.clone()),
                 updated_at_ms: now.unix_ms,
+                review: Some(review),
                 ..cur.clone()
             };
             let revision = new.revision;

@@ -8,6 +8,7 @@ use crate::directory::GroupId;
 use crate::feed::FeedPage;
 use crate::merge::Conflict;
 use crate::proposal::Proposal;
+use crate::review::Review;
 
 /// A draft's state as the draft list shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -44,6 +45,11 @@ pub struct Draft {
     #[serde(default)]
     pub submitted_at: Option<String>,
     pub updated_at_ms: u64,
+    /// After the first submission: status, 受付番号 and every change
+    /// ([`crate::review`]). A 差し戻し clears `submitted_at`, so the group
+    /// can edit and submit again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
 }
 
 /// `POST /api/drafts/push`.

@@ -3,13 +3,15 @@
 //! Every failure is an [`ApiError`], answered with a status and an
 //! `ApiErrorBody {error, message}`; a client's mistake is a 4xx, never a 500.
 //! Every answer carries `Cache-Control: no-store`. Group accounts are in
-//! [`auth`], proposal drafts in [`drafts`]; JSON bodies, query strings, path
+//! [`auth`], proposal drafts and the submission in [`drafts`], the rounds
+//! feed and the staff endpoints in [`staff`]; JSON bodies, query strings, path
 //! parameters and bearer tokens are read by the extractors of [`extract`],
 //! which refuse a NUL and oversized input for every endpoint.
 
 mod auth;
 mod drafts;
 pub mod extract;
+mod staff;
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -66,6 +68,15 @@ pub enum ApiError {
     },
     #[error("There is no draft with the id {0:?} for your group.")]
     DraftNotFound(String),
+    /// A refusal with a sentence in both languages (a submission outside
+    /// the period or not complete, a status change not allowed).
+    #[error("{message_en}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message_en: String,
+        message_ja: String,
+    },
     #[error("The server could not read its database; please try again later.")]
     Storage(#[from] StoreError),
     #[error("The server's data file {0} is damaged; please tell the maintainers.")]
@@ -94,7 +105,7 @@ impl ApiError {
             ApiError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::Auth(e) => auth::status(e),
-            ApiError::DraftLimit { status, .. } => *status,
+            ApiError::DraftLimit { status, .. } | ApiError::Refused { status, .. } => *status,
             ApiError::Storage(_) | ApiError::DataFile(_) | ApiError::Clock => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -125,7 +136,7 @@ impl ApiError {
             ApiError::Timeout(_) => "timeout",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::Auth(e) => auth::code(e),
-            ApiError::DraftLimit { code, .. } => code,
+            ApiError::DraftLimit { code, .. } | ApiError::Refused { code, .. } => code,
             ApiError::Storage(_) => "storage",
             ApiError::DataFile(_) => "data_file",
             ApiError::Clock => "clock",
@@ -145,6 +156,10 @@ impl IntoResponse for ApiError {
         let body = ApiErrorBody {
             error: self.code().to_string(),
             message: self.public_message(),
+            message_ja: match &self {
+                ApiError::Refused { message_ja, .. } => Some(message_ja.clone()),
+                _ => None,
+            },
         };
         let mut res = (status, Json(body)).into_response();
         // Also outside the API router's layer (`/api` itself).
@@ -172,6 +187,7 @@ pub fn router(state: AppState) -> Router {
         .route("/city-contacts", get(city_contacts))
         .merge(auth::router())
         .merge(drafts::router())
+        .merge(staff::router())
         .method_not_allowed_fallback(method_not_allowed)
         .layer(extract::body_limit())
         .fallback(not_found)
@@ -381,6 +397,49 @@ impl From<crate::drafts::DraftsError> for ApiError {
             },
             DraftsError::Clock => ApiError::Clock,
             DraftsError::Store(e) => ApiError::Storage(e),
+        }
+    }
+}
+
+impl From<crate::review::ReviewError> for ApiError {
+    fn from(e: crate::review::ReviewError) -> ApiError {
+        use crate::review::ReviewError;
+        let refused = |status, code, ja: String, en: String| ApiError::Refused {
+            status,
+            code,
+            message_en: en,
+            message_ja: ja,
+        };
+        match e {
+            ReviewError::DraftNotFound(id) => ApiError::DraftNotFound(id),
+            ReviewError::SubmissionNotFound(id) => refused(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("提出された提案書「{id}」はありません。"),
+                format!("There is no submitted proposal with the id {id:?}."),
+            ),
+            ReviewError::Period { code, ja, en } => refused(StatusCode::CONFLICT, code, ja, en),
+            ReviewError::NotSubmittable { ja, en } => {
+                refused(StatusCode::UNPROCESSABLE_ENTITY, "not_submittable", ja, en)
+            }
+            ReviewError::Transition(t) => {
+                let status = match t {
+                    tsunagari_core::review::TransitionError::CommentRequired
+                    | tsunagari_core::review::TransitionError::CommentTooLong => {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
+                    _ => StatusCode::CONFLICT,
+                };
+                refused(status, t.code(), t.message_ja(), t.message_en())
+            }
+            ReviewError::Busy => refused(
+                StatusCode::CONFLICT,
+                "busy",
+                "処理中に提案書が変わりました。読み込み直してからもう一度お試しください。".into(),
+                "The proposal changed while this request ran; reload it and try again.".into(),
+            ),
+            ReviewError::Clock => ApiError::Clock,
+            ReviewError::Store(e) => ApiError::Storage(e),
         }
     }
 }

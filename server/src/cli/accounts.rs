@@ -1,5 +1,6 @@
-//! The account and submission commands: `create-account`, `invite`,
-//! `members`, `revoke`, `export-submissions`.
+//! The account, round and submission commands: `create-account`,
+//! `invite`, `invite-staff`, `members`, `revoke`, `publish-round`,
+//! `export-submissions`.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use tsunagari_server::auth::{self, AuthError, DEFAULT_INVITATION_DAYS};
 use tsunagari_server::clock::Millis;
-use tsunagari_server::export;
+use tsunagari_server::{export, rounds};
 
 use super::open_store;
 
@@ -38,6 +39,22 @@ pub enum AccountCommand {
             value_parser = clap::value_parser!(i64).range(1..=MAX_INVITATION_DAYS),
         )]
         days: i64,
+    },
+    /// Print a single-use invitation code for a city staff member (signs in
+    /// on /signin like a group member; reaches the staff endpoints only).
+    InviteStaff {
+        /// How long the code is valid, in days.
+        #[arg(
+            long,
+            default_value_t = DEFAULT_INVITATION_DAYS,
+            value_parser = clap::value_parser!(i64).range(1..=MAX_INVITATION_DAYS),
+        )]
+        days: i64,
+    },
+    /// Publish a round (募集) file, or a new version of one (a higher "version").
+    PublishRound {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
     /// List a group's members.
     Members {
@@ -97,6 +114,35 @@ async fn run_on(store: &tsunagari_server::Store, command: AccountCommand) -> Res
             // Only the code on stdout, so scripts can capture it.
             println!("{code}");
             eprintln!("tsunagari: invitation for {group}, valid for {days} days, single use");
+        }
+        AccountCommand::InviteStaff { days } => {
+            let code = auth::invite_staff(store, days, now()?).await?;
+            println!("{code}");
+            eprintln!("tsunagari: staff invitation, valid for {days} days, single use");
+        }
+        AccountCommand::PublishRound { file } => {
+            let json = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let (round, new) = rounds::publish(store, &json, now()?)
+                .await
+                .with_context(|| format!("publishing {}", file.display()))?;
+            if new {
+                println!(
+                    "tsunagari: published {} version {} ({}, {} divisions, {} departments, open {} – {})",
+                    round.id,
+                    round.version,
+                    round.title_ja,
+                    round.divisions.len(),
+                    round.departments.len(),
+                    round.period.opens,
+                    round.period.closes
+                );
+            } else {
+                println!(
+                    "tsunagari: {} version {} is already published as is (nothing changed)",
+                    round.id, round.version
+                );
+            }
         }
         AccountCommand::Members { group } => {
             let members = auth::members(store, &group).await.map_err(|e| match e {

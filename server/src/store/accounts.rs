@@ -116,7 +116,7 @@ impl Store {
         let mut tx = self.begin().await?;
         let take = "UPDATE invitations SET used_at = $1 \
                     WHERE code_hash = $2 AND used_at IS NULL AND NOT revoked AND expires_at > $1 \
-                    AND group_id IN (SELECT id FROM groups WHERE NOT deleted) \
+                    AND (group_id = '@staff' OR group_id IN (SELECT id FROM groups WHERE NOT deleted)) \
                     RETURNING group_id";
         let group: Option<String> = on_tx!(&mut tx, conn => sqlx::query_scalar(take)
             .bind(now)
@@ -148,7 +148,7 @@ impl Store {
     pub async fn invitation_group(&self, code_hash: &str, now: i64) -> Result<Option<String>> {
         let sql = "SELECT group_id FROM invitations \
                    WHERE code_hash = $1 AND used_at IS NULL AND NOT revoked AND expires_at > $2 \
-                   AND group_id IN (SELECT id FROM groups WHERE NOT deleted)";
+                   AND (group_id = '@staff' OR group_id IN (SELECT id FROM groups WHERE NOT deleted))";
         Ok(on_pool!(self, pool => sqlx::query_scalar(sql)
             .bind(code_hash)
             .bind(now)
@@ -166,7 +166,8 @@ impl Store {
     /// A member of a group no longer in the directory counts as revoked.
     pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>> {
         let sql = "SELECT m.group_id, m.passphrase_hash, \
-                   CASE WHEN g.id IS NULL THEN COALESCE(m.revoked_at, 0) ELSE m.revoked_at END \
+                   CASE WHEN g.id IS NULL AND m.group_id <> '@staff' \
+                   THEN COALESCE(m.revoked_at, 0) ELSE m.revoked_at END \
                    AS revoked_at \
                    FROM members m LEFT JOIN groups g ON g.id = m.group_id AND NOT g.deleted \
                    WHERE m.login = $1";
@@ -274,8 +275,9 @@ impl Store {
     pub async fn session_member(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         let sql = "SELECT m.login, m.group_id, s.created_at, s.last_used_at \
                    FROM sessions s JOIN members m ON m.login = s.login \
-                   JOIN groups g ON g.id = m.group_id AND NOT g.deleted \
-                   WHERE s.token_hash = $1 AND m.revoked_at IS NULL";
+                   LEFT JOIN groups g ON g.id = m.group_id AND NOT g.deleted \
+                   WHERE s.token_hash = $1 AND m.revoked_at IS NULL \
+                   AND (g.id IS NOT NULL OR m.group_id = '@staff')";
         let row: Option<(String, String, i64, i64)> = on_pool!(self, pool => sqlx::query_as(sql).bind(token_hash).fetch_optional(pool).await?);
         Ok(
             row.map(|(login, group_id, created_at, last_used_at)| SessionRow {

@@ -259,10 +259,11 @@ impl DraftTx {
     /// Writes the draft with the next change number.
     pub async fn write_draft(&mut self, draft: &Draft) -> Result<()> {
         let seq = self.0.next_seq().await?;
-        let sql = "INSERT INTO drafts (id, group_id, body, seq, deleted, submitted_at) \
-                   VALUES ($1, $2, $3, $4, $5, $6) \
+        let sql = "INSERT INTO drafts (id, group_id, body, seq, deleted, submitted_at, status) \
+                   VALUES ($1, $2, $3, $4, $5, $6, $7) \
                    ON CONFLICT (id) DO UPDATE SET body = excluded.body, seq = excluded.seq, \
-                   deleted = excluded.deleted, submitted_at = excluded.submitted_at";
+                   deleted = excluded.deleted, submitted_at = excluded.submitted_at, \
+                   status = excluded.status";
         on_tx!(&mut self.0, conn => sqlx::query(sql)
             .bind(draft.id.as_str())
             .bind(&draft.group_id)
@@ -270,6 +271,7 @@ impl DraftTx {
             .bind(seq)
             .bind(draft.deleted)
             .bind(draft.submitted_at.as_deref())
+            .bind(draft.review.as_ref().map(|r| r.status.code()))
             .execute(conn)
             .await?
             .rows_affected());
@@ -288,6 +290,19 @@ impl DraftTx {
             sqlx::query(store).bind(client).bind(n).bind(Json(result)).execute(conn).await?.rows_affected();
         });
         Ok(())
+    }
+
+    /// The next 受付番号 of `fiscal_year` (`2026-0001`, `2026-0002`, …),
+    /// taken in this transaction.
+    pub async fn next_receipt(&mut self, fiscal_year: u16) -> Result<String> {
+        let sql = "INSERT INTO receipt_counters (fiscal_year, last) VALUES ($1, 1) \
+                   ON CONFLICT (fiscal_year) DO UPDATE SET last = receipt_counters.last + 1 \
+                   RETURNING last";
+        let n: i64 = on_tx!(&mut self.0, conn => sqlx::query_scalar(sql)
+            .bind(i64::from(fiscal_year))
+            .fetch_one(conn)
+            .await?);
+        Ok(format!("{fiscal_year}-{n:04}"))
     }
 
     pub async fn commit(self) -> Result<()> {

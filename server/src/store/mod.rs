@@ -46,10 +46,12 @@ macro_rules! on_tx {
 mod accounts;
 mod drafts;
 mod postgres;
+mod rounds;
 mod sqlite;
 
 pub use accounts::{Credentials, MemberRow, Redeemed, SessionCutoffs, SessionRow, SignInCounts};
 pub use drafts::{DraftTx, ReplayState, Source};
+pub use rounds::Published;
 pub use sqlite::Restored;
 
 use std::collections::{HashMap, HashSet};

@@ -3,29 +3,29 @@
 //! the long texts).
 
 use super::Form;
+use crate::drafts::round::current as round;
 use crate::event_ui::today_jst;
 use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
 use leptos::prelude::*;
 use tsunagari_core::amount::{format_yen_en, format_yen_ja};
 use tsunagari_core::calendar::fiscal_year_of;
-use tsunagari_core::proposal::{
-    CONTACT_PERSON_MAX, DEPARTMENTS, DIVISION_RULES, Field, PLACE_MAX, Proposal, rules_for,
-};
+use tsunagari_core::proposal::{CONTACT_PERSON_MAX, Field, PLACE_MAX, Proposal};
+use tsunagari_core::round::TextLimits;
 
 type Read = fn(&Proposal) -> &String;
 type Write = fn(&mut Proposal, String);
 
 /// The character limit of a text field under the form's division.
 fn limit(p: &Proposal, field: &Field) -> Option<usize> {
-    let rules = rules_for(p.division);
-    match field {
-        Field::Title => rules.map(|r| r.title_max),
-        Field::Summary => rules.map(|r| r.summary_max),
-        Field::Place => Some(PLACE_MAX),
-        Field::ContactPerson => Some(CONTACT_PERSON_MAX),
-        _ => rules.map(|r| r.text_max),
-    }
+    let limits = round().map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
+    Some(match field {
+        Field::Title => limits.title_max,
+        Field::Summary => limits.summary_max,
+        Field::Place => PLACE_MAX,
+        Field::ContactPerson => CONTACT_PERSON_MAX,
+        _ => limits.text_max,
+    })
 }
 
 /// A labelled text input or textarea with its counter and messages.
@@ -157,18 +157,20 @@ pub fn format_yen(lang: Lang, amount: u64) -> String {
     }
 }
 
-/// 部門 from [`DIVISION_RULES`], with its budget cap.
+/// 部門 from the round, with its budget cap.
 #[component]
 fn DivisionSelect(form: Form) -> impl IntoView {
     let lang = form.lang;
-    let options = DIVISION_RULES
+    let divisions = round().map(|r| r.divisions.as_slice()).unwrap_or_default();
+    let options = divisions
         .iter()
         .enumerate()
         .map(|(i, r)| {
+            let code = r.code.as_str();
             let label = move || {
                 let name = match lang.get() {
-                    Lang::Ja => r.label_ja,
-                    Lang::En => r.label_en,
+                    Lang::Ja => r.label_ja.as_str(),
+                    Lang::En => r.label_en.as_str(),
                 };
                 match r.budget_cap_yen {
                     Some(cap) => format!("{name}（{} {}）", lang.get().drafts().cap, format_yen(lang.get(), cap)),
@@ -176,7 +178,7 @@ fn DivisionSelect(form: Form) -> impl IntoView {
                 }
             };
             view! {
-                <option value=i.to_string() selected=move || form.proposal.with(|p| p.division == r.division)>
+                <option value=i.to_string() selected=move || form.proposal.with(|p| p.division.code() == code)>
                     {label}
                 </option>
             }
@@ -186,9 +188,12 @@ fn DivisionSelect(form: Form) -> impl IntoView {
         <div class="field">
             <label for="f-division">{move || i18n::field_label(lang.get(), &Field::Division)}</label>
             <select id="f-division" on:change=move |ev| {
-                let rules = event_target_value(&ev).parse::<usize>().ok().and_then(|i| DIVISION_RULES.get(i));
-                if let Some(r) = rules {
-                    form.change(Field::Division, |p| p.division = r.division);
+                let rules = event_target_value(&ev).parse::<usize>().ok().and_then(|i| divisions.get(i));
+                let division = rules.and_then(|r| {
+                    tsunagari_core::Division::ALL.into_iter().find(|d| d.code() == r.code)
+                });
+                if let Some(d) = division {
+                    form.change(Field::Division, move |p| p.division = d);
                 }
             }>
                 {options}
@@ -198,18 +203,22 @@ fn DivisionSelect(form: Form) -> impl IntoView {
     }
 }
 
-/// 協働課 from [`DEPARTMENTS`]; the proposal stores the Japanese name.
+/// 協働課 from the round; the proposal stores the Japanese name.
 #[component]
 fn DepartmentSelect(form: Form) -> impl IntoView {
     let lang = form.lang;
-    let options = DEPARTMENTS
+    let departments = round()
+        .map(|r| r.departments.as_slice())
+        .unwrap_or_default();
+    let options = departments
         .iter()
         .map(|dep| {
+            let name_ja = dep.name_ja.as_str();
             view! {
-                <option value=dep.name_ja selected=move || form.proposal.with(|p| p.department == dep.name_ja)>
+                <option value=name_ja selected=move || form.proposal.with(|p| p.department == name_ja)>
                     {move || match lang.get() {
-                        Lang::Ja => dep.name_ja,
-                        Lang::En => dep.name_en,
+                        Lang::Ja => dep.name_ja.as_str(),
+                        Lang::En => dep.name_en.as_str(),
                     }}
                 </option>
             }

@@ -8,13 +8,14 @@ use super::fields::format_yen;
 use super::steps::{budget_line_name, focus_soon, milestone_name};
 use super::{Form, RemovedRow};
 use crate::drafts::random_id;
+use crate::drafts::round::current as round;
 use crate::event_ui::today_jst;
 use crate::i18n;
 use crate::i18n::LangExt as _;
 use leptos::prelude::*;
 use tsunagari_core::Date;
 use tsunagari_core::amount::Amount;
-use tsunagari_core::proposal::{BudgetKind, BudgetLine, Field, Milestone, rules_for};
+use tsunagari_core::proposal::{BudgetKind, BudgetLine, Field, Milestone};
 
 #[component]
 pub fn Schedule(form: Form) -> impl IntoView {
@@ -190,7 +191,10 @@ pub fn Budget(form: Form) -> impl IntoView {
         let t = lang.drafts();
         form.proposal.with(|p| {
             let totals = p.totals();
-            let cap = match rules_for(p.division).and_then(|r| r.budget_cap_yen) {
+            let cap = match round()
+                .and_then(|r| r.division(p.division))
+                .and_then(|r| r.budget_cap_yen)
+            {
                 Some(cap) => format_yen(lang, cap),
                 None => t.no_cap.to_string(),
             };

@@ -260,7 +260,7 @@ pub fn Editor(id: DraftId, initial: Proposal) -> impl IntoView {
     let form = Form {
         lang: state.lang,
         proposal,
-        errors: Memo::new(move |_| proposal.with(validate)),
+        errors: Memo::new(move |_| proposal.with(|p| validate(p, crate::drafts::round::current()))),
         touched: RwSignal::new(BTreeSet::new()),
         show_all: RwSignal::new(false),
         id: StoredValue::new(id.clone()),
