@@ -427,36 +427,6 @@ impl Grams {
         }
     }
 
-    /// ORs into `out` the items that may hold a word one edit from `word`
-    /// (at least three characters) or from its start: such a word keeps
-    /// one of the bigrams `w0w1`, `w1w2`, `w0w2`, `w2w3`, or (three
-    /// characters, the middle one changed) both `w0` and `w2`.
-    fn may_be_near(&self, word: &str, out: &mut [u64]) {
-        let c: Vec<char> = word.chars().take(4).collect();
-        let [w0, w1, w2, ..] = c[..] else { return };
-        let pair = |a: char, b: char| String::from_iter([a, b]);
-        let mut words = vec![pair(w0, w1), pair(w1, w2), pair(w0, w2)];
-        if let Some(&w3) = c.get(3) {
-            words.push(pair(w2, w3));
-        }
-        let all = vec![!0u64; self.words];
-        for word in &words {
-            let mut bits = all.clone();
-            self.may_hold(word, &mut bits);
-            for (o, b) in out.iter_mut().zip(&bits) {
-                *o |= b;
-            }
-        }
-        if c.len() == 3 {
-            let mut bits = all;
-            self.may_hold(&w0.to_string(), &mut bits);
-            self.may_hold(&w2.to_string(), &mut bits);
-            for (o, b) in out.iter_mut().zip(&bits) {
-                *o |= b;
-            }
-        }
-    }
-
     /// Keeps in `out` only the items that may hold `word`.
     fn may_hold(&self, word: &str, out: &mut [u64]) {
         let mut and = |b: usize| {
@@ -934,6 +904,12 @@ impl SearchIndex {
     /// Reads every item's short keys (name words and reading); meant for a
     /// query that finds little (the app asks when it finds fewer than 3).
     pub fn suggest(&self, query: &str, max: usize) -> Vec<Suggestion> {
+        self.suggest_among(query, max, false)
+    }
+
+    /// [`suggest`](SearchIndex::suggest), looking at every item when
+    /// `every` (tests: the [`KeyStarts`] filter leaves out no suggestion).
+    fn suggest_among<'s>(&'s self, query: &str, max: usize, every: bool) -> Vec<Suggestion> {
         let Some(word) = query.split_whitespace().last() else {
             return Vec::new();
         };
@@ -961,11 +937,23 @@ impl SearchIndex {
         // bytes of the key matched); the key `usize::MAX` is the reading.
         type Near = (u8, u8, u32, usize, usize, usize);
         let mut near: Vec<Near> = Vec::new();
-        let name_keys = self.keys.get_or_init(|| NameWords::new(&self.raw_names));
+        let lengths: Vec<usize> = word.iter().map(|v| v.text().chars().count()).collect();
+        let mut memos: Vec<NearMemo<'s>> = word.iter().map(|_| NearMemo::new()).collect();
+        let name_keys = self
+            .keys
+            .get_or_init(|| NameWords::new(&self.raw_names, &self.readings, &self.sound_readings));
         let any_sounds = word.iter().any(|v| v.sounds);
-        let mut candidates = vec![0u64; self.grams.words];
+        let mut candidates = vec![0u64; name_keys.starts.words];
         for v in &word {
-            self.grams.may_be_near(v.text(), &mut candidates);
+            name_keys.starts.may_be_near(v.text(), &mut candidates);
+        }
+        if every {
+            candidates.fill(!0);
+            if let Some(last) = candidates.last_mut()
+                && !self.len().is_multiple_of(64)
+            {
+                *last = (1u64 << (self.len() % 64)) - 1;
+            }
         }
         let items = candidates.iter().enumerate().flat_map(|(k, &bits)| {
             let mut bits = bits;
@@ -989,7 +977,7 @@ impl SearchIndex {
                 ("", "")
             };
             let mut best: Option<Near> = None;
-            let mut consider = |v: usize, key: usize, text: &str, unfold: Option<&str>| {
+            let mut consider = |v: usize, key: usize, text: &'s str, unfold: Option<&str>| {
                 let (w0, w1) = heads[v];
                 let mut k = text.chars();
                 let (k0, k1) = (k.next(), k.next());
@@ -998,7 +986,14 @@ impl SearchIndex {
                 if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1) {
                     return;
                 }
-                if let Some((cost, start, mut len)) = closeness(word[v].text(), text) {
+                // Closeness reads at most the key's first m + 2
+                // characters (m: the word's): many keys start alike.
+                let head = match text.char_indices().nth(lengths[v] + 2) {
+                    Some((at, _)) => &text[..at],
+                    None => text,
+                };
+                let near = memos[v].get_or(head, || closeness(word[v].text(), head));
+                if let Some((cost, start, mut len)) = near {
                     if let Some(plain) = unfold {
                         len = unfolded_prefix(plain, text[..len].chars().count()).len();
                     }
@@ -1041,16 +1036,60 @@ impl SearchIndex {
             };
             // Normalising a word alone can differ from normalising it
             // inside the name (a combining mark after a dropped `・`):
-            // keep only what provably finds the item. One item per text.
-            let finds = variants(&text).iter().any(|v| self.score(item, v) > 0);
-            if finds
+            // keep only what provably finds the item. One item per text
+            // (checked first: many items may share the start of a reading).
+            if !out.iter().any(|s| s.text == text)
                 && !text.chars().any(char::is_whitespace)
-                && !out.iter().any(|s| s.text == text)
+                && variants(&text).iter().any(|v| self.score(item, v) > 0)
             {
                 out.push(Suggestion { text, item });
             }
         }
         out
+    }
+}
+
+/// What [`closeness`] answered for one word and the starts of keys, within
+/// one [`suggest`](SearchIndex::suggest): an open-addressing table that
+/// stops remembering when half full.
+struct NearMemo<'s> {
+    slots: Vec<Option<(&'s str, Option<(u8, u8, usize)>)>>,
+    used: usize,
+}
+
+impl<'s> NearMemo<'s> {
+    fn new() -> Self {
+        NearMemo {
+            slots: vec![None; 1024],
+            used: 0,
+        }
+    }
+
+    fn get_or(
+        &mut self,
+        key: &'s str,
+        f: impl FnOnce() -> Option<(u8, u8, usize)>,
+    ) -> Option<(u8, u8, usize)> {
+        let mask = self.slots.len() - 1;
+        // FNV-1a.
+        let hash = key.bytes().fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        let mut at = mix(hash) & mask;
+        loop {
+            match self.slots[at] {
+                Some((k, near)) if k == key => return near,
+                Some(_) => at = (at + 1) & mask,
+                None => {
+                    let near = f();
+                    if self.used * 2 < self.slots.len() {
+                        self.slots[at] = Some((key, near));
+                        self.used += 1;
+                    }
+                    return near;
+                }
+            }
+        }
     }
 }
 
@@ -1153,18 +1192,23 @@ fn plain_kana(c: char) -> char {
 /// The words of every name ([`name_words`]), normalised, separated by
 /// [`KEY_SEP`]; and with long vowels folded (empty where that changes
 /// nothing).
+///
+/// With them, [`KeyStarts`] over these words and the readings: which
+/// items a typo may be near.
 #[derive(Debug, Clone, Default)]
 struct NameWords {
     plain: Field,
     sound: Field,
+    starts: KeyStarts,
 }
 
 impl NameWords {
-    fn new(names: &Field) -> NameWords {
+    fn new(names: &Field, readings: &Field, sound_readings: &Field) -> NameWords {
         let n = names.starts.len().saturating_sub(1);
         let mut words = NameWords {
             plain: Field::with_capacity(n),
             sound: Field::with_capacity(n),
+            starts: KeyStarts::new(n),
         };
         let mut keys = String::new();
         for i in 0..n {
@@ -1176,10 +1220,102 @@ impl NameWords {
                 keys.push_str(&word);
             }
             let folded = fold_long_vowels(&keys);
+            for text in [&keys, &folded] {
+                for key in text.split(KEY_SEP) {
+                    words.starts.add(i, key);
+                }
+            }
+            words.starts.add(i, readings.get(i));
+            words.starts.add(i, sound_readings.get(i));
             words.sound.push(if folded == keys { "" } else { &folded });
             words.plain.push(&keys);
         }
         words
+    }
+}
+
+/// How many hash buckets [`KeyStarts`] has: a power of two.
+const KEY_BUCKETS: usize = 512;
+
+/// Which items have a key (a word of the name or the reading, plain or
+/// with long vowels folded) starting a certain way, as a bit-sliced
+/// signature like [`Grams`]: per item, the bigrams of each key's first
+/// four characters, and its first and third character (each with its
+/// place). A key within one edit of a word `w` of three or more
+/// characters, or starting with such a key, has one of `w0w1`, `w1w2`,
+/// `w0w2` or `w2w3` among those bigrams, or (three characters, the middle
+/// one changed) `w0` first and `w2` third; see
+/// [`may_be_near`](KeyStarts::may_be_near). Far sharper than the grams of
+/// the whole text, where `かな` is in nearly every item.
+#[derive(Debug, Clone, Default)]
+struct KeyStarts {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+fn key_bigram(a: char, b: char) -> usize {
+    bigram(a, b) & (KEY_BUCKETS - 1)
+}
+
+fn key_unigram(at: u32, c: char) -> usize {
+    mix((c as u32) ^ (at.wrapping_add(1)).wrapping_mul(0x2545_F491)) & (KEY_BUCKETS - 1)
+}
+
+impl KeyStarts {
+    fn new(items: usize) -> KeyStarts {
+        let words = items.div_ceil(64);
+        KeyStarts {
+            words,
+            bits: vec![0; KEY_BUCKETS * words],
+        }
+    }
+
+    fn add(&mut self, i: usize, key: &str) {
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        let row = &mut self.bits[word * KEY_BUCKETS..(word + 1) * KEY_BUCKETS];
+        let mut prev = None;
+        for (at, c) in key.chars().take(4).enumerate() {
+            if at == 0 || at == 2 {
+                row[key_unigram(at as u32, c)] |= bit;
+            }
+            if let Some(p) = prev {
+                row[key_bigram(p, c)] |= bit;
+            }
+            prev = Some(c);
+        }
+    }
+
+    /// ORs into `out` the items that may have a key one edit from `word`
+    /// (at least three characters) or from its start.
+    fn may_be_near(&self, word: &str, out: &mut [u64]) {
+        let mut c = word.chars();
+        let (Some(w0), Some(w1), Some(w2)) = (c.next(), c.next(), c.next()) else {
+            return;
+        };
+        let w3 = c.next();
+        let mut any = [
+            Some(key_bigram(w0, w1)),
+            Some(key_bigram(w1, w2)),
+            Some(key_bigram(w0, w2)),
+            w3.map(|w3| key_bigram(w2, w3)),
+        ];
+        // Each bucket once.
+        for k in 1..any.len() {
+            if any[..k].contains(&any[k]) {
+                any[k] = None;
+            }
+        }
+        let both = (w3.is_none()).then(|| (key_unigram(0, w0), key_unigram(2, w2)));
+        for (o, row) in out.iter_mut().zip(self.bits.chunks_exact(KEY_BUCKETS)) {
+            let mut bits = 0;
+            for b in any.iter().flatten() {
+                bits |= row[*b];
+            }
+            if let Some((a, b)) = both {
+                bits |= row[a] & row[b];
+            }
+            *o |= bits;
+        }
     }
 }
 
@@ -1601,6 +1737,21 @@ mod tests {
             s.first().map(|s| (s.text.as_str(), s.item)),
             Some(("ポレポレ", 7))
         );
+    }
+
+    #[test]
+    fn key_starts_leave_out_no_suggestion() {
+        let groups = crate::synthetic::groups(2_000, 5);
+        let index = SearchIndex::new(&groups);
+        let mut queries = crate::synthetic::romaji_and_typo_queries(&groups, 400, 6);
+        queries.extend(crate::synthetic::keystroke_queries(&groups, 200, 7));
+        let mut some = 0;
+        for q in &queries {
+            let fast = index.suggest(q, 3);
+            some += usize::from(!fast.is_empty());
+            assert_eq!(fast, index.suggest_among(q, 3, true), "{q:?}");
+        }
+        assert!(some > 50, "only {some} queries had suggestions");
     }
 
     #[test]
