@@ -445,6 +445,56 @@ impl Grams {
     }
 }
 
+/// Slots of [`Chars`]: one per code point of U+3040–U+30FF (hiragana,
+/// and the katakana block: `ー`) and of ASCII `' '`–`'\x7f'`.
+const KANA_SLOTS: usize = 0xC0;
+const CHAR_SLOTS: usize = KANA_SLOTS + 0x60;
+
+fn char_slot(c: char) -> Option<usize> {
+    match c as u32 {
+        x @ 0x3040..=0x30FF => Some((x - 0x3040) as usize),
+        x @ 0x20..=0x7F => Some(KANA_SLOTS + (x - 0x20) as usize),
+        _ => None,
+    }
+}
+
+/// Which items hold which kana or ASCII character, exactly (one slot per
+/// character, no hashing): anywhere in the name, the reading, the body or
+/// the body reading (`any`), and in the name and in the reading alone. A
+/// one-kana query (`か`, `ｶ`, `ー`), which most items hold, is answered from
+/// these bits and the first character of the names and readings it finds,
+/// instead of a search in each item's text. Blocks of 64 items, like
+/// [`Grams`].
+#[derive(Debug, Clone, Default)]
+struct Chars {
+    any: Vec<u64>,
+    name: Vec<u64>,
+    reading: Vec<u64>,
+}
+
+impl Chars {
+    fn new(items: usize) -> Chars {
+        let size = CHAR_SLOTS * items.div_ceil(64);
+        Chars {
+            any: vec![0; size],
+            name: vec![0; size],
+            reading: vec![0; size],
+        }
+    }
+
+    /// Sets item `i`'s bit in `table` for every kana and ASCII character of
+    /// `text`.
+    fn add(table: &mut [u64], i: usize, text: &str) {
+        let bit = 1u64 << (i % 64);
+        let row = &mut table[i / 64 * CHAR_SLOTS..(i / 64 + 1) * CHAR_SLOTS];
+        for c in text.chars() {
+            if let Some(slot) = char_slot(c) {
+                row[slot] |= bit;
+            }
+        }
+    }
+}
+
 /// A query word as matched: its normalised text, or (for Latin letters
 /// read as romaji) one of the kana it may stand for, long vowels folded.
 struct Variant {
@@ -512,6 +562,7 @@ pub struct SearchIndex {
     /// and building them would add a fifth to the index's build time).
     keys: OnceLock<NameWords>,
     grams: Grams,
+    chars: Chars,
     /// Item indexes in the base order: normalised reading (or name when
     /// there is no reading), then id, then index.
     order: Vec<usize>,
@@ -546,6 +597,7 @@ impl SearchIndex {
             raw_names: Field::with_capacity(n),
             keys: OnceLock::new(),
             grams: Grams::new(n),
+            chars: Chars::new(n),
             order: Vec::new(),
             rank: Vec::new(),
         };
@@ -567,7 +619,10 @@ impl SearchIndex {
             ] {
                 field.push(text);
                 index.grams.add(i, text);
+                Chars::add(&mut index.chars.any, i, text);
             }
+            Chars::add(&mut index.chars.name, i, &name);
+            Chars::add(&mut index.chars.reading, i, &reading);
             for (text, sound) in [
                 (&name, &mut index.sound_names),
                 (&reading, &mut index.sound_readings),
@@ -782,6 +837,9 @@ impl SearchIndex {
                 best.fill(0);
             }
             for (v, may) in variants.iter().zip(may) {
+                if self.one_char(v, &mut best, &candidates) {
+                    continue;
+                }
                 let count: u32 = may.iter().map(|b| b.count_ones()).sum();
                 if count as usize > n / 8 {
                     // Many candidates: one pass over each field's text
@@ -815,6 +873,69 @@ impl SearchIndex {
             }
         }
         (totals, candidates)
+    }
+
+    /// When `v` is one kana or ASCII character matched as typed: raises
+    /// `best[i]` to the tier at which item `i` matches it, for every item
+    /// set in `within`, from [`Chars`] (which items hold it, in the name,
+    /// the reading or anywhere) and the first character of the names and
+    /// readings that hold it, and returns true. The same tiers as
+    /// [`score`](SearchIndex::score); false (nothing done) for any other
+    /// variant.
+    fn one_char(&self, v: &Variant, best: &mut [u8], within: &[u64]) -> bool {
+        let text = v.text();
+        let mut c = text.chars();
+        let (Some(c), None, false) = (c.next(), c.next(), v.sounds) else {
+            return false;
+        };
+        let Some(slot) = char_slot(c) else {
+            return false;
+        };
+        let mut raise = |i: usize, t: u8| {
+            if best[i] < t {
+                best[i] = t;
+            }
+        };
+        for (k, &within) in within.iter().enumerate() {
+            let at = k * CHAR_SLOTS + slot;
+            let any = self.chars.any[at] & within;
+            let name = self.chars.name[at] & any;
+            let reading = self.chars.reading[at] & any & !name;
+            let mut bits = name;
+            while bits != 0 {
+                let i = k * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let name = self.names.get(i);
+                raise(
+                    i,
+                    match (name.starts_with(c), name.len() == text.len()) {
+                        (true, true) => tier::NAME_EQUALS,
+                        (true, false) => tier::NAME_STARTS,
+                        _ => tier::NAME_CONTAINS,
+                    },
+                );
+            }
+            let mut bits = reading;
+            while bits != 0 {
+                let i = k * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                raise(
+                    i,
+                    if self.readings.get(i).starts_with(c) {
+                        tier::READING_STARTS
+                    } else {
+                        tier::READING_CONTAINS
+                    },
+                );
+            }
+            let mut bits = any & !name & !reading;
+            while bits != 0 {
+                let i = k * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                raise(i, tier::BODY_CONTAINS);
+            }
+        }
+        true
     }
 
     /// Raises `best[i]` to the tier at which item `i` matches `v`, for
@@ -1393,6 +1514,35 @@ mod tests {
                     .collect();
                 assert_eq!(scanned, each, "{word:?}");
             }
+        }
+    }
+
+    #[test]
+    fn one_char_bits_score_like_a_search_per_item() {
+        let mut groups = crate::synthetic::groups(400, 31);
+        groups.extend(demo_groups());
+        groups.push(group("one", "か", None, "a"));
+        groups.push(group("two", "ん", Some("か"), "ー"));
+        let index = SearchIndex::new(&groups);
+        let all = vec![!0u64; index.len().div_ceil(64)];
+        let chars = ('\u{3040}'..='\u{30FF}').chain(' '..='\u{7f}');
+        for c in chars {
+            let word = c.to_string();
+            for v in variants(&word).iter().filter(|v| !v.sounds) {
+                let mut fast = vec![0u8; index.len()];
+                assert!(index.one_char(v, &mut fast, &all), "{word:?}");
+                let each: Vec<u8> = (0..index.len()).map(|i| index.score(i, v)).collect();
+                assert_eq!(fast, each, "{word:?}");
+            }
+        }
+        // Not for more than one character, a kanji, or kana read from romaji.
+        for (word, sounds) in [("かな", false), ("会", false), ("ka", true)] {
+            let vs = variants(word);
+            let v = vs.iter().find(|v| v.sounds == sounds).expect(word);
+            assert!(
+                !index.one_char(v, &mut vec![0; index.len()], &all),
+                "{word:?}"
+            );
         }
     }
 
