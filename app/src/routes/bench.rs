@@ -127,8 +127,10 @@ async fn run(
     let mut wall = Vec::with_capacity(PAINTED);
     let drawn = || {
         document()
-            .query_selector_all("[data-testid=bench-list] li")
-            .map(|cards| cards.length() as usize)
+            .query_selector("[data-testid=bench-list] ul")
+            .ok()
+            .flatten()
+            .map(|list| list.child_element_count() as usize)
             .unwrap_or_default()
     };
     for query in queries.iter().take(PAINTED) {
