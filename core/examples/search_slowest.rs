@@ -22,6 +22,20 @@ fn main() {
     for q in queries.iter().take(50) {
         black_box(index.search(q));
     }
+    if std::env::var("LIST").is_ok() {
+        for q in &queries {
+            println!("{q:?}");
+        }
+        return;
+    }
+    if std::env::var("EACH").is_ok() {
+        // One call per keystroke, for `valgrind --tool=callgrind
+        // --dump-after='*keystroke*'` (one count of instructions each).
+        for q in &queries {
+            black_box(keystroke(&index, q));
+        }
+        return;
+    }
     if let Ok(q) = std::env::var("Q") {
         let mut fastest = std::time::Duration::MAX;
         for _ in 0..200 {
@@ -73,4 +87,15 @@ fn main() {
             r.0, r.1, r.2, r.3, r.4
         );
     }
+}
+
+/// What the directory does per keystroke: search, and with fewer than 3
+/// hits the suggestions.
+#[inline(never)]
+fn keystroke(index: &SearchIndex, q: &str) -> usize {
+    let found = index.search(black_box(q));
+    if found.len() < 3 && !q.trim().is_empty() {
+        black_box(index.suggest(q, 3));
+    }
+    found.len()
 }

@@ -267,6 +267,12 @@ impl Field {
         &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
     }
 
+    /// Item `i` as bytes ([`get`](Field::get) without the checks of
+    /// character boundaries).
+    fn bytes(&self, i: usize) -> &[u8] {
+        &self.text.as_bytes()[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
+    }
+
     /// Whether item `i` of this folded field is stored empty (folding
     /// changed nothing: the plain field is read instead).
     fn unfolded(&self) -> impl Fn(usize) -> bool + '_ {
@@ -908,17 +914,18 @@ impl SearchIndex {
     /// [`score`](SearchIndex::score); false (nothing done) for any other
     /// variant.
     fn one_char(&self, v: &Variant, best: &mut [u8], within: &[u64]) -> bool {
-        let text = v.text();
-        let mut c = text.chars();
-        let (Some(c), None) = (c.next(), c.next()) else {
+        let mut chars = v.text().chars();
+        let (Some(one), None) = (chars.next(), chars.next()) else {
             return false;
         };
-        let Some(slot) = char_slot(c) else {
+        let Some(slot) = char_slot(one) else {
             return false;
         };
-        if v.sounds && !kept_by_folding(c) {
+        if v.sounds && !kept_by_folding(one) {
             return false;
         }
+        // The character's UTF-8 bytes.
+        let c = v.finder.needle();
         let chars = &self.chars;
         let mut raise = |i: usize, t: u8| {
             if best[i] < t {
@@ -943,14 +950,13 @@ impl SearchIndex {
             while bits != 0 {
                 let i = k * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let name = if v.sounds {
-                    or_plain(self.sound_names.get(i), self.names.get(i))
-                } else {
-                    self.names.get(i)
-                };
+                let mut name = self.names.bytes(i);
+                if v.sounds && !self.sound_names.bytes(i).is_empty() {
+                    name = self.sound_names.bytes(i);
+                }
                 raise(
                     i,
-                    match (name.starts_with(c), name.len() == text.len()) {
+                    match (name.starts_with(c), name.len() == c.len()) {
                         (true, true) => tier::NAME_EQUALS,
                         (true, false) => tier::NAME_STARTS,
                         _ => tier::NAME_CONTAINS,
@@ -961,11 +967,10 @@ impl SearchIndex {
             while bits != 0 {
                 let i = k * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let reading = if v.sounds {
-                    or_plain(self.sound_readings.get(i), self.readings.get(i))
-                } else {
-                    self.readings.get(i)
-                };
+                let mut reading = self.readings.bytes(i);
+                if v.sounds && !self.sound_readings.bytes(i).is_empty() {
+                    reading = self.sound_readings.bytes(i);
+                }
                 raise(
                     i,
                     if reading.starts_with(c) {
