@@ -5,8 +5,17 @@
 //!
 //! `cargo run --release -p tsunagari-core --example search_slowest [N]`
 //! prints p50/p95/p99 in µs, then the N slowest (default 120): total,
-//! search, suggest, hits, query. `Q=か cargo run … ` times one query
-//! (the fastest of 200 calls; `SUG=1` with its suggestions) instead, for `perf record`.
+//! search, suggest, hits, query. Instead:
+//! - `Q=か` times one query (the fastest of 200 calls; `SUG=1` with its
+//!   suggestions), e.g. under `perf record`;
+//! - `SHOW=kanan` prints the query's suggestions;
+//! - `LIST=1` prints the queries, one per line;
+//! - `EACH=1` runs every query once through `keystroke`, for instruction
+//!   counts per keystroke that a loaded machine does not change:
+//!   `EACH=1 valgrind --tool=callgrind --dump-after='*keystroke*' …`
+//!   writes one profile per query (the first also holds the index build);
+//!   each file's `summary:` line is its count. Build with
+//!   `CARGO_PROFILE_RELEASE_STRIP=false` so the symbol is there.
 use std::hint::black_box;
 use std::time::Instant;
 use tsunagari_core::SearchIndex;
@@ -21,6 +30,10 @@ fn main() {
     eprintln!("build {:?}", start.elapsed());
     for q in queries.iter().take(50) {
         black_box(index.search(q));
+    }
+    if let Ok(q) = std::env::var("SHOW") {
+        println!("{:?}", index.suggest(&q, 3));
+        return;
     }
     if std::env::var("LIST").is_ok() {
         for q in &queries {

@@ -417,13 +417,20 @@ impl Grams {
 
     /// Sets item `i`'s bits for every character and bigram of `text`
     /// (not across [`SEP`]).
-    fn add(&mut self, i: usize, text: &str) {
+    /// With `chars`, also sets the bit of each kana and ASCII character in
+    /// that [`Chars`] table (in the same pass).
+    fn add(&mut self, i: usize, text: &str, mut chars: Option<&mut [u64]>) {
         let (word, bit) = (i / 64, 1u64 << (i % 64));
         let mut prev = None;
         for c in text.chars() {
             if c == SEP {
                 prev = None;
                 continue;
+            }
+            if let Some(chars) = chars.as_deref_mut()
+                && let Some(slot) = char_slot(c)
+            {
+                chars[word * CHAR_SLOTS + slot] |= bit;
             }
             self.bits[word * BUCKETS + unigram(c)] |= bit;
             if let Some(p) = prev {
@@ -490,18 +497,6 @@ impl Chars {
             body: vec![0; size],
             body_reading: vec![0; size],
             has_body_reading: vec![0; items.div_ceil(64)],
-        }
-    }
-
-    /// Sets item `i`'s bit in `table` for every kana and ASCII character of
-    /// `text`.
-    fn add(table: &mut [u64], i: usize, text: &str) {
-        let bit = 1u64 << (i % 64);
-        let row = &mut table[i / 64 * CHAR_SLOTS..(i / 64 + 1) * CHAR_SLOTS];
-        for c in text.chars() {
-            if let Some(slot) = char_slot(c) {
-                row[slot] |= bit;
-            }
         }
     }
 }
@@ -633,22 +628,18 @@ impl SearchIndex {
             } else {
                 &body_reading
             };
-            for (text, field) in [
-                (&name, &mut index.names),
-                (&reading, &mut index.readings),
-                (&body, &mut index.bodies),
-                (&body_reading, &mut index.body_readings),
+            for (text, field, chars) in [
+                (&name, &mut index.names, &mut index.chars.name),
+                (&reading, &mut index.readings, &mut index.chars.reading),
+                (&body, &mut index.bodies, &mut index.chars.body),
+                (
+                    &body_reading,
+                    &mut index.body_readings,
+                    &mut index.chars.body_reading,
+                ),
             ] {
                 field.push(text);
-                index.grams.add(i, text);
-            }
-            for (text, table) in [
-                (&name, &mut index.chars.name),
-                (&reading, &mut index.chars.reading),
-                (&body, &mut index.chars.body),
-                (&body_reading, &mut index.chars.body_reading),
-            ] {
-                Chars::add(table, i, text);
+                index.grams.add(i, text, Some(chars));
             }
             if !body_reading.is_empty() {
                 index.chars.has_body_reading[i / 64] |= 1 << (i % 64);
@@ -662,7 +653,7 @@ impl SearchIndex {
                 if folded == *text {
                     sound.push("");
                 } else {
-                    index.grams.add(i, &folded);
+                    index.grams.add(i, &folded, None);
                     sound.push(&folded);
                 }
             }
