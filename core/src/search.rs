@@ -267,6 +267,12 @@ impl Field {
         &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
     }
 
+    /// Item `i` as bytes ([`get`](Field::get) without the checks of
+    /// character boundaries).
+    fn bytes(&self, i: usize) -> &[u8] {
+        &self.text.as_bytes()[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
+    }
+
     /// Whether item `i` of this folded field is stored empty (folding
     /// changed nothing: the plain field is read instead).
     fn unfolded(&self) -> impl Fn(usize) -> bool + '_ {
@@ -411,7 +417,9 @@ impl Grams {
 
     /// Sets item `i`'s bits for every character and bigram of `text`
     /// (not across [`SEP`]).
-    fn add(&mut self, i: usize, text: &str) {
+    /// With `chars`, also sets the bit of each kana and ASCII character in
+    /// that [`Chars`] table (in the same pass).
+    fn add(&mut self, i: usize, text: &str, mut chars: Option<&mut [u64]>) {
         let (word, bit) = (i / 64, 1u64 << (i % 64));
         let mut prev = None;
         for c in text.chars() {
@@ -419,41 +427,16 @@ impl Grams {
                 prev = None;
                 continue;
             }
+            if let Some(chars) = chars.as_deref_mut()
+                && let Some(slot) = char_slot(c)
+            {
+                chars[word * CHAR_SLOTS + slot] |= bit;
+            }
             self.bits[word * BUCKETS + unigram(c)] |= bit;
             if let Some(p) = prev {
                 self.bits[word * BUCKETS + bigram(p, c)] |= bit;
             }
             prev = Some(c);
-        }
-    }
-
-    /// ORs into `out` the items that may hold a word one edit from `word`
-    /// (at least three characters) or from its start: such a word keeps
-    /// one of the bigrams `w0w1`, `w1w2`, `w0w2`, `w2w3`, or (three
-    /// characters, the middle one changed) both `w0` and `w2`.
-    fn may_be_near(&self, word: &str, out: &mut [u64]) {
-        let c: Vec<char> = word.chars().take(4).collect();
-        let [w0, w1, w2, ..] = c[..] else { return };
-        let pair = |a: char, b: char| String::from_iter([a, b]);
-        let mut words = vec![pair(w0, w1), pair(w1, w2), pair(w0, w2)];
-        if let Some(&w3) = c.get(3) {
-            words.push(pair(w2, w3));
-        }
-        let all = vec![!0u64; self.words];
-        for word in &words {
-            let mut bits = all.clone();
-            self.may_hold(word, &mut bits);
-            for (o, b) in out.iter_mut().zip(&bits) {
-                *o |= b;
-            }
-        }
-        if c.len() == 3 {
-            let mut bits = all;
-            self.may_hold(&w0.to_string(), &mut bits);
-            self.may_hold(&w2.to_string(), &mut bits);
-            for (o, b) in out.iter_mut().zip(&bits) {
-                *o |= b;
-            }
         }
     }
 
@@ -473,6 +456,60 @@ impl Grams {
             prev = Some(c);
         }
     }
+}
+
+/// Slots of [`Chars`]: one per code point of U+3040–U+30FF (hiragana,
+/// and the katakana block: `ー`) and of ASCII `' '`–`'\x7f'`.
+const KANA_SLOTS: usize = 0xC0;
+const CHAR_SLOTS: usize = KANA_SLOTS + 0x60;
+
+fn char_slot(c: char) -> Option<usize> {
+    match c as u32 {
+        x @ 0x3040..=0x30FF => Some((x - 0x3040) as usize),
+        x @ 0x20..=0x7F => Some(KANA_SLOTS + (x - 0x20) as usize),
+        _ => None,
+    }
+}
+
+/// Which items hold which kana or ASCII character, exactly (one slot per
+/// character, no hashing), in each of the name, the reading, the body and
+/// the body reading; and which items have a body reading. A one-kana query
+/// (`か`, `ｶ`, `ー`, or `ka` read as romaji), which most items hold, is
+/// answered from these bits and the first character of the names and
+/// readings that hold it, instead of a search in each item's text. Blocks
+/// of 64 items, like [`Grams`].
+#[derive(Debug, Clone, Default)]
+struct Chars {
+    name: Vec<u64>,
+    reading: Vec<u64>,
+    body: Vec<u64>,
+    body_reading: Vec<u64>,
+    /// One bit per item: its body reading is not empty.
+    has_body_reading: Vec<u64>,
+}
+
+impl Chars {
+    fn new(items: usize) -> Chars {
+        let size = CHAR_SLOTS * items.div_ceil(64);
+        Chars {
+            name: vec![0; size],
+            reading: vec![0; size],
+            body: vec![0; size],
+            body_reading: vec![0; size],
+            has_body_reading: vec![0; items.div_ceil(64)],
+        }
+    }
+}
+
+/// Whether folding long vowels ([`fold_long_vowels`]) keeps `c` where it
+/// is and makes it from nothing else: then a folded text holds `c` exactly
+/// when the text does. Not so for `ー` and the vowels it may drop, nor for
+/// `ぢ づ を` and the `じ ず お` they become.
+fn kept_by_folding(c: char) -> bool {
+    !matches!(
+        c,
+        'ー' | 'あ' | 'い' | 'う' | 'え' | 'お' | 'ぢ' | 'じ' | 'づ' | 'ず' | 'を'
+    )
 }
 
 /// A query word as matched: its normalised text, or (for Latin letters
@@ -542,6 +579,7 @@ pub struct SearchIndex {
     /// and building them would add a fifth to the index's build time).
     keys: OnceLock<NameWords>,
     grams: Grams,
+    chars: Chars,
     /// Item indexes in the base order: normalised reading (or name when
     /// there is no reading), then id, then index.
     order: Vec<usize>,
@@ -576,6 +614,7 @@ impl SearchIndex {
             raw_names: Field::with_capacity(n),
             keys: OnceLock::new(),
             grams: Grams::new(n),
+            chars: Chars::new(n),
             order: Vec::new(),
             rank: Vec::new(),
         };
@@ -589,14 +628,21 @@ impl SearchIndex {
             } else {
                 &body_reading
             };
-            for (text, field) in [
-                (&name, &mut index.names),
-                (&reading, &mut index.readings),
-                (&body, &mut index.bodies),
-                (&body_reading, &mut index.body_readings),
+            for (text, field, chars) in [
+                (&name, &mut index.names, &mut index.chars.name),
+                (&reading, &mut index.readings, &mut index.chars.reading),
+                (&body, &mut index.bodies, &mut index.chars.body),
+                (
+                    &body_reading,
+                    &mut index.body_readings,
+                    &mut index.chars.body_reading,
+                ),
             ] {
                 field.push(text);
-                index.grams.add(i, text);
+                index.grams.add(i, text, Some(chars));
+            }
+            if !body_reading.is_empty() {
+                index.chars.has_body_reading[i / 64] |= 1 << (i % 64);
             }
             for (text, sound) in [
                 (&name, &mut index.sound_names),
@@ -607,7 +653,7 @@ impl SearchIndex {
                 if folded == *text {
                     sound.push("");
                 } else {
-                    index.grams.add(i, &folded);
+                    index.grams.add(i, &folded, None);
                     sound.push(&folded);
                 }
             }
@@ -812,6 +858,9 @@ impl SearchIndex {
                 best.fill(0);
             }
             for (v, may) in variants.iter().zip(may) {
+                if self.one_char(v, &mut best, &candidates) {
+                    continue;
+                }
                 let count: u32 = may.iter().map(|b| b.count_ones()).sum();
                 if count as usize > n / 8 {
                     // Many candidates: one pass over each field's text
@@ -845,6 +894,91 @@ impl SearchIndex {
             }
         }
         (totals, candidates)
+    }
+
+    /// When `v` is one kana or ASCII character (as typed, or read from
+    /// romaji and not changed by folding long vowels: [`kept_by_folding`]):
+    /// raises `best[i]` to the tier at which item `i` matches it, for every
+    /// item set in `within`, from [`Chars`] (which items hold it in which
+    /// field) and the first character of the names and readings that hold
+    /// it, and returns true. The same tiers as
+    /// [`score`](SearchIndex::score); false (nothing done) for any other
+    /// variant.
+    fn one_char(&self, v: &Variant, best: &mut [u8], within: &[u64]) -> bool {
+        let mut chars = v.text().chars();
+        let (Some(one), None) = (chars.next(), chars.next()) else {
+            return false;
+        };
+        let Some(slot) = char_slot(one) else {
+            return false;
+        };
+        if v.sounds && !kept_by_folding(one) {
+            return false;
+        }
+        // The character's UTF-8 bytes.
+        let c = v.finder.needle();
+        let chars = &self.chars;
+        let mut raise = |i: usize, t: u8| {
+            if best[i] < t {
+                best[i] = t;
+            }
+        };
+        for (k, &within) in within.iter().enumerate() {
+            let at = k * CHAR_SLOTS + slot;
+            let (body, body_reading) = (chars.body[at], chars.body_reading[at]);
+            // A word read as romaji is matched against the body reading,
+            // or the body where there is none (see `sounds`).
+            let body = if v.sounds {
+                let has = chars.has_body_reading[k];
+                (body_reading & has) | (body & !has)
+            } else {
+                body | body_reading
+            };
+            let name = chars.name[at] & within;
+            let reading = chars.reading[at] & within & !name;
+            let rest = body & within & !name & !reading;
+            let mut bits = name;
+            while bits != 0 {
+                let i = k * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let mut name = self.names.bytes(i);
+                if v.sounds && !self.sound_names.bytes(i).is_empty() {
+                    name = self.sound_names.bytes(i);
+                }
+                raise(
+                    i,
+                    match (name.starts_with(c), name.len() == c.len()) {
+                        (true, true) => tier::NAME_EQUALS,
+                        (true, false) => tier::NAME_STARTS,
+                        _ => tier::NAME_CONTAINS,
+                    },
+                );
+            }
+            let mut bits = reading;
+            while bits != 0 {
+                let i = k * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let mut reading = self.readings.bytes(i);
+                if v.sounds && !self.sound_readings.bytes(i).is_empty() {
+                    reading = self.sound_readings.bytes(i);
+                }
+                raise(
+                    i,
+                    if reading.starts_with(c) {
+                        tier::READING_STARTS
+                    } else {
+                        tier::READING_CONTAINS
+                    },
+                );
+            }
+            let mut bits = rest;
+            while bits != 0 {
+                let i = k * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                raise(i, tier::BODY_CONTAINS);
+            }
+        }
+        true
     }
 
     /// Raises `best[i]` to the tier at which item `i` matches `v`, for
@@ -934,6 +1068,12 @@ impl SearchIndex {
     /// Reads every item's short keys (name words and reading); meant for a
     /// query that finds little (the app asks when it finds fewer than 3).
     pub fn suggest(&self, query: &str, max: usize) -> Vec<Suggestion> {
+        self.suggest_among(query, max, false)
+    }
+
+    /// [`suggest`](SearchIndex::suggest), looking at every item when
+    /// `every` (tests: the [`KeyStarts`] filter leaves out no suggestion).
+    fn suggest_among<'s>(&'s self, query: &str, max: usize, every: bool) -> Vec<Suggestion> {
         let Some(word) = query.split_whitespace().last() else {
             return Vec::new();
         };
@@ -960,26 +1100,35 @@ impl SearchIndex {
         // (cost, 0 for a whole key or 1 for its start, rank, item, key,
         // bytes of the key matched); the key `usize::MAX` is the reading.
         type Near = (u8, u8, u32, usize, usize, usize);
-        let mut near: Vec<Near> = Vec::new();
-        let name_keys = self.keys.get_or_init(|| NameWords::new(&self.raw_names));
+        let word_chars: Vec<Vec<char>> = word.iter().map(|v| v.text().chars().collect()).collect();
+        let mut memos: Vec<NearMemo<'s>> = word.iter().map(|_| NearMemo::new()).collect();
+        let name_keys = self
+            .keys
+            .get_or_init(|| NameWords::new(&self.raw_names, &self.readings, &self.sound_readings));
         let any_sounds = word.iter().any(|v| v.sounds);
-        let mut candidates = vec![0u64; self.grams.words];
+        let mut candidates = vec![0u64; name_keys.starts.words];
         for v in &word {
-            self.grams.may_be_near(v.text(), &mut candidates);
+            name_keys.starts.may_be_near(v.text(), &mut candidates);
         }
-        let items = candidates.iter().enumerate().flat_map(|(k, &bits)| {
-            let mut bits = bits;
-            std::iter::from_fn(move || {
-                (bits != 0).then(|| {
-                    let i = k * 64 + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
-                    i
-                })
-            })
-        });
-        for i in items {
-            if found[i] {
+        if every {
+            candidates.fill(!0);
+            if let Some(last) = candidates.last_mut()
+                && !self.len().is_multiple_of(64)
+            {
+                *last = (1u64 << (self.len() % 64)) - 1;
+            }
+        }
+        // The items in the base order (rank), so that once `max`
+        // suggestions are certain, a later item counts only if it is
+        // nearer (a better class) than the last of them: `bound`.
+        let mut bound: Option<(u8, u8)> = None;
+        let mut kept: Vec<Kept> = Vec::new();
+        for &i in &self.order {
+            if candidates[i / 64] >> (i % 64) & 1 == 0 || found[i] {
                 continue;
+            }
+            if bound == Some((1, 0)) {
+                break;
             }
             let keys = name_keys.plain.get(i);
             let reading = self.readings.get(i);
@@ -989,7 +1138,7 @@ impl SearchIndex {
                 ("", "")
             };
             let mut best: Option<Near> = None;
-            let mut consider = |v: usize, key: usize, text: &str, unfold: Option<&str>| {
+            let mut consider = |v: usize, key: usize, text: &'s str, unfold: Option<&str>| {
                 let (w0, w1) = heads[v];
                 let mut k = text.chars();
                 let (k0, k1) = (k.next(), k.next());
@@ -998,7 +1147,18 @@ impl SearchIndex {
                 if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1) {
                     return;
                 }
-                if let Some((cost, start, mut len)) = closeness(word[v].text(), text) {
+                let w = &word_chars[v];
+                if !may_be_one_edit(w, text) || bound.is_some_and(|b| !may_beat(b, w, text)) {
+                    return;
+                }
+                // Closeness reads at most the key's first m + 2
+                // characters (m: the word's): many keys start alike.
+                let head = match text.char_indices().nth(w.len() + 2) {
+                    Some((at, _)) => &text[..at],
+                    None => text,
+                };
+                let near = memos[v].get_or(head, || closeness(word[v].text(), head));
+                if let Some((cost, start, mut len)) = near {
                     if let Some(plain) = unfold {
                         len = unfolded_prefix(plain, text[..len].chars().count()).len();
                     }
@@ -1023,34 +1183,135 @@ impl SearchIndex {
                     consider(v, usize::MAX, reading, None);
                 }
             }
-            near.extend(best);
-        }
-        crate::sort::sort_by(&mut near, |a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
-        let mut out: Vec<Suggestion> = Vec::new();
-        for (_, _, _, item, key, len) in near {
-            if out.len() == max {
-                break;
+            let Some((cost, start, _, item, key, len)) = best else {
+                continue;
+            };
+            let class = (cost, start);
+            if bound.is_some_and(|b| class >= b) {
+                continue;
             }
             let text = if key == usize::MAX {
-                self.readings.get(item)[..len].to_owned()
+                Some(self.readings.get(item)[..len].to_owned())
             } else {
-                match name_words(self.raw_names.get(item)).nth(key) {
-                    Some((raw, _)) => raw.to_owned(),
-                    None => continue,
-                }
+                name_words(self.raw_names.get(item))
+                    .nth(key)
+                    .map(|(raw, _)| raw.to_owned())
             };
+            let Some(text) = text else {
+                continue;
+            };
+            // `kept`: the suggestions as they stand, in order, one item
+            // per text. A later item has a higher rank: it goes after every
+            // kept one of the same class or better; after a kept one with
+            // its text it is never shown; before one, it takes its place.
+            let at = kept.partition_point(|k| k.class <= class);
+            if kept[..at].iter().any(|k| k.text == text) {
+                continue;
+            }
             // Normalising a word alone can differ from normalising it
             // inside the name (a combining mark after a dropped `・`):
-            // keep only what provably finds the item. One item per text.
-            let finds = variants(&text).iter().any(|v| self.score(item, v) > 0);
-            if finds
-                && !text.chars().any(char::is_whitespace)
-                && !out.iter().any(|s| s.text == text)
+            // keep only what provably finds the item.
+            if text.chars().any(char::is_whitespace)
+                || !variants(&text).iter().any(|v| self.score(item, v) > 0)
             {
-                out.push(Suggestion { text, item });
+                continue;
+            }
+            kept.retain(|k| k.text != text);
+            kept.insert(at, Kept { class, item, text });
+            // Inserting never lowers how many come before a place: what
+            // follows the `max`th is dropped for good.
+            kept.truncate(max);
+            if kept.len() == max {
+                bound = kept.last().map(|k| k.class);
             }
         }
-        out
+        kept.into_iter()
+            .map(|k| Suggestion {
+                text: k.text,
+                item: k.item,
+            })
+            .take(max)
+            .collect()
+    }
+}
+
+/// A suggestion as things stand in [`suggest`](SearchIndex::suggest): its
+/// class (cost, then 0 for a whole key or 1 for its start), item and text.
+struct Kept {
+    class: (u8, u8),
+    item: usize,
+    text: String,
+}
+
+/// Whether `key` or one of its starts may be nearer the word `w` than
+/// `bound` (see [`closeness`]): cost 1 needs a start of exactly `m`
+/// characters (m: the word's) differing from `w` in one place only by
+/// ゛ ゜ or size; a whole key (class `(_, 0)`) needs `m - 1` to `m + 1`
+/// characters. False only when `closeness(w, key)` is not below `bound`.
+fn may_beat(bound: (u8, u8), w: &[char], key: &str) -> bool {
+    let m = w.len();
+    let mut len = 0;
+    let mut misses = 0;
+    let mut plain_miss = true;
+    for c in key.chars().take(m + 2) {
+        if let Some(&x) = w.get(len)
+            && x != c
+        {
+            misses += 1;
+            plain_miss &= plain_kana(x) == plain_kana(c);
+        }
+        len += 1;
+    }
+    let cost1 = len >= m && misses == 1 && plain_miss;
+    let whole = len + 1 >= m && len <= m + 1;
+    match bound {
+        (0, _) | (1, 0) => false,
+        (1, _) => cost1 && len == m,
+        (2, 0) => cost1,
+        _ => cost1 || whole,
+    }
+}
+
+/// What [`closeness`] answers.
+type Closeness = Option<(u8, u8, usize)>;
+
+/// What [`closeness`] answered for one word and the starts of keys, within
+/// one [`suggest`](SearchIndex::suggest): an open-addressing table that
+/// stops remembering when half full.
+struct NearMemo<'s> {
+    slots: Vec<Option<(&'s str, Closeness)>>,
+    used: usize,
+}
+
+impl<'s> NearMemo<'s> {
+    fn new() -> Self {
+        NearMemo {
+            slots: vec![None; 1024],
+            used: 0,
+        }
+    }
+
+    fn get_or(&mut self, key: &'s str, f: impl FnOnce() -> Closeness) -> Closeness {
+        let mask = self.slots.len() - 1;
+        // FNV-1a.
+        let hash = key.bytes().fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+        let mut at = mix(hash) & mask;
+        loop {
+            match self.slots[at] {
+                Some((k, near)) if k == key => return near,
+                Some(_) => at = (at + 1) & mask,
+                None => {
+                    let near = f();
+                    if self.used * 2 < self.slots.len() {
+                        self.slots[at] = Some((key, near));
+                        self.used += 1;
+                    }
+                    return near;
+                }
+            }
+        }
     }
 }
 
@@ -1086,6 +1347,38 @@ fn closeness(word: &str, key: &str) -> Option<(u8, u8, usize)> {
         }
     }
     best
+}
+
+/// Whether `key` or one of its starts may be one edit from the word `w`
+/// (see [`closeness`]), cheaply: such a start `p` has `w[t]` at `t - 1`,
+/// `t` or `t + 1` for all but at most one place `t` of the word (a
+/// changed or dropped character misses once, an added or swapped one never),
+/// and `p` is among the key's first `m + 1` characters. False only when
+/// `closeness(w, key)` is `None`.
+fn may_be_one_edit(w: &[char], key: &str) -> bool {
+    let m = w.len();
+    let mut k = ['\0'; 24];
+    if m + 1 > k.len() {
+        return true;
+    }
+    let mut n = 0;
+    for c in key.chars().take(m + 1) {
+        k[n] = c;
+        n += 1;
+    }
+    let k = &k[..n];
+    let mut misses = 0;
+    for (t, &c) in w.iter().enumerate() {
+        let near =
+            k.get(t) == Some(&c) || (t > 0 && k.get(t - 1) == Some(&c)) || k.get(t + 1) == Some(&c);
+        if !near {
+            misses += 1;
+            if misses > 1 {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 /// The cost of one edit turning `a` into `b`: 1 for a change between kana
@@ -1153,18 +1446,23 @@ fn plain_kana(c: char) -> char {
 /// The words of every name ([`name_words`]), normalised, separated by
 /// [`KEY_SEP`]; and with long vowels folded (empty where that changes
 /// nothing).
+///
+/// With them, [`KeyStarts`] over these words and the readings: which
+/// items a typo may be near.
 #[derive(Debug, Clone, Default)]
 struct NameWords {
     plain: Field,
     sound: Field,
+    starts: KeyStarts,
 }
 
 impl NameWords {
-    fn new(names: &Field) -> NameWords {
+    fn new(names: &Field, readings: &Field, sound_readings: &Field) -> NameWords {
         let n = names.starts.len().saturating_sub(1);
         let mut words = NameWords {
             plain: Field::with_capacity(n),
             sound: Field::with_capacity(n),
+            starts: KeyStarts::new(n),
         };
         let mut keys = String::new();
         for i in 0..n {
@@ -1176,10 +1474,102 @@ impl NameWords {
                 keys.push_str(&word);
             }
             let folded = fold_long_vowels(&keys);
+            for text in [&keys, &folded] {
+                for key in text.split(KEY_SEP) {
+                    words.starts.add(i, key);
+                }
+            }
+            words.starts.add(i, readings.get(i));
+            words.starts.add(i, sound_readings.get(i));
             words.sound.push(if folded == keys { "" } else { &folded });
             words.plain.push(&keys);
         }
         words
+    }
+}
+
+/// How many hash buckets [`KeyStarts`] has: a power of two.
+const KEY_BUCKETS: usize = 512;
+
+/// Which items have a key (a word of the name or the reading, plain or
+/// with long vowels folded) starting a certain way, as a bit-sliced
+/// signature like [`Grams`]: per item, the bigrams of each key's first
+/// four characters, and its first and third character (each with its
+/// place). A key within one edit of a word `w` of three or more
+/// characters, or starting with such a key, has one of `w0w1`, `w1w2`,
+/// `w0w2` or `w2w3` among those bigrams, or (three characters, the middle
+/// one changed) `w0` first and `w2` third; see
+/// [`may_be_near`](KeyStarts::may_be_near). Far sharper than the grams of
+/// the whole text, where `かな` is in nearly every item.
+#[derive(Debug, Clone, Default)]
+struct KeyStarts {
+    words: usize,
+    bits: Vec<u64>,
+}
+
+fn key_bigram(a: char, b: char) -> usize {
+    bigram(a, b) & (KEY_BUCKETS - 1)
+}
+
+fn key_unigram(at: u32, c: char) -> usize {
+    mix((c as u32) ^ (at.wrapping_add(1)).wrapping_mul(0x2545_F491)) & (KEY_BUCKETS - 1)
+}
+
+impl KeyStarts {
+    fn new(items: usize) -> KeyStarts {
+        let words = items.div_ceil(64);
+        KeyStarts {
+            words,
+            bits: vec![0; KEY_BUCKETS * words],
+        }
+    }
+
+    fn add(&mut self, i: usize, key: &str) {
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        let row = &mut self.bits[word * KEY_BUCKETS..(word + 1) * KEY_BUCKETS];
+        let mut prev = None;
+        for (at, c) in key.chars().take(4).enumerate() {
+            if at == 0 || at == 2 {
+                row[key_unigram(at as u32, c)] |= bit;
+            }
+            if let Some(p) = prev {
+                row[key_bigram(p, c)] |= bit;
+            }
+            prev = Some(c);
+        }
+    }
+
+    /// ORs into `out` the items that may have a key one edit from `word`
+    /// (at least three characters) or from its start.
+    fn may_be_near(&self, word: &str, out: &mut [u64]) {
+        let mut c = word.chars();
+        let (Some(w0), Some(w1), Some(w2)) = (c.next(), c.next(), c.next()) else {
+            return;
+        };
+        let w3 = c.next();
+        let mut any = [
+            Some(key_bigram(w0, w1)),
+            Some(key_bigram(w1, w2)),
+            Some(key_bigram(w0, w2)),
+            w3.map(|w3| key_bigram(w2, w3)),
+        ];
+        // Each bucket once.
+        for k in 1..any.len() {
+            if any[..k].contains(&any[k]) {
+                any[k] = None;
+            }
+        }
+        let both = (w3.is_none()).then(|| (key_unigram(0, w0), key_unigram(2, w2)));
+        for (o, row) in out.iter_mut().zip(self.bits.chunks_exact(KEY_BUCKETS)) {
+            let mut bits = 0;
+            for b in any.iter().flatten() {
+                bits |= row[*b];
+            }
+            if let Some((a, b)) = both {
+                bits |= row[a] & row[b];
+            }
+            *o |= bits;
+        }
     }
 }
 
@@ -1257,6 +1647,50 @@ mod tests {
                     .collect();
                 assert_eq!(scanned, each, "{word:?}");
             }
+        }
+    }
+
+    #[test]
+    fn one_char_bits_score_like_a_search_per_item() {
+        let mut groups = crate::synthetic::groups(400, 31);
+        groups.extend(demo_groups());
+        groups.push(group("one", "か", None, "a"));
+        groups.push(group("two", "ん", Some("か"), "ー"));
+        let mut read = group("three", "珈琲ーかふぇ", Some("こーひーかふぇ"), "珈琲 かん");
+        read.body_reading = "こーひー\nきっさ".to_owned();
+        groups.push(read);
+        let index = SearchIndex::new(&groups);
+        let all = vec![!0u64; index.len().div_ceil(64)];
+        let chars = ('\u{3040}'..='\u{30FF}').chain(' '..='\u{7f}');
+        for c in chars {
+            let word = c.to_string();
+            let mut vs: Vec<Variant> = variants(&word).into_iter().filter(|v| !v.sounds).collect();
+            // As if read from romaji (matched against the folded fields).
+            if !word.trim().is_empty() {
+                vs.push(Variant {
+                    finder: Finder::new(word.as_bytes()).into_owned(),
+                    sounds: true,
+                });
+            }
+            for v in &vs {
+                let mut fast = vec![0u8; index.len()];
+                let answered = index.one_char(v, &mut fast, &all);
+                assert_eq!(answered, !v.sounds || kept_by_folding(c), "{word:?}");
+                if answered {
+                    let each: Vec<u8> = (0..index.len()).map(|i| index.score(i, v)).collect();
+                    assert_eq!(fast, each, "{word:?} {}", v.sounds);
+                }
+            }
+        }
+        // Not for more than one character, a kanji, or a vowel read from
+        // romaji.
+        for (word, sounds) in [("かな", false), ("会", false), ("o", true)] {
+            let vs = variants(word);
+            let v = vs.iter().find(|v| v.sounds == sounds).expect(word);
+            assert!(
+                !index.one_char(v, &mut vec![0; index.len()], &all),
+                "{word:?}"
+            );
         }
     }
 
@@ -1603,6 +2037,184 @@ mod tests {
         );
     }
 
+    /// The suggestions as the first version computed them (every item a
+    /// candidate, every key compared, one sort): what the pruned
+    /// [`SearchIndex::suggest`] must equal.
+    fn suggest_reference(index: &SearchIndex, query: &str, max: usize) -> Vec<Suggestion> {
+        let Some(word) = query.split_whitespace().last() else {
+            return Vec::new();
+        };
+        let word = variants(word);
+        let word: Vec<&Variant> = word
+            .iter()
+            .filter(|v| v.text().chars().count() >= 3)
+            .collect();
+        if word.is_empty() || max == 0 {
+            return Vec::new();
+        }
+        let mut found = vec![false; index.len()];
+        for i in index.search(query) {
+            found[i] = true;
+        }
+        let rank = &index.rank;
+        let heads: Vec<(Option<char>, Option<char>)> = word
+            .iter()
+            .map(|v| {
+                let mut c = v.text().chars();
+                (c.next(), c.next())
+            })
+            .collect();
+        // (cost, 0 for a whole key or 1 for its start, rank, item, key,
+        // bytes of the key matched); the key `usize::MAX` is the reading.
+        type Near = (u8, u8, u32, usize, usize, usize);
+        let mut near: Vec<Near> = Vec::new();
+        let name_keys = index.keys.get_or_init(|| {
+            NameWords::new(&index.raw_names, &index.readings, &index.sound_readings)
+        });
+        let any_sounds = word.iter().any(|v| v.sounds);
+        let candidates = vec![!0u64; index.grams.words];
+        let items = candidates.iter().enumerate().flat_map(|(k, &bits)| {
+            let mut bits = bits;
+            std::iter::from_fn(move || {
+                (bits != 0).then(|| {
+                    let i = k * 64 + bits.trailing_zeros() as usize;
+                    bits &= bits - 1;
+                    i
+                })
+            })
+        });
+        for i in items {
+            if i >= index.len() || found[i] {
+                continue;
+            }
+            let keys = name_keys.plain.get(i);
+            let reading = index.readings.get(i);
+            let (sound_keys, sound_reading) = if any_sounds {
+                (name_keys.sound.get(i), index.sound_readings.get(i))
+            } else {
+                ("", "")
+            };
+            let mut best: Option<Near> = None;
+            let mut consider = |v: usize, key: usize, text: &str, unfold: Option<&str>| {
+                let (w0, w1) = heads[v];
+                let mut k = text.chars();
+                let (k0, k1) = (k.next(), k.next());
+                // One edit keeps the first or the second character in
+                // one of the first two places.
+                if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1) {
+                    return;
+                }
+                if let Some((cost, start, mut len)) = closeness(word[v].text(), text) {
+                    if let Some(plain) = unfold {
+                        len = unfolded_prefix(plain, text[..len].chars().count()).len();
+                    }
+                    let c = (cost, start, rank[i], i, key, len);
+                    if best.is_none_or(|b| (c.0, c.1) < (b.0, b.1)) {
+                        best = Some(c);
+                    }
+                }
+            };
+            let mut sounds = sound_keys.split(KEY_SEP).filter(|_| !sound_keys.is_empty());
+            for (k, key) in keys.split(KEY_SEP).enumerate().filter(|_| !keys.is_empty()) {
+                let sound = sounds.next().filter(|s| !s.is_empty()).unwrap_or(key);
+                for (v, variant) in word.iter().enumerate() {
+                    consider(v, k, if variant.sounds { sound } else { key }, None);
+                }
+            }
+            for (v, variant) in word.iter().enumerate() {
+                if variant.sounds {
+                    let sound = or_plain(sound_reading, reading);
+                    consider(v, usize::MAX, sound, Some(reading));
+                } else {
+                    consider(v, usize::MAX, reading, None);
+                }
+            }
+            near.extend(best);
+        }
+        crate::sort::sort_by(&mut near, |a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+        let mut out: Vec<Suggestion> = Vec::new();
+        for (_, _, _, item, key, len) in near {
+            if out.len() == max {
+                break;
+            }
+            let text = if key == usize::MAX {
+                index.readings.get(item)[..len].to_owned()
+            } else {
+                match name_words(index.raw_names.get(item)).nth(key) {
+                    Some((raw, _)) => raw.to_owned(),
+                    None => continue,
+                }
+            };
+            // Normalising a word alone can differ from normalising it
+            // inside the name (a combining mark after a dropped `・`):
+            // keep only what provably finds the item. One item per text.
+            let finds = variants(&text).iter().any(|v| index.score(item, v) > 0);
+            if finds
+                && !text.chars().any(char::is_whitespace)
+                && !out.iter().any(|s| s.text == text)
+            {
+                out.push(Suggestion { text, item });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn key_starts_leave_out_no_suggestion() {
+        let groups = crate::synthetic::groups(2_000, 5);
+        let index = SearchIndex::new(&groups);
+        let mut queries = crate::synthetic::romaji_and_typo_queries(&groups, 400, 6);
+        queries.extend(crate::synthetic::keystroke_queries(&groups, 200, 7));
+        let mut some = 0;
+        for q in &queries {
+            let fast = index.suggest(q, 3);
+            some += usize::from(!fast.is_empty());
+            assert_eq!(fast, index.suggest_among(q, 3, true), "{q:?}");
+            assert_eq!(fast, suggest_reference(&index, q, 3), "{q:?}");
+        }
+        assert!(some > 50, "only {some} queries had suggestions");
+    }
+
+    proptest! {
+        #[test]
+        fn the_one_edit_filter_keeps_every_near_key(
+            w in "[かきくがぱつっゆんろー]{3,8}",
+            key in "[かきくがぱつっゆんろー]{1,10}",
+        ) {
+            if closeness(&w, &key).is_some() {
+                let chars: Vec<char> = w.chars().collect();
+                prop_assert!(may_be_one_edit(&chars, &key));
+            }
+        }
+
+        #[test]
+        fn the_one_edit_filter_keeps_every_edited_key(
+            w in "[かきくがぱつっゆんろー]{3,8}",
+            op in 0usize..4,
+            at in 0usize..8,
+            c in "[かきがぱつゆー]",
+            tail in "[かきがぱー]{0,3}",
+        ) {
+            let mut k: Vec<char> = w.chars().collect();
+            let at = at % k.len();
+            let c = c.chars().next().unwrap_or('か');
+            match op {
+                0 => k[at] = c,
+                1 => { k.remove(at); }
+                2 => k.insert(at, c),
+                _ => {
+                    let next = (at + 1) % k.len();
+                    k.swap(at, next);
+                }
+            }
+            let key: String = k.into_iter().collect::<String>() + &tail;
+            if closeness(&w, &key).is_some() {
+                let chars: Vec<char> = w.chars().collect();
+                prop_assert!(may_be_one_edit(&chars, &key), "{} {}", w, key);
+            }
+        }
+    }
+
     #[test]
     fn one_edit_costs() {
         assert_eq!(one_edit("ぽれぽら", "ぽれぽれ"), Some(2));
@@ -1687,6 +2299,12 @@ mod tests {
                     prop_assert!(hits.contains(&i), "{} / {}", group.name, q);
                 }
             }
+        }
+
+        #[test]
+        fn suggestions_equal_the_reference(g in arb_groups(), q in mixed(), max in 1usize..5) {
+            let index = SearchIndex::new(&g);
+            prop_assert_eq!(index.suggest(&q, max), suggest_reference(&index, &q, max), "{}", q);
         }
 
         #[test]

@@ -1,6 +1,6 @@
 //! `/bench` (hidden, not linked): search latency per keystroke over 10,000
 //! synthetic groups (typed queries, then romaji and typos with the
-//! もしかして fallback), keystroke → result list laid out on a real list,
+//! もしかして fallback), keystroke → results painted on the directory's list,
 //! one IndexedDB transaction writing all of them, and reading them back.
 
 use crate::state::{set_title, use_app};
@@ -21,25 +21,16 @@ const PAINTED: usize = 300;
 #[component]
 pub fn BenchPage() -> impl IntoView {
     // The list the keystroke timing draws into, as the directory draws it.
-    let groups = StoredValue::new(Vec::<tsunagari_core::Group>::new());
+    let groups = RwSignal::new(Vec::<tsunagari_core::Group>::new());
     let shown = RwSignal::new(Vec::<usize>::new());
     let lang = use_app().lang;
-    let list = move || {
-        let lang = lang.get();
-        groups.with_value(|groups| {
-            shown.with(|hits| {
-                hits.iter()
-                    .take(super::groups::MAX_SHOWN)
-                    .filter_map(|&i| groups.get(i))
-                    .map(|g| super::groups::card(g, lang))
-                    .collect_view()
-            })
-        })
-    };
+    let limit = Signal::derive(|| super::groups::MAX_SHOWN);
     view! {
         <div class="container page">
             {bench_results(async move { run(groups, shown).await.map_err(|e| e.to_string()) })}
-            <ul class="group-list" data-testid="bench-list">{list}</ul>
+            <div data-testid="bench-list">
+                {super::groups::result_cards(shown.into(), limit, groups, lang)}
+            </div>
         </div>
     }
 }
@@ -88,7 +79,7 @@ pub fn ms(x: f64) -> String {
 }
 
 async fn run(
-    list_groups: StoredValue<Vec<tsunagari_core::Group>>,
+    list_groups: RwSignal<Vec<tsunagari_core::Group>>,
     shown: RwSignal<Vec<usize>>,
 ) -> Result<String, store::StoreError> {
     // Let the "measuring" line paint before the synchronous part.
@@ -124,35 +115,59 @@ async fn run(
     }
     timings.sort_by(f64::total_cmp);
 
-    // Keystroke → the list laid out: search, the reactive update of up to
-    // 200 cards, and the browser's style and layout (forced by reading a
-    // height). The paint itself waits for the next frame and is not timed.
-    list_groups.set_value(groups.clone());
+    // Keystroke → results painted, on the directory's own list (the
+    // first cards in the keystroke's frame, the rest one frame later):
+    // the search, the reactive update, then the next frame's style, layout
+    // and paint, which end before a task queued from that frame's
+    // requestAnimationFrame runs. `busy` leaves out the idle wait for the
+    // display's next frame (up to 16.7 ms, however fast the update);
+    // `wall` includes it.
+    list_groups.set(groups.clone());
     let mut painted = Vec::with_capacity(PAINTED);
+    let mut wall = Vec::with_capacity(PAINTED);
+    let drawn = || {
+        document()
+            .query_selector("[data-testid=bench-list] ul")
+            .ok()
+            .flatten()
+            .map(|list| list.child_element_count() as usize)
+            .unwrap_or_default()
+    };
     for query in queries.iter().take(PAINTED) {
         let start = now();
         let hits = answer(query).0;
         let cards = hits.len().min(super::groups::MAX_SHOWN);
         shown.set(hits);
-        // The list's update runs as a queued task: let it run.
+        // The list's update runs as queued microtasks: let them run.
         for _ in 0..2 {
             let tick = js_sys::Promise::resolve(&wasm_bindgen::JsValue::NULL);
             let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
         }
-        let _ = document().body().map(|b| b.offset_height());
-        painted.push(now() - start);
-        let drawn = document()
-            .query_selector("[data-testid=bench-list]")
-            .ok()
-            .flatten()
-            .map(|list| list.child_element_count() as usize)
-            .unwrap_or_default();
-        if drawn != cards {
+        let updated = now();
+        next_animation_frame().await;
+        let frame = now();
+        sleep(0).await;
+        let end = now();
+        painted.push(updated - start + (end - frame));
+        wall.push(end - start);
+        let first = cards.min(super::groups::FIRST_DRAWN);
+        if drawn() != first {
             return Err(store::StoreError(format!(
-                "{query:?}: {cards} cards expected in the list, {drawn} drawn"
+                "{query:?}: {first} cards expected in the first frame, {} drawn",
+                drawn()
+            )));
+        }
+        // The rest of the page, one frame later.
+        next_animation_frame().await;
+        sleep(0).await;
+        if drawn() != cards {
+            return Err(store::StoreError(format!(
+                "{query:?}: {cards} cards expected in the list, {} drawn",
+                drawn()
             )));
         }
     }
+    wall.sort_by(f64::total_cmp);
     painted.sort_by(f64::total_cmp);
     shown.set(Vec::new());
 
@@ -204,17 +219,26 @@ async fn run(
 
     leptos::logging::log!("bench: {hits} hits over {} queries", queries.len());
     Ok(format!(
-        "{{\"search_p50_ms\": {}, \"search_p95_ms\": {}, \"search_p99_ms\": {}, \"keystroke_to_layout_p95_ms\": {}, \"index_build_ms\": {}, \"idb_write_10000_ms\": {}, \"idb_read_10000_ms\": {}, \"idb_read_get_ms\": {}, \"idb_read_decode_ms\": {}}}",
+        "{{\"search_p50_ms\": {}, \"search_p95_ms\": {}, \"search_p99_ms\": {}, \"keystroke_to_paint_p95_ms\": {}, \"keystroke_to_paint_wall_p95_ms\": {}, \"index_build_ms\": {}, \"idb_write_10000_ms\": {}, \"idb_read_10000_ms\": {}, \"idb_read_get_ms\": {}, \"idb_read_decode_ms\": {}}}",
         ms(quantile(&timings, 0.50)),
         ms(quantile(&timings, 0.95)),
         ms(quantile(&timings, 0.99)),
         ms(quantile(&painted, 0.95)),
+        ms(quantile(&wall, 0.95)),
         ms(index_build),
         ms(idb_write),
         ms(idb_read),
         ms(idb_get),
         ms(decode),
     ))
+}
+
+/// Resolves at the next `requestAnimationFrame`.
+async fn next_animation_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().request_animation_frame(&resolve);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Yields to the browser once (a short timer).

@@ -178,15 +178,23 @@ fn KindFilter() -> impl IntoView {
 fn ResultList(results: Memo<Vec<usize>>) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
-    // How many are drawn; back to one page whenever the results change.
-    let shown = RwSignal::new(MAX_SHOWN);
-    Effect::new(move |_| {
-        results.track();
-        shown.set(MAX_SHOWN);
+    let version = changes(results);
+    // さらに表示: pages drawn beyond the first, for the results of one
+    // version (back to one page whenever the results change, with no
+    // second drawing of the list).
+    let more = RwSignal::new((0u64, 0usize));
+    let limit = Memo::new(move |_| {
+        let (v, pages) = more.get();
+        if v == version.get() {
+            MAX_SHOWN * (1 + pages)
+        } else {
+            MAX_SHOWN
+        }
     });
+    let empty = Memo::new(move |_| results.with(Vec::is_empty));
     move || {
         let t = lang.get().texts();
-        if results.with(Vec::is_empty) {
+        if empty.get() {
             let empty = state.groups.with(Vec::is_empty);
             let query = state.query.get();
             if !empty && !query.trim().is_empty() {
@@ -201,38 +209,96 @@ fn ResultList(results: Memo<Vec<usize>>) -> impl IntoView {
             };
             return view! { <p class="empty">{message}</p> }.into_any();
         }
+        let show_more = move || {
+            let total = results.with(Vec::len);
+            let limit = limit.get();
+            (total > limit).then(|| {
+                view! {
+                    <p>
+                        <button
+                            type="button"
+                            class="button secondary"
+                            data-testid="show-more"
+                            on:click=move |_| {
+                                more.update(|(v, pages)| {
+                                    let now = version.get_untracked();
+                                    if *v != now {
+                                        *v = now;
+                                        *pages = 0;
+                                    }
+                                    *pages += 1;
+                                })
+                            }
+                        >
+                            {i18n::show_more(lang.get(), (total - limit).min(MAX_SHOWN), total - limit)}
+                        </button>
+                    </p>
+                }
+            })
+        };
+        view! {
+            {result_cards(results.into(), limit.into(), state.groups, lang)}
+            {show_more}
+        }
+        .into_any()
+    }
+}
+
+/// Cards drawn in the frame of the keystroke itself (a phone shows six or
+/// so); the rest of the page follows one frame later.
+pub(crate) const FIRST_DRAWN: usize = 16;
+
+/// A counter that goes up whenever `hits` change.
+fn changes(hits: impl Track + Send + Sync + 'static) -> Memo<u64> {
+    Memo::new(move |prev: Option<&u64>| {
+        hits.track();
+        prev.map_or(0, |v| v.wrapping_add(1))
+    })
+}
+
+/// The list of the cards of `hits[..limit]`: the first [`FIRST_DRAWN`] as
+/// soon as the hits change, the others two animation frames later (after
+/// the browser has painted the first ones), unless the hits changed again
+/// by then. So a keystroke is painted within one frame however many cards
+/// a page has; the count line and さらに表示 do not wait.
+pub(crate) fn result_cards(
+    hits: Signal<Vec<usize>>,
+    limit: Signal<usize>,
+    groups: RwSignal<Vec<Group>>,
+    lang: RwSignal<Lang>,
+) -> impl IntoView {
+    let version = changes(hits);
+    // The version of the hits the rest is drawn for.
+    let rest_for = RwSignal::new(None::<u64>);
+    let draw = move |from: usize, to: usize| {
         let lang = lang.get();
-        let limit = shown.get();
-        let total = results.with(Vec::len);
-        let cards = state.groups.with(|groups| {
-            results.with(|hits| {
+        groups.with(|groups| {
+            hits.with(|hits| {
                 hits.iter()
-                    .take(limit)
+                    .take(to)
+                    .skip(from)
                     .filter_map(|&i| groups.get(i))
                     .map(|g| card(g, lang))
                     .collect_view()
             })
-        });
-        let more = (total > limit).then(|| {
-            view! {
-                <p>
-                    <button
-                        type="button"
-                        class="button secondary"
-                        data-testid="show-more"
-                        on:click=move |_| shown.update(|n| *n += MAX_SHOWN)
-                    >
-                        {i18n::show_more(lang, (total - limit).min(MAX_SHOWN), total - limit)}
-                    </button>
-                </p>
-            }
-        });
-        view! {
-            <ul class="group-list">{cards}</ul>
-            {more}
+        })
+    };
+    let first = move || draw(0, FIRST_DRAWN.min(limit.get()));
+    let rest = move || {
+        let v = version.get();
+        if rest_for.get() != Some(v) {
+            request_animation_frame(move || {
+                request_animation_frame(move || {
+                    if rest_for.get_untracked() != Some(v) {
+                        rest_for.set(Some(v));
+                    }
+                })
+            });
+            return None;
         }
-        .into_any()
-    }
+        Some(draw(FIRST_DRAWN, limit.get()))
+    };
+    view! { <ul class="group-list">{first}{rest}</ul> }
 }
 
 /// Nothing found for a typed query: what was searched, and what to try.
