@@ -42,6 +42,7 @@ pub fn DraftsPage() -> impl IntoView {
                 </p>
             })}
             <SyncLine/>
+            <crate::install::StorageWarning/>
             <Show
                 when=move || d.session.with(Option::is_some) || !d.loaded.get()
                 fallback=move || {
