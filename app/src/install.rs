@@ -136,22 +136,19 @@ fn prompt(hidden: RwSignal<bool>, can_prompt: RwSignal<bool>) {
 
 /// A small card on the directory page: ホーム画面に追加 where the browser
 /// can install, the iPhone's steps in Safari, nothing when installed or
-/// once closed.
+/// once closed. It appears only with the page (see `can_prompt`).
 #[component]
 pub fn InstallCard() -> impl IntoView {
     let lang = crate::state::use_app().lang;
     let t = move || texts::texts(lang.get());
     let hidden = RwSignal::new(installed() || dismissed());
+    // Decided when the page is drawn: an event that comes later shows the
+    // card the next time the directory is drawn, never moving the list
+    // under a finger (the layout stays still, issue 9).
     let can_prompt = RwSignal::new(DEFERRED.with(|d| d.borrow().is_some()));
     let ios = ios_safari();
-    let on_prompt = window_event_listener_untyped("beforeinstallprompt", move |_| {
-        can_prompt.set(true);
-    });
     let on_installed = window_event_listener_untyped("appinstalled", move |_| hidden.set(true));
-    on_cleanup(move || {
-        on_prompt.remove();
-        on_installed.remove();
-    });
+    on_cleanup(move || on_installed.remove());
     let dismiss = move |_| {
         if let Some(s) = local_storage() {
             // Refused (private mode): closed for this visit only.

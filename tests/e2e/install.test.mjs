@@ -36,6 +36,15 @@ function firePrompt(page, outcome = 'accepted') {
 
 const card = (page) => page.locator('[data-testid=install-card]');
 
+/** The directory drawn again (a group opened, then back): the card shows
+ * only with the page, never moving the list after it is drawn. */
+async function drawAgain(page) {
+  await page.locator('[data-testid=group-link]').first().click();
+  await page.waitForURL(/\/groups\/.+/);
+  await page.goBack();
+  await page.locator('[data-testid=group-link]').first().waitFor();
+}
+
 test('the manifest has shortcuts to 予定 and 提案書 and a narrow screenshot, and all of them load', () => withApp(persistentPhoneContext, async ({ context, page, app }) => {
   await app.open('/groups');
   await app.waitServiceWorker();
@@ -85,6 +94,9 @@ test('where the browser offers installing, the card shows ホーム画面に追�
   assert.equal(await card(page).count(), 0, 'no card before the browser says the app can be installed');
 
   assert.equal(await firePrompt(page), true, 'the mini-infobar is held back for the card');
+  await page.waitForTimeout(300);
+  assert.equal(await card(page).count(), 0, 'the list drawn stays where it is');
+  await drawAgain(page);
   const button = page.getByRole('button', { name: 'ホーム画面に追加', exact: true });
   await button.waitFor();
   assert.equal(await page.locator('[data-testid=install-steps]').count(), 0, 'no iPhone steps in Chromium');
@@ -98,6 +110,7 @@ test('where the browser offers installing, the card shows ホーム画面に追�
   await app.waitCached();
   await app.switchLanguage();
   await firePrompt(page, 'dismissed');
+  await drawAgain(page);
   const en = page.getByRole('button', { name: 'Add to home screen', exact: true });
   await en.waitFor();
   await en.click();
@@ -109,6 +122,7 @@ test('closing the card is remembered across a reload, and the browser keeps its 
   await app.open('/groups');
   await app.waitCached();
   await firePrompt(page);
+  await drawAgain(page);
   await card(page).waitFor();
   await page.getByRole('button', { name: 'ホーム画面に追加の案内を閉じる' }).click();
   await card(page).waitFor({ state: 'detached' });
@@ -116,6 +130,7 @@ test('closing the card is remembered across a reload, and the browser keeps its 
   await page.reload();
   await app.waitCached();
   assert.equal(await firePrompt(page), false, 'closed: the browser may show its own prompt');
+  await drawAgain(page);
   await page.waitForTimeout(300);
   assert.equal(await card(page).count(), 0, 'still closed after a reload');
 }));
