@@ -17,6 +17,7 @@ mod api;
 mod drafts;
 mod event_ui;
 mod i18n;
+mod install;
 mod pwa;
 mod routes;
 mod state;

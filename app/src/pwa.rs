@@ -44,6 +44,7 @@ fn mark(key: &str, state: &str) {
 /// Registers `/sw.js` and sets `update_ready` when a new version of the
 /// worker is installed and waiting (never on the first install).
 pub fn register_service_worker(update_ready: WriteSignal<bool>) {
+    crate::install::listen_for_prompt();
     let container = window().navigator().service_worker();
     let registered = container.register("/sw.js");
     leptos::task::spawn_local(async move {

@@ -247,6 +247,7 @@ impl Drafts {
 
     /// A new empty draft of the member's group, stored and queued.
     pub fn create(self, fiscal_year: u16, division: Division) -> Option<DraftId> {
+        crate::install::persist();
         let group = self.session.get_untracked()?.group_id;
         let id = DraftId::parse(&random_id()).ok()?;
         // Started in the round of its year, which it records.
@@ -351,6 +352,7 @@ impl Drafts {
 
     /// Signed in (or redeemed a code): keep the session and sync.
     pub async fn signed_in(self, session: Session) {
+        crate::install::persist();
         if let Ok(db) = main_db().await
             && let Err(e) = store::save_session(&db, Some(&session)).await
         {

@@ -46,6 +46,7 @@ pub fn DraftsPage() -> impl IntoView {
             })}
             <SyncLine/>
             <RoundGuidance/>
+            <crate::install::StorageWarning/>
             <Show
                 when=move || d.session.with(Option::is_some) || !d.loaded.get()
                 fallback=move || {

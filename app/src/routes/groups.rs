@@ -75,6 +75,7 @@ pub fn GroupsPage() -> impl IntoView {
                 {move || i18n::count(lang.get(), results.with(Vec::len))}
             </p>
             <DidYouMean suggestions=suggestions search_for=search_for/>
+            <crate::install::InstallCard/>
             <ResultList results=results/>
         </div>
     }
