@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, phoneContext, persistentPhoneContext, withApp, demoGroups } from './fixtures.mjs';
+import { ROOT, launchBrowser, phoneContext, persistentPhoneContext, withApp, demoGroups, eventually } from './fixtures.mjs';
 
 const groups = demoGroups();
 const byName = (part) => {
@@ -13,16 +13,6 @@ const byName = (part) => {
   return g;
 };
 
-/** Poll until `fn` returns true (an assertion that waits, as a person would). */
-async function eventually(fn, what, timeout = 10_000) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try { if (await fn()) return; } catch (e) { last = e; }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  assert.fail(`timed out waiting for: ${what}${last ? ` (${last.message})` : ''}`);
-}
 
 let browser;
 before(async () => { browser = await launchBrowser(); });

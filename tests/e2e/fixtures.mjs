@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync, readFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -270,4 +271,15 @@ export async function withTwoPhones(newContext, body) {
     for (const p of phones) await (p.dispose ? p.dispose() : p.close());
     await server.dispose();
   }
+}
+
+/** Poll until `fn` returns true (an assertion that waits, as a person would). */
+export async function eventually(fn, what, timeout = 10_000) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try { if (await fn()) return; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`timed out waiting for: ${what}${last ? ` (${last.message})` : ''}`);
 }

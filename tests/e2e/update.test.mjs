@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, launchBrowser, phoneContext, DirectoryPage, withApp, demoGroups } from './fixtures.mjs';
+import { Server, launchBrowser, phoneContext, DirectoryPage, withApp, demoGroups, eventually } from './fixtures.mjs';
 
 test('a new release shows the update banner and replaces the old cache', async () => {
   const server = Server.withOwnDist();
@@ -83,7 +83,8 @@ test('an upgrade waits for a tab of the old release, says so, then moves the dir
 
   await oldTab.evaluate(() => window.oldDb.close());
   await app.waitStored();
-  assert.equal(await app.resultLinks().count(), groups.length, 'the whole directory, pulled again after the upgrade');
+  // The first cards are drawn at once, the rest of the page a frame or two later.
+  await eventually(async () => (await app.resultLinks().count()) === groups.length, 'the whole directory, pulled again after the upgrade');
   assert.ok(!(await app.resultNames()).some((n) => n.includes('旧版だけの団体')), 'the old store is gone');
   const schema = await page.evaluate(() => new Promise((resolve) => {
     const req = indexedDB.open('tsunagari');
