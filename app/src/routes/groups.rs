@@ -284,22 +284,26 @@ pub(crate) fn result_cards(
             })
         })
     };
-    let first = move || draw(0, FIRST_DRAWN.min(limit.get()));
-    let rest = move || {
+    // One list, drawn by one closure: the first cards, then (once the rest
+    // is due for these hits) all of them, the first ones kept as they are.
+    // (Two sibling closures, one per part, left stale cards behind when
+    // the hits changed between the two frames.)
+    let cards = move || {
         let v = version.get();
-        if rest_for.get() != Some(v) {
-            request_animation_frame(move || {
-                request_animation_frame(move || {
-                    if rest_for.get_untracked() != Some(v) {
-                        rest_for.set(Some(v));
-                    }
-                })
-            });
-            return None;
+        let limit = limit.get();
+        if rest_for.get() == Some(v) || limit <= FIRST_DRAWN {
+            return draw(0, limit);
         }
-        Some(draw(FIRST_DRAWN, limit.get()))
+        request_animation_frame(move || {
+            request_animation_frame(move || {
+                if version.get_untracked() == v && rest_for.get_untracked() != Some(v) {
+                    rest_for.set(Some(v));
+                }
+            })
+        });
+        draw(0, FIRST_DRAWN)
     };
-    view! { <ul class="group-list">{first}{rest}</ul> }
+    view! { <ul class="group-list">{cards}</ul> }
 }
 
 /// Nothing found for a typed query: what was searched, and what to try.
