@@ -104,7 +104,14 @@ fn RoundGuidance() -> impl IntoView {
             PeriodState::Open => t.round_open,
             PeriodState::Closed => t.round_closed,
         };
-        let shown = |s: &str| s.replacen('T', " ", 1);
+        // `2027/01/29 17:00` in Japan time, as the status line's times are
+        // (the file's RFC 3339 text only if it cannot be read).
+        let shown = |s: &str| {
+            tsunagari_core::round::parse_rfc3339(s).map_or_else(
+                || s.to_string(),
+                |unix| i18n::format_jst(unix as f64 * 1000.0),
+            )
+        };
         let links = r
             .guidance
             .links
@@ -130,7 +137,7 @@ fn RoundGuidance() -> impl IntoView {
                     <strong>{state_text}</strong> " · "
                     {t.round_opens} " " {shown(&r.period.opens)} " · "
                     {t.round_closes} " " <span data-testid="round-deadline">{shown(&r.period.closes)}</span>
-                    " (" {r.period.time_zone.clone()} ")"
+                    {(!ja).then_some(" (Japan time)")}
                 </p>
                 <p class="pre-line">{pick(&r.guidance.text_ja, &r.guidance.text_en)}</p>
                 <ul>{links}{dates}</ul>
