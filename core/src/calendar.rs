@@ -446,6 +446,25 @@ impl YearMonth {
     }
 }
 
+/// How many of `events` touch each day of a month grid (`weeks`, as
+/// [`month_grid`] gives them), in the grid's order, in one pass over the
+/// events; an event outside the grid counts nowhere.
+pub fn events_per_cell(weeks: &[[Date; 7]], events: &[Event]) -> Vec<usize> {
+    let cells = weeks.len() * 7;
+    let mut counts = vec![0usize; cells];
+    let Some(first) = weeks.first().map(|w| w[0]) else {
+        return counts;
+    };
+    for event in events {
+        let from = first.days_until(event.first_day()).max(0);
+        let to = first.days_until(event.last_day()).min(cells as i64 - 1);
+        for i in from..=to {
+            counts[i as usize] += 1;
+        }
+    }
+    counts
+}
+
 /// The weeks a month view shows: every week that holds a day of the month,
 /// each starting on `week_start`, with the neighbour months' days filling the
 /// first and last rows. Four to six rows; empty when the month does not exist
@@ -755,6 +774,29 @@ mod tests {
     fn all_day(id: &str, from: Date, to: Date) -> Event {
         let end = (to != from).then_some(EventDate::all_day(to));
         event(id, EventDate::all_day(from), end)
+    }
+
+    #[test]
+    fn events_per_cell_counts_each_day_an_event_touches_on_the_grid() {
+        // November 2026, Sunday first: the grid runs 2026-11-01 … 2026-12-05.
+        let weeks = month_grid(2026, 11, WeekStart::Sunday);
+        let cell = |date: Date| weeks.iter().flatten().position(|&x| x == date).unwrap();
+        let events = [
+            all_day("one", d(2026, 11, 3), d(2026, 11, 3)),
+            all_day("span", d(2026, 11, 2), d(2026, 11, 4)),
+            // Begins before the grid, ends on its first day.
+            all_day("before", d(2026, 10, 30), d(2026, 11, 1)),
+            // Wholly outside it.
+            all_day("later", d(2027, 1, 5), d(2027, 1, 6)),
+        ];
+        let counts = events_per_cell(&weeks, &events);
+        assert_eq!(counts.len(), weeks.len() * 7);
+        assert_eq!(counts[cell(d(2026, 11, 1))], 1);
+        assert_eq!(counts[cell(d(2026, 11, 2))], 1);
+        assert_eq!(counts[cell(d(2026, 11, 3))], 2);
+        assert_eq!(counts[cell(d(2026, 11, 4))], 1);
+        assert_eq!(counts.iter().sum::<usize>(), 5);
+        assert!(events_per_cell(&[], &events).is_empty());
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! is what they show before any input.
 
 use crate::calendar::{
-    events_on, format_range_en, format_range_ja, month_grid, nearest_month_with_events, upcoming,
+    events_on, events_per_cell, format_range_en, format_range_ja, month_grid,
+    nearest_month_with_events, upcoming,
 };
 use crate::i18n::{self, Lang, Texts};
 use crate::search::SearchIndex;
@@ -776,15 +777,7 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
         .filter(|e| e.first_day() <= last && e.last_day() >= first)
         .cloned()
         .collect();
-    let cells = weeks.len() * 7;
-    let mut counts = vec![0usize; cells];
-    for e in &on_grid {
-        let from = first.days_until(e.first_day()).max(0);
-        let to = first.days_until(e.last_day()).min(cells as i64 - 1);
-        for i in from..=to {
-            counts[i as usize] += 1;
-        }
-    }
+    let counts = events_per_cell(&weeks, &on_grid);
     m.push_str("<div class=\"month-grid\" data-testid=\"month-grid\"><div class=\"weekdays\" aria-hidden=\"true\">");
     for d in WeekStart::Sunday.weekdays() {
         let _ = write!(

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, phoneContext, withApp, demoGroups, ROOT } from './fixtures.mjs';
+import { launchBrowser, phoneContext, withApp, demoGroups, ROOT, observeShifts } from './fixtures.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -86,18 +86,6 @@ test('text typed before the app starts is kept, focused and searched', () => wit
   await page.keyboard.type('zzzz');
   assert.equal(await box.inputValue(), typed + 'zzzz');
 }));
-
-function observeShifts() {
-  window.__shifts = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      if (!e.hadRecentInput) {
-        window.__shifts.push({ value: e.value, at: Math.round(e.startTime),
-          nodes: (e.sources ?? []).map((s) => s.node?.outerHTML?.slice(0, 80) ?? '?') });
-      }
-    }
-  }).observe({ type: 'layout-shift', buffered: true });
-}
 
 for (const path of [`/groups/${group.id}`, `/events/${event.id}`]) {
   test(`${path} does not move while it loads and the app takes over (first visit and reload)`, () => withApp(() => phoneContext(browser), async ({ url, page }) => {

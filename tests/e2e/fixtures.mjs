@@ -283,3 +283,17 @@ export async function eventually(fn, what, timeout = 10_000) {
   }
   assert.fail(`timed out waiting for: ${what}${last ? ` (${last.message})` : ''}`);
 }
+
+/** An init script: every layout shift without recent input, from the first
+ * paint on, into `window.__shifts` (the CLS numerator, with its nodes). */
+export function observeShifts() {
+  window.__shifts = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (!e.hadRecentInput) {
+        window.__shifts.push({ value: e.value, at: Math.round(e.startTime),
+          nodes: (e.sources ?? []).map((s) => s.node?.outerHTML?.slice(0, 80) ?? '?') });
+      }
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+}

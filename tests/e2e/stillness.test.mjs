@@ -4,24 +4,11 @@
 // up to at most 0.01 — a quick tap lands where the finger aimed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, phoneContext, withApp } from './fixtures.mjs';
+import { launchBrowser, phoneContext, withApp, observeShifts } from './fixtures.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
-
-/** Sums every layout shift from the first paint on (the CLS numerator without input). */
-function observeShifts() {
-  window.__shifts = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      if (!e.hadRecentInput) {
-        window.__shifts.push({ value: e.value, at: Math.round(e.startTime),
-          nodes: (e.sources ?? []).map((s) => s.node?.outerHTML?.slice(0, 80) ?? '?') });
-      }
-    }
-  }).observe({ type: 'layout-shift', buffered: true });
-}
 
 for (const [path, stored] of [['/', 'html[data-directory=stored]'], ['/calendar', 'html[data-events=stored]']]) {
   test(`${path} does not move while it loads (first visit and reload)`, () => withApp(() => phoneContext(browser), async ({ url, page }) => {

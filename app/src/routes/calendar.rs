@@ -6,7 +6,7 @@ use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use tsunagari_core::calendar::{events_on, month_grid, nearest_month_with_events};
+use tsunagari_core::calendar::{events_on, events_per_cell, month_grid, nearest_month_with_events};
 use tsunagari_core::{Date, Event, WeekStart, Weekday, YearMonth, YearStyle};
 
 /// `2021-10` → October 2021.
@@ -141,19 +141,10 @@ pub fn MonthGrid(
     lang: Lang,
 ) -> impl IntoView {
     let weeks = month_grid(month.year, month.month, WeekStart::Sunday);
-    let Some(first) = weeks.first().map(|w| w[0]) else {
+    if weeks.is_empty() {
         return ().into_any();
-    };
-    // Events per grid cell, in one pass over the events.
-    let cells = weeks.len() * 7;
-    let mut counts = vec![0usize; cells];
-    for event in &events {
-        let from = first.days_until(event.first_day()).max(0);
-        let to = first.days_until(event.last_day()).min(cells as i64 - 1);
-        for i in from..=to {
-            counts[i as usize] += 1;
-        }
     }
+    let counts = events_per_cell(&weeks, &events);
     let head = WeekStart::Sunday
         .weekdays()
         .into_iter()
