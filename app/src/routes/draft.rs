@@ -296,15 +296,7 @@ fn DraftStatus(draft_state: Signal<Option<DraftState>>) -> impl IntoView {
                 <span class="status-note" data-testid="sync-status">{note}</span>
             </p>
             <Show when=move || d.session.with(Option::is_some) && draft_state.get() != Some(DraftState::Submitted)>
-                <button
-                    type="button"
-                    class="button secondary small"
-                    data-testid="sync-now"
-                    disabled=move || !state.online.get()
-                    on:click=move |_| crate::drafts::sync::request(d)
-                >
-                    {move || t().sync_now}
-                </button>
+                <super::drafts::SyncNowButton class="button secondary small"/>
             </Show>
         </div>
     }

@@ -174,17 +174,27 @@ pub fn SyncLine() -> impl IntoView {
             <p class="sync-status" data-testid="sync-status" aria-live="polite">{status}</p>
             <p class="last-sync" data-testid="last-sync">{last}</p>
             <Show when=move || d.session.with(Option::is_some)>
-                <button
-                    type="button"
-                    class="button secondary"
-                    data-testid="sync-now"
-                    disabled=move || !state.online.get()
-                    on:click=move |_| crate::drafts::sync::request(d)
-                >
-                    {move || t().sync_now}
-                </button>
+                <SyncNowButton class="button secondary"/>
             </Show>
         </div>
+    }
+}
+
+/// 今すぐ同期: asks the sync loop to run now (disabled offline).
+#[component]
+pub(super) fn SyncNowButton(class: &'static str) -> impl IntoView {
+    let state = use_app();
+    let d = use_drafts();
+    view! {
+        <button
+            type="button"
+            class=class
+            data-testid="sync-now"
+            disabled=move || !state.online.get()
+            on:click=move |_| crate::drafts::sync::request(d)
+        >
+            {move || state.lang.get().drafts().sync_now}
+        </button>
     }
 }
 
