@@ -181,9 +181,20 @@ pub fn when(lang: Lang, event: &Event, year: YearStyle) -> String {
     }
 }
 
-/// One event in a list: a link to its page, with when and where.
-pub fn event_item(event: &Event, lang: Lang, year: YearStyle) -> impl IntoView + use<> {
+/// One event in a list: a link to its page, with when and where, and
+/// 終了しました once it is over (core's `html::event_item`, drawn here).
+pub fn event_item(
+    event: &Event,
+    lang: Lang,
+    year: YearStyle,
+    today: Date,
+) -> impl IntoView + use<> {
     let place = (!event.place.is_empty()).then(|| event.place.clone());
+    let ended = event.has_ended(today).then(|| {
+        view! {
+            <span class="badge ended" data-testid="event-ended">{lang.home().event_ended}</span>
+        }
+    });
     view! {
         <li>
             <a
@@ -198,6 +209,7 @@ pub fn event_item(event: &Event, lang: Lang, year: YearStyle) -> impl IntoView +
                 <span class=format!("badge cat-{}", event.category.code())>
                     {i18n::category_label(lang, event.category)}
                 </span>
+                {ended}
             </a>
         </li>
     }

@@ -16,6 +16,7 @@ mod api;
 #[cfg(feature = "full")]
 mod drafts;
 mod event_ui;
+mod follows;
 mod i18n;
 mod install;
 mod pwa;
@@ -27,7 +28,7 @@ mod takeover;
 
 use i18n::{Lang, LangExt as _};
 use leptos::prelude::*;
-use leptos_router::components::{A, Redirect, Route, Router, Routes};
+use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 use state::{AppState, SyncState};
 
@@ -75,6 +76,7 @@ fn App() -> impl IntoView {
     };
     state_slot.set_value(Some(state));
     provide_context(state);
+    follows::provide();
     store::set_upgrade_hooks(store::UpgradeHooks {
         blocked: Box::new(move || state.sync.set(SyncState::UpgradeBlocked)),
         newer: Box::new(move || set_update_ready.set(true)),
@@ -113,7 +115,7 @@ fn App() -> impl IntoView {
 fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <routes::not_found::NotFound/> }>
-            <Route path=path!("/") view=|| view! { <Redirect path="/groups"/> }/>
+            <Route path=path!("/") view=routes::home::HomePage/>
             <Route path=path!("/groups") view=routes::groups::GroupsPage/>
             <Route path=path!("/groups/:id") view=routes::group::GroupPage/>
             <Route path=path!("/calendar") view=routes::calendar::CalendarPage/>
@@ -139,7 +141,7 @@ fn AppRoutes() -> impl IntoView {
 fn AppRoutes() -> impl IntoView {
     view! {
         <Routes fallback=|| view! { <routes::not_found::NotFound/> }>
-            <Route path=path!("/") view=|| view! { <Redirect path="/groups"/> }/>
+            <Route path=path!("/") view=routes::home::HomePage/>
             <Route path=path!("/groups") view=routes::groups::GroupsPage/>
             <Route path=path!("/groups/:id") view=routes::group::GroupPage/>
         </Routes>
@@ -153,7 +155,7 @@ fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="container header-row">
-                <a class="brand" href="/groups">
+                <a class="brand" href="/">
                     <span class="brand-name">{move || t().app_name}</span>
                     <span class="brand-tagline">{move || t().tagline}</span>
                 </a>

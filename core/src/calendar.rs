@@ -546,14 +546,18 @@ pub fn months_with_events(events: &[Event]) -> Vec<YearMonth> {
 }
 
 /// For "nothing on this month — the nearest month with events is …": the
-/// month with events closest to `year`/`month` (the month itself when it
-/// has events). On a tie the later month wins: what is coming is more
-/// useful than what is over. `None` when there are no events at all.
+/// first month with events from `year`/`month` on (the month itself when it
+/// has events), looking forward first: what is coming is more useful than
+/// what is over. Only when nothing lies ahead, the latest month before.
+/// `None` when there are no events at all.
 pub fn nearest_month_with_events(year: u16, month: u8, events: &[Event]) -> Option<YearMonth> {
     let here = YearMonth { year, month }.index();
-    months_with_events(events)
-        .into_iter()
-        .min_by_key(|m| ((m.index() - here).abs(), m.index() < here))
+    let months = months_with_events(events);
+    months
+        .iter()
+        .find(|m| m.index() >= here)
+        .or_else(|| months.last())
+        .copied()
 }
 
 /// The agenda (予定): indices of events that have not ended by `today`
@@ -931,11 +935,18 @@ mod tests {
             nearest_month_with_events(2021, 10, &events),
             Some(ym(2021, 10))
         );
-        // November is one month from both: the later one wins.
+        // Forward first: December, not October, from November.
         assert_eq!(
             nearest_month_with_events(2021, 11, &events),
             Some(ym(2021, 12))
         );
+        // From September, October is ahead (though the later December is
+        // as far as August would be).
+        assert_eq!(
+            nearest_month_with_events(2021, 9, &events),
+            Some(ym(2021, 10))
+        );
+        // Nothing ahead: the latest month before, however far.
         assert_eq!(
             nearest_month_with_events(2024, 2, &events),
             Some(ym(2021, 12))
@@ -944,6 +955,10 @@ mod tests {
             nearest_month_with_events(2020, 1, &events),
             Some(ym(2021, 10))
         );
+        // Forward first even when a past month is much nearer.
+        let mut far = events.clone();
+        far.push(all_day("c", d(2023, 6, 1), d(2023, 6, 1)));
+        assert_eq!(nearest_month_with_events(2022, 1, &far), Some(ym(2023, 6)));
         assert_eq!(nearest_month_with_events(2021, 11, &[]), None);
     }
 

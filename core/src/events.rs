@@ -342,6 +342,12 @@ impl Event {
         }
     }
 
+    /// 終了 — the event is over on `today`: its last day is before it
+    /// (an event going on today is not).
+    pub fn has_ended(&self, today: Date) -> bool {
+        self.last_day() < today
+    }
+
     /// Whether the event takes place (at least partly) on `day`.
     pub fn is_on(&self, day: Date) -> bool {
         self.first_day() <= day && day <= self.last_day()

@@ -12,7 +12,7 @@
 
 use crate::calendar::{
     events_on, events_per_cell, format_range_en, format_range_ja, month_grid,
-    nearest_month_with_events, upcoming,
+    nearest_month_with_events, past, upcoming,
 };
 use crate::i18n::{self, Lang, Texts};
 use crate::search::SearchIndex;
@@ -101,7 +101,7 @@ pub fn chrome_start(lang: Lang) -> String {
     format!(
         "<a class=\"skip-link\" href=\"#main\" rel=\"external\">{skip}</a>\
 <header class=\"site-header\"><div class=\"container header-row\">\
-<a class=\"brand\" href=\"/groups\"><span class=\"brand-name\">{app}</span><span class=\"brand-tagline\">{tagline}</span></a>\
+<a class=\"brand\" href=\"/\"><span class=\"brand-name\">{app}</span><span class=\"brand-tagline\">{tagline}</span></a>\
 <button type=\"button\" class=\"lang-switch\" data-testid=\"lang-switch\" lang=\"{other}\" aria-label=\"{switch_label}\">{switch}</button>\
 </div><nav class=\"container\" aria-label=\"{nav}\">\
 <a href=\"/groups\">{groups}</a><a href=\"/calendar\">{calendar}</a><a href=\"/events\">{events}</a><a href=\"/drafts\">{drafts}</a>\
@@ -177,11 +177,21 @@ fn directory_filters(t: &Texts, lang: Lang) -> String {
 /// `/` and `/groups`: the directory in the order the app lists it with no
 /// query (`index.search("")`), the first [`GROUPS_SHOWN`] cards.
 pub fn groups_page(groups: &[Group], index: &SearchIndex, lang: Lang) -> Rendered {
+    directory(groups, index, lang, lang.texts().groups_title, "")
+}
+
+/// The directory under the heading `h1`, with `between` after its filters.
+fn directory(
+    groups: &[Group],
+    index: &SearchIndex,
+    lang: Lang,
+    h1: &str,
+    between: &str,
+) -> Rendered {
     let t = lang.texts();
     let order = index.search("");
     let mut main = format!(
-        "<div class=\"container page\"><h1>{}</h1>{}<p class=\"count\" aria-live=\"polite\">{}</p>",
-        t.groups_title,
+        "<div class=\"container page\"><h1>{h1}</h1>{}{between}<p class=\"count\" aria-live=\"polite\">{}</p>",
         directory_filters(t, lang),
         i18n::count(lang, order.len())
     );
@@ -228,6 +238,109 @@ pub fn groups_page(groups: &[Group], index: &SearchIndex, lang: Lang) -> Rendere
     }
 }
 
+/// Upcoming events on the home page.
+pub const HOME_UPCOMING: usize = 3;
+
+/// The home page's sections between the search box and the directory: the
+/// next [`HOME_UPCOMING`] events (or, with nothing coming, the way to the
+/// past ones and how the city adds events), then the followed groups with
+/// their next event (only when some are followed). `rel`: the links' to
+/// the full app's pages (`external` from the directory shell).
+pub fn home_sections(
+    groups: &[Group],
+    events: &[Event],
+    follows: &[String],
+    lang: Lang,
+    today: Date,
+    rel: Option<&str>,
+) -> String {
+    let h = lang.home();
+    let mut m = format!(
+        "<section aria-labelledby=\"home-upcoming\" data-testid=\"home-upcoming\"><h2 id=\"home-upcoming\">{}</h2>",
+        h.upcoming_title
+    );
+    let coming = upcoming(today, events);
+    if coming.is_empty() {
+        if events.is_empty() {
+            let _ = write!(m, "<p class=\"empty\">{}</p>", lang.texts().loading);
+        } else {
+            m.push_str(&nothing_upcoming(lang, rel));
+        }
+    } else {
+        m.push_str("<ul class=\"event-list\">");
+        for &i in coming.iter().take(HOME_UPCOMING) {
+            m.push_str(&event_item(
+                &events[i],
+                lang,
+                YearStyle::Gregorian,
+                rel,
+                today,
+            ));
+        }
+        let _ = write!(
+            m,
+            "</ul><p><a class=\"button secondary\" data-testid=\"all-upcoming\" href=\"/events\"{}>{}</a></p>",
+            rel_attr(rel),
+            h.all_upcoming
+        );
+    }
+    m.push_str("</section>");
+    let followed: Vec<&Group> = follows
+        .iter()
+        .filter_map(|id| groups.iter().find(|g| &g.id == id))
+        .collect();
+    if !followed.is_empty() {
+        let _ = write!(
+            m,
+            "<section aria-labelledby=\"home-followed\" data-testid=\"home-followed\"><h2 id=\"home-followed\">{}</h2><ul class=\"group-list\">",
+            h.followed_title
+        );
+        for g in followed {
+            let next = match crate::follows::next_event_of(&g.id, today, events) {
+                Some(i) => format!(
+                    "{}: {} {}",
+                    h.next_event,
+                    when(lang, &events[i], YearStyle::Gregorian),
+                    events[i].title
+                ),
+                None => h.no_next_event.to_string(),
+            };
+            let _ = write!(
+                m,
+                "<li><a class=\"group-card\" data-testid=\"followed-group\" href=\"/groups/{}\">\
+<span class=\"group-name\">{}</span><span class=\"summary next-event\">{}</span></a></li>",
+                escape(&path_segment(&g.id)),
+                escape(&g.name),
+                escape(&next)
+            );
+        }
+        m.push_str("</ul></section>");
+    }
+    m
+}
+
+/// `/`: the home page: the search box, [`home_sections`], then the
+/// directory as `/groups` lists it.
+pub fn home_page(
+    groups: &[Group],
+    index: &SearchIndex,
+    events: &[Event],
+    follows: &[String],
+    lang: Lang,
+    today: Date,
+    rel: Option<&str>,
+) -> Rendered {
+    let h = lang.home();
+    let sections = format!(
+        "<div class=\"home-sections\">{}</div><h2 class=\"directory-title\">{}</h2>",
+        home_sections(groups, events, follows, lang, today, rel),
+        h.directory_title
+    );
+    let mut page = directory(groups, index, lang, h.home_title, &sections);
+    page.head.title = title("", lang);
+    page
+}
+
 /// "2021年10月23日(土) 10:00–16:00" / "Sat 23 Oct 2021 10:00–16:00".
 pub fn when(lang: Lang, event: &Event, year: YearStyle) -> String {
     match lang {
@@ -238,7 +351,14 @@ pub fn when(lang: Lang, event: &Event, year: YearStyle) -> String {
 
 /// One event in a list (the app's `event_ui::event_item`); `rel` is the
 /// link's (`external` from the directory shell).
-pub fn event_item(event: &Event, lang: Lang, year: YearStyle, rel: Option<&str>) -> String {
+/// An event over by `today` says so (終了しました) beside its category.
+pub fn event_item(
+    event: &Event,
+    lang: Lang,
+    year: YearStyle,
+    rel: Option<&str>,
+    today: Date,
+) -> String {
     let mut out = format!(
         "<li><a class=\"event-card\" data-testid=\"event-link\" href=\"{}\"",
         escape(&crate::routes::Page::Event(event.id.clone()).path())
@@ -261,11 +381,73 @@ pub fn event_item(event: &Event, lang: Lang, year: YearStyle, rel: Option<&str>)
     }
     let _ = write!(
         out,
-        "<span class=\"badge cat-{}\">{}</span></a></li>",
+        "<span class=\"badge cat-{}\">{}</span>",
         event.category.code(),
         i18n::category_label(lang, event.category)
     );
+    if event.has_ended(today) {
+        out.push_str(&ended_badge(lang));
+    }
+    out.push_str("</a></li>");
     out
+}
+
+/// 終了しました, as a badge in a list (the app's `event_ui::event_item`
+/// draws the same).
+pub fn ended_badge(lang: Lang) -> String {
+    format!(
+        "<span class=\"badge ended\" data-testid=\"event-ended\">{}</span>",
+        lang.home().event_ended
+    )
+}
+
+/// 購読: a link to the iCalendar feed (one group's with `group`), and what
+/// subscribing does, in plain words.
+pub fn subscribe_link(lang: Lang, group: Option<&str>) -> String {
+    let h = lang.home();
+    let (href, label) = match group {
+        Some(id) => (
+            format!("/calendar.ics?group={}", encode_uri_component(id)),
+            h.subscribe_group,
+        ),
+        None => ("/calendar.ics".to_string(), h.subscribe),
+    };
+    format!(
+        "<div class=\"subscribe\" data-testid=\"subscribe\"><a class=\"button secondary\" href=\"{}\" rel=\"external\" type=\"text/calendar\">{label}</a><p class=\"hint\">{}</p></div>",
+        escape(&href),
+        h.subscribe_hint
+    )
+}
+
+/// The calendar's empty month when nothing at all is planned: the plain
+/// sentence and how the city adds events (its nearest-month button leads
+/// to the past ones).
+pub fn nothing_upcoming_note(lang: Lang) -> String {
+    let h = lang.home();
+    format!(
+        "<p data-testid=\"nothing-upcoming\">{}</p><p class=\"hint\">{}</p>",
+        h.nothing_upcoming, h.how_events_added
+    )
+}
+
+/// Nothing is planned: said plainly, with the way to the past events and
+/// how the city adds events (its open-data イベント一覧 import).
+/// `rel`: the link's (`external` from the directory shell).
+pub fn nothing_upcoming(lang: Lang, rel: Option<&str>) -> String {
+    let h = lang.home();
+    format!(
+        "<div class=\"empty nothing-upcoming\" data-testid=\"nothing-upcoming\"><p>{}</p>\
+<p><a class=\"button secondary\" data-testid=\"see-past\" href=\"/events?past=1\"{}>{}</a></p>\
+<p class=\"hint\">{}</p></div>",
+        h.nothing_upcoming,
+        rel_attr(rel),
+        h.see_past,
+        h.how_events_added
+    )
+}
+
+fn rel_attr(rel: Option<&str>) -> String {
+    rel.map(|r| format!(" rel=\"{r}\"")).unwrap_or_default()
 }
 
 /// A contact line as printed: web addresses become links.
@@ -290,11 +472,12 @@ pub fn group_page(
     contacts: &[CityContact],
     lang: Lang,
     event_rel: Option<&str>,
+    viewer: Viewer,
 ) -> Rendered {
     let g = group;
     let main = format!(
         "<article class=\"container page detail\">{}</article>",
-        group_article(g, events, contacts, lang, event_rel)
+        group_article(g, events, contacts, lang, event_rel, viewer)
     );
     let description = {
         let about = summary(&g.description, 110);
@@ -323,6 +506,7 @@ pub fn group_article(
     contacts: &[CityContact],
     lang: Lang,
     event_rel: Option<&str>,
+    viewer: Viewer,
 ) -> String {
     let t = lang.texts();
     let g = group;
@@ -347,6 +531,7 @@ pub fn group_article(
         t.kind,
         i18n::kind_label(lang, g.kind)
     );
+    m.push_str(&follow_button(lang, viewer.followed));
     if !g.registrations.is_empty() {
         let _ = write!(
             m,
@@ -392,9 +577,17 @@ pub fn group_article(
             t.group_events
         );
         for i in upcoming(epoch, &mine) {
-            m.push_str(&event_item(&mine[i], lang, YearStyle::Gregorian, event_rel));
+            m.push_str(&event_item(
+                &mine[i],
+                lang,
+                YearStyle::Gregorian,
+                event_rel,
+                viewer.today,
+            ));
         }
-        m.push_str("</ul></section>");
+        m.push_str("</ul>");
+        m.push_str(&subscribe_link(lang, Some(&g.id)));
+        m.push_str("</section>");
     }
     let _ = write!(
         m,
@@ -438,6 +631,27 @@ pub fn group_article(
     }
     m.push_str(&city_contacts(contacts, lang));
     m
+}
+
+/// Who looks at a page, for what differs by person and day: today (an
+/// event before it has ended) and whether this device follows the group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub today: Date,
+    pub followed: bool,
+}
+
+/// お気に入り: a toggle (`aria-pressed`), its state kept on the device.
+pub fn follow_button(lang: Lang, followed: bool) -> String {
+    let h = lang.home();
+    format!(
+        "<p class=\"follow\"><button type=\"button\" class=\"button secondary follow-button\" data-testid=\"follow\" aria-pressed=\"{followed}\" aria-describedby=\"follow-hint\">\
+<span class=\"star\" aria-hidden=\"true\">{}</span> {}</button>\
+<small class=\"hint\" id=\"follow-hint\">{}</small></p>",
+        if followed { "★" } else { "☆" },
+        h.follow,
+        h.follow_hint
+    )
 }
 
 /// The city's contact points (the app's `city_contact_list`).
@@ -538,11 +752,16 @@ pub fn map_links(e: &Event, t: &Texts) -> String {
 
 /// `/events/:id`: when (and 和暦 in Japanese), where, who, the details.
 /// `organiser_name`: the organising group's name from the directory.
-pub fn event_page(event: &Event, organiser_name: Option<&str>, lang: Lang) -> Rendered {
+pub fn event_page(
+    event: &Event,
+    organiser_name: Option<&str>,
+    lang: Lang,
+    today: Date,
+) -> Rendered {
     let e = event;
     let main = format!(
         "<article class=\"container page detail event-detail\">{}</article>",
-        event_article(e, organiser_name, lang)
+        event_article(e, organiser_name, lang, today)
     );
     let place = if e.place.is_empty() {
         String::new()
@@ -570,7 +789,14 @@ pub fn event_page(event: &Event, organiser_name: Option<&str>, lang: Lang) -> Re
 /// What the event page's `<article class="container page detail
 /// event-detail">` holds: the app sets it as the article's inner HTML (its
 /// `.ics` button is handled by a click on the article), the server wraps it.
-pub fn event_article(event: &Event, organiser_name: Option<&str>, lang: Lang) -> String {
+/// An event over by `today` says 終了しました at the top and offers no
+/// calendar button.
+pub fn event_article(
+    event: &Event,
+    organiser_name: Option<&str>,
+    lang: Lang,
+    today: Date,
+) -> String {
     let t = lang.texts();
     let e = event;
     let mut m = format!(
@@ -593,6 +819,14 @@ pub fn event_article(event: &Event, organiser_name: Option<&str>, lang: Lang) ->
         e.category.code(),
         i18n::category_label(lang, e.category)
     );
+    let ended = e.has_ended(today);
+    if ended {
+        let _ = write!(
+            m,
+            "<p class=\"ended-note\" data-testid=\"event-ended\">{}</p>",
+            lang.home().event_ended
+        );
+    }
     let _ = write!(
         m,
         "<dl class=\"facts\"><dt>{}</dt><dd data-testid=\"event-when\">{}",
@@ -642,11 +876,14 @@ pub fn event_article(event: &Event, organiser_name: Option<&str>, lang: Lang) ->
     fact(&mut m, t.organiser, &organiser);
     m.push_str("</dl><p class=\"actions\">");
     m.push_str(&map_links(e, t));
-    let _ = write!(
-        m,
-        "</p><p class=\"actions\"><button type=\"button\" class=\"button\" data-testid=\"ics-download\">{}</button></p>",
-        t.ics_event
-    );
+    m.push_str("</p>");
+    if !ended {
+        let _ = write!(
+            m,
+            "<p class=\"actions\"><button type=\"button\" class=\"button\" data-testid=\"ics-download\">{}</button></p>",
+            t.ics_event
+        );
+    }
     if !e.description.trim().is_empty() {
         let _ = write!(
             m,
@@ -689,33 +926,75 @@ pub fn event_article(event: &Event, organiser_name: Option<&str>, lang: Lang) ->
 }
 
 /// `/events`: what is coming, soonest first (the app's agenda with no
-/// filter set).
-pub fn agenda_page(events: &[Event], today: Date, lang: Lang) -> Rendered {
+/// filter set); `show_past` (`?past=1`): the past events too, the most
+/// recent first. With nothing coming it says so and leads to the past
+/// events; an empty list offers no `.ics`.
+pub fn agenda_page(events: &[Event], today: Date, lang: Lang, show_past: bool) -> Rendered {
     let t = lang.texts();
     let coming = upcoming(today, events);
+    let gone = if show_past {
+        past(today, events)
+    } else {
+        Vec::new()
+    };
     let mut m = format!(
         "<div class=\"container page\"><h1>{}</h1><p class=\"count\" aria-live=\"polite\">{}</p><div data-testid=\"agenda\">",
         t.agenda_title,
-        i18n::event_count(lang, coming.len())
+        i18n::event_count(lang, coming.len() + gone.len())
     );
-    if coming.is_empty() {
-        let message = if events.is_empty() {
-            t.loading
-        } else {
-            t.no_upcoming
-        };
-        let _ = write!(m, "<p class=\"empty\">{message}</p>");
-    } else {
+    let list = |m: &mut String, hits: &[usize]| {
         m.push_str("<ul class=\"event-list\">");
-        for &i in coming.iter().take(AGENDA_SHOWN) {
-            m.push_str(&event_item(&events[i], lang, YearStyle::Gregorian, None));
+        for &i in hits.iter().take(AGENDA_SHOWN) {
+            m.push_str(&event_item(
+                &events[i],
+                lang,
+                YearStyle::Gregorian,
+                None,
+                today,
+            ));
         }
         m.push_str("</ul>");
-        if coming.len() > AGENDA_SHOWN {
+        if hits.len() > AGENDA_SHOWN {
             let _ = write!(m, "<p class=\"hint\">{}</p>", t.more_shown);
         }
+    };
+    if coming.is_empty() {
+        if events.is_empty() {
+            let _ = write!(m, "<p class=\"empty\">{}</p>", t.loading);
+        } else {
+            m.push_str(&nothing_upcoming(lang, None));
+        }
+    } else {
+        list(&mut m, &coming);
     }
-    m.push_str("</div></div>");
+    let _ = write!(
+        m,
+        "<p><button type=\"button\" class=\"button secondary\" data-testid=\"show-past\" aria-expanded=\"{show_past}\">{}</button></p>",
+        if show_past { t.hide_past } else { t.show_past }
+    );
+    if show_past {
+        let _ = write!(
+            m,
+            "<section aria-labelledby=\"past-events\"><h2 id=\"past-events\">{}</h2>",
+            t.past_events
+        );
+        if gone.is_empty() {
+            let _ = write!(m, "<p class=\"empty\">{}</p>", t.no_past);
+        } else {
+            list(&mut m, &gone);
+        }
+        m.push_str("</section>");
+    }
+    m.push_str("</div>");
+    if !coming.is_empty() || !gone.is_empty() {
+        let _ = write!(
+            m,
+            "<p><button type=\"button\" class=\"button\" data-testid=\"ics-list-download\">{}</button></p>",
+            t.ics_list
+        );
+    }
+    m.push_str(&subscribe_link(lang, None));
+    m.push_str("</div>");
     let description = match lang {
         Lang::Ja => format!(
             "金沢の協働のまちづくりのこれからの予定（{}件）。",
@@ -849,7 +1128,7 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
             escape(&i18n::long_date(lang, *day))
         );
         for i in found {
-            list.push_str(&event_item(&on_grid[i], lang, YearStyle::Omit, None));
+            list.push_str(&event_item(&on_grid[i], lang, YearStyle::Omit, None, today));
             listed += 1;
         }
         list.push_str("</ul>");
@@ -867,6 +1146,9 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
             m,
             "<div class=\"empty\" data-testid=\"empty-month\"><p>{message}</p>"
         );
+        if !events.is_empty() && upcoming(today, events).is_empty() {
+            m.push_str(&nothing_upcoming_note(lang));
+        }
         if let Some(n) = nearest_month_with_events(month.year, month.month, events) {
             let _ = write!(
                 m,
@@ -885,6 +1167,7 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
             t.pick_day
         );
     }
+    m.push_str(&subscribe_link(lang, None));
     m.push_str("</div>");
     let in_month = match (month.first_day(), month.last_day()) {
         (Some(a), Some(b)) => on_grid
@@ -989,7 +1272,11 @@ mod tests {
 <small class=\"reading\">&lt;i&gt;よみ&lt;/i&gt;</small><span class=\"badge\">市民活動団体</span>\
 <span class=\"summary\">&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;</span></a></li>"
         );
-        let page = group_page(&g, &[], &[], Lang::Ja, None);
+        let viewer = Viewer {
+            today: Date::new(2026, 12, 1).unwrap(),
+            followed: false,
+        };
+        let page = group_page(&g, &[], &[], Lang::Ja, None, viewer);
         for raw in ["<script>", "<b>", "<u>", "<i>", "href=\"javascript:"] {
             assert!(!page.main.contains(raw), "{raw} in {}", page.main);
         }
@@ -1006,6 +1293,161 @@ mod tests {
             page.head.title, "<script>alert(1)</script> | つながり",
             "escaped by the page's <head>"
         );
+    }
+
+    fn event_on(id: &str, date: Date, group: Option<&str>) -> Event {
+        Event {
+            id: id.into(),
+            title: format!("{id} の集い"),
+            reading: None,
+            start: crate::EventDate::at(date, crate::Time::new(10, 0).unwrap()),
+            end: Some(crate::EventDate::at(
+                date,
+                crate::Time::new(12, 30).unwrap(),
+            )),
+            place: "木倉町広場".into(),
+            address: String::new(),
+            lat: None,
+            lon: None,
+            organiser: String::new(),
+            organiser_group_id: group.map(String::from),
+            description: String::new(),
+            fee: String::new(),
+            capacity: None,
+            application_deadline: None,
+            application_method: String::new(),
+            contact: String::new(),
+            url: String::new(),
+            category: crate::EventCategory::Other,
+            body_reading: String::new(),
+        }
+    }
+
+    fn day(y: u16, m: u8, d: u8) -> Date {
+        Date::new(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_past_event_says_it_has_ended_and_offers_no_calendar_button() {
+        let e = event_on("old", day(2021, 10, 23), None);
+        let today = day(2026, 12, 1);
+        for lang in [Lang::Ja, Lang::En] {
+            let page = event_article(&e, None, lang, today);
+            assert!(page.contains(lang.home().event_ended), "{page}");
+            assert!(!page.contains("ics-download"), "{page}");
+            // The times the data has, formatted by core.
+            assert!(page.contains("10:00–12:30"), "{page}");
+            let item = event_item(&e, lang, YearStyle::Gregorian, None, today);
+            assert!(item.contains(lang.home().event_ended), "{item}");
+        }
+        assert!(
+            event_article(&e, None, Lang::Ja, day(2021, 10, 23)).contains("ics-download"),
+            "not over on its own day"
+        );
+        assert!(
+            !event_item(&e, Lang::Ja, YearStyle::Gregorian, None, day(2021, 10, 23))
+                .contains("終了しました")
+        );
+    }
+
+    #[test]
+    fn an_agenda_with_nothing_coming_says_so_and_offers_no_ics() {
+        let events = vec![event_on("old", day(2021, 10, 23), None)];
+        let today = day(2026, 12, 1);
+        let page = agenda_page(&events, today, Lang::Ja, false);
+        assert!(
+            page.main
+                .contains("いま予定されているイベントはありません。")
+        );
+        assert!(page.main.contains("href=\"/events?past=1\""));
+        assert!(
+            page.main.contains("イベント一覧"),
+            "names the open-data import"
+        );
+        assert!(!page.main.contains("ics-list-download"), "{}", page.main);
+        assert!(
+            page.main.contains("href=\"/calendar.ics\""),
+            "a subscribe link"
+        );
+        let with_past = agenda_page(&events, today, Lang::Ja, true);
+        assert!(with_past.main.contains("old の集い"));
+        assert!(with_past.main.contains("ics-list-download"));
+        let coming = agenda_page(&events, day(2021, 10, 1), Lang::En, false);
+        assert!(coming.main.contains("ics-list-download"));
+        assert!(!coming.main.contains("nothing-upcoming"));
+    }
+
+    #[test]
+    fn the_home_page_shows_what_is_coming_and_the_followed_groups() {
+        let mut g = hostile_group();
+        g.id = "porepore".into();
+        g.name = "ぽれぽれ".into();
+        let groups = vec![g];
+        let index = SearchIndex::new(&groups);
+        let today = day(2026, 12, 1);
+        let events = vec![
+            event_on("old", day(2021, 10, 23), Some("porepore")),
+            event_on("soon", day(2026, 12, 24), Some("porepore")),
+        ];
+        let page = home_page(
+            &groups,
+            &index,
+            &events,
+            &[],
+            Lang::Ja,
+            today,
+            Some("external"),
+        );
+        let m = &page.main;
+        let (search, upcoming, directory) = (
+            m.find("id=\"group-search\"").unwrap(),
+            m.find("soon の集い").unwrap(),
+            m.find("data-testid=\"group-link\"").unwrap(),
+        );
+        assert!(search < upcoming && upcoming < directory, "{m}");
+        assert!(m.contains("12月24日(木) 10:00–12:30"), "{m}");
+        assert!(!m.contains("old の集い"), "past events are not coming up");
+        assert!(!m.contains("home-followed"), "no follows, no section");
+        let followed = home_page(
+            &groups,
+            &index,
+            &events,
+            &["porepore".to_string(), "gone".to_string()],
+            Lang::Ja,
+            today,
+            None,
+        );
+        assert!(
+            followed
+                .main
+                .contains("<span class=\"summary next-event\">次の予定: 2026年12月24日(木) 10:00–12:30 soon の集い</span>"),
+            "{}",
+            followed.main
+        );
+        let nothing = home_page(&groups, &index, &events[..1], &[], Lang::En, today, None);
+        assert!(nothing.main.contains("No events are planned right now."));
+        assert!(nothing.main.contains("イベント一覧"));
+    }
+
+    #[test]
+    fn a_group_page_has_a_follow_toggle_and_its_feed() {
+        let g = hostile_group();
+        let events = vec![event_on("e", day(2026, 12, 24), Some(&g.id))];
+        let viewer = |followed| Viewer {
+            today: day(2026, 12, 1),
+            followed,
+        };
+        let off = group_article(&g, &events, &[], Lang::Ja, None, viewer(false));
+        assert!(
+            off.contains("data-testid=\"follow\" aria-pressed=\"false\""),
+            "{off}"
+        );
+        assert!(
+            off.contains("href=\"/calendar.ics?group=a%20b%22%3Cx%3E\""),
+            "{off}"
+        );
+        let on = group_article(&g, &events, &[], Lang::En, None, viewer(true));
+        assert!(on.contains("aria-pressed=\"true\""));
     }
 
     #[test]

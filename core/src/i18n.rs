@@ -486,3 +486,75 @@ pub fn fiscal_year(lang: Lang, start_year: u16) -> String {
         Lang::En => crate::wareki::fiscal_year_en(start_year),
     }
 }
+
+/// The words of the home page, of an event's state (終了) and of following
+/// a group (お気に入り): `lang.home()`.
+pub struct HomeTexts {
+    pub home_title: &'static str,
+    pub upcoming_title: &'static str,
+    pub all_upcoming: &'static str,
+    /// Nothing is planned: said plainly on the home page, the agenda and
+    /// the calendar, followed by [`HomeTexts::see_past`] and
+    /// [`HomeTexts::how_events_added`].
+    pub nothing_upcoming: &'static str,
+    pub see_past: &'static str,
+    pub how_events_added: &'static str,
+    pub followed_title: &'static str,
+    pub next_event: &'static str,
+    pub no_next_event: &'static str,
+    pub directory_title: &'static str,
+    /// The follow button's label (its state is `aria-pressed`).
+    pub follow: &'static str,
+    pub follow_hint: &'static str,
+    pub event_ended: &'static str,
+    pub subscribe: &'static str,
+    pub subscribe_group: &'static str,
+    pub subscribe_hint: &'static str,
+}
+
+pub const HOME_JA: HomeTexts = HomeTexts {
+    home_title: "金沢の協働のまちづくり",
+    upcoming_title: "これからの予定",
+    all_upcoming: "予定をすべて見る",
+    nothing_upcoming: "いま予定されているイベントはありません。",
+    see_past: "終わったイベントを見る",
+    how_events_added: "イベントは、金沢市がオープンデータとして公開する「イベント一覧」(CSV) を取り込んで載せています。市が新しい予定を公開すると、ここに表示されます。",
+    followed_title: "お気に入りの団体",
+    next_event: "次の予定",
+    no_next_event: "これからの予定はまだありません",
+    directory_title: "団体をさがす",
+    follow: "お気に入り",
+    follow_hint: "お気に入りはこの端末だけに保存され、ホームに次の予定が表示されます。",
+    event_ended: "終了しました",
+    subscribe: "カレンダーを購読する",
+    subscribe_group: "この団体の予定を購読する",
+    subscribe_hint: "購読すると、スマートフォンのカレンダーアプリに予定が入り、新しい予定も自動で追加されます。",
+};
+
+pub const HOME_EN: HomeTexts = HomeTexts {
+    home_title: "Kanazawa civic partnership",
+    upcoming_title: "Coming up",
+    all_upcoming: "See all events",
+    nothing_upcoming: "No events are planned right now.",
+    see_past: "See past events",
+    how_events_added: "Events come from the event list (イベント一覧, a CSV file) that Kanazawa City publishes as open data. New events appear here once the city publishes them.",
+    followed_title: "Groups you follow",
+    next_event: "Next event",
+    no_next_event: "No upcoming event yet",
+    directory_title: "Find a group",
+    follow: "Follow",
+    follow_hint: "Kept on this device only; the home page shows the groups you follow and their next events.",
+    event_ended: "This event has ended",
+    subscribe: "Subscribe to the calendar",
+    subscribe_group: "Subscribe to this group's events",
+    subscribe_hint: "Subscribing puts these events in your phone's calendar app, and new ones are added by themselves.",
+};
+
+impl Lang {
+    pub fn home(self) -> &'static HomeTexts {
+        match self {
+            Lang::Ja => &HOME_JA,
+            Lang::En => &HOME_EN,
+        }
+    }
+}

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod directory;
 pub mod events;
 pub mod feed;
+pub mod follows;
 pub mod html;
 pub mod i18n;
 pub mod ical;

@@ -31,7 +31,7 @@ use tsunagari_core::html::{self, NotFound, Rendered, escape};
 use tsunagari_core::i18n::Lang;
 use tsunagari_core::routes::{self, Page};
 use tsunagari_core::search::SearchIndex;
-use tsunagari_core::{CityContact, Date, Event, Group, YearMonth};
+use tsunagari_core::{CityContact, Date, Event, Group, YearMonth, follows};
 
 use crate::store::{Feed, Store};
 
@@ -139,7 +139,8 @@ impl Pages {
                 return None;
             }
         };
-        let rendered = render(&page, query, &data, lang, today_jst());
+        let follows = follows_of(headers);
+        let rendered = render(&page, query, &data, lang, today_jst(), &follows);
         let url = page_url(headers, path, query);
         let html = fill(&template, &rendered, lang, &url, &page);
         let status = if rendered.not_found {
@@ -187,6 +188,25 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
     if english { Lang::En } else { Lang::Ja }
 }
 
+/// The `follows` cookie (the app mirrors its お気に入り there): the
+/// followed groups' ids.
+pub fn follows_of(headers: &HeaderMap) -> Vec<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| k.trim() == follows::COOKIE)
+        .map(|(_, v)| follows::parse_cookie_value(v))
+        .unwrap_or_default()
+}
+
+/// `past=1` in a query string: the agenda shows the past events too.
+fn shows_past(query: Option<&str>) -> bool {
+    query.is_some_and(|q| q.split('&').any(|kv| kv == "past=1"))
+}
+
 /// Today in Japan (UTC+9, no daylight saving).
 fn today_jst() -> Date {
     let millis = crate::clock::Millis::now().map_or(0, |m| m.0);
@@ -223,15 +243,35 @@ fn month_of(query: Option<&str>) -> Option<YearMonth> {
     YearMonth::new(y.parse().ok()?, mo.parse().ok()?).ok()
 }
 
-fn render(page: &Page, query: Option<&str>, data: &Data, lang: Lang, today: Date) -> Rendered {
+fn render(
+    page: &Page,
+    query: Option<&str>,
+    data: &Data,
+    lang: Lang,
+    today: Date,
+    follows: &[String],
+) -> Rendered {
+    // Links to the full app's pages leave the bundle that runs `page`.
+    let event_rel = (routes::bundle_for(&page.path()) != routes::bundle_for("/events/:id"))
+        .then_some("external");
     match page {
-        Page::Home | Page::Groups => html::groups_page(&data.groups, &data.index, lang),
+        Page::Home => html::home_page(
+            &data.groups,
+            &data.index,
+            &data.events,
+            follows,
+            lang,
+            today,
+            event_rel,
+        ),
+        Page::Groups => html::groups_page(&data.groups, &data.index, lang),
         Page::Group(id) => match data.groups.iter().find(|g| &g.id == id) {
             Some(g) => {
-                // Links to events leave the bundle that runs this page.
-                let rel = (routes::bundle_for(&page.path()) != routes::bundle_for("/events/:id"))
-                    .then_some("external");
-                html::group_page(g, &data.events, &data.contacts, lang, rel)
+                let viewer = html::Viewer {
+                    today,
+                    followed: follows.contains(&g.id),
+                };
+                html::group_page(g, &data.events, &data.contacts, lang, event_rel, viewer)
             }
             None => html::not_found_page(lang, NotFound::Group),
         },
@@ -239,7 +279,7 @@ fn render(page: &Page, query: Option<&str>, data: &Data, lang: Lang, today: Date
             let month = month_of(query).unwrap_or_else(|| today.year_month());
             html::calendar_page(&data.events, month, today, lang)
         }
-        Page::Agenda => html::agenda_page(&data.events, today, lang),
+        Page::Agenda => html::agenda_page(&data.events, today, lang, shows_past(query)),
         Page::Event(id) => match data.events.iter().find(|e| &e.id == id) {
             Some(e) => {
                 let organiser = e
@@ -247,7 +287,7 @@ fn render(page: &Page, query: Option<&str>, data: &Data, lang: Lang, today: Date
                     .as_ref()
                     .and_then(|gid| data.groups.iter().find(|g| &g.id == gid))
                     .map(|g| g.name.as_str());
-                html::event_page(e, organiser, lang)
+                html::event_page(e, organiser, lang, today)
             }
             None => html::not_found_page(lang, NotFound::Event),
         },

@@ -160,6 +160,65 @@ async fn english_readers_get_english_from_their_cookie() {
 }
 
 #[tokio::test]
+async fn the_home_page_shows_what_is_coming_and_the_groups_the_cookie_follows() {
+    let (_dir, store) = imported().await;
+    let dist = tempfile::tempdir().expect("dist");
+    write_dist(dist.path());
+    let app = router(&store, dist.path());
+    // Without the cookie: the coming event (2030), not the past one (2025),
+    // and no followed groups.
+    let html = text(&get(&app, "/").await.body);
+    assert!(html.contains("これからの予定"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(1)"), "{html}");
+    assert!(
+        !html.contains("子育てサロン"),
+        "a past event is not coming: {html}"
+    );
+    assert!(!html.contains("home-followed"), "{html}");
+    assert!(
+        html.contains("href=\"/events/hostile\" rel=\"external\""),
+        "event pages are the full app's: {html}"
+    );
+    let req = Request::get("/")
+        .header("cookie", "lang=ja; follows=machiya|nope")
+        .body(Body::empty())
+        .expect("request");
+    let html = text(&send(&app, req).await.body);
+    assert!(html.contains("data-testid=\"home-followed\""), "{html}");
+    assert!(html.contains("町家の会"), "{html}");
+    assert!(html.contains("これからの予定はまだありません"), "{html}");
+    // The group page's toggle says it is followed; another's does not.
+    let req = Request::get("/groups/machiya")
+        .header("cookie", "follows=machiya")
+        .body(Body::empty())
+        .expect("request");
+    let html = text(&send(&app, req).await.body);
+    assert!(html.contains("aria-pressed=\"true\""), "{html}");
+    let html = text(&get(&app, "/groups/hoshi").await.body);
+    assert!(html.contains("aria-pressed=\"false\""), "{html}");
+    // `/groups` stays the plain directory.
+    let html = text(&get(&app, "/groups").await.body);
+    assert!(!html.contains("これからの予定"), "{html}");
+}
+
+#[tokio::test]
+async fn a_past_event_says_it_has_ended_and_the_agenda_leads_to_it() {
+    let (_dir, store) = imported().await;
+    let dist = tempfile::tempdir().expect("dist");
+    write_dist(dist.path());
+    let app = router(&store, dist.path());
+    let html = text(&get(&app, "/events/salon-1").await.body);
+    assert!(html.contains("終了しました"), "{html}");
+    assert!(!html.contains("ics-download"), "{html}");
+    let html = text(&get(&app, "/events/hostile").await.body);
+    assert!(!html.contains("終了しました"), "{html}");
+    assert!(html.contains("ics-download"), "{html}");
+    let html = text(&get(&app, "/events?past=1").await.body);
+    assert!(html.contains("子育てサロン"), "{html}");
+    assert!(html.contains("href=\"/calendar.ics\""), "{html}");
+}
+
+#[tokio::test]
 async fn unknown_groups_and_events_are_404_pages_with_content() {
     let (_dir, store) = imported().await;
     let dist = tempfile::tempdir().expect("dist");

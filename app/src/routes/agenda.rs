@@ -17,7 +17,10 @@ pub fn AgendaPage() -> impl IntoView {
     let lang = state.lang;
     let t = move || lang.get().texts();
     Effect::new(move |_| set_title(t().agenda_title, lang.get()));
-    let show_past = RwSignal::new(false);
+    // `?past=1` (the home page's 終わったイベントを見る) opens the past events.
+    let past_asked = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("past").as_deref() == Some("1"));
+    let show_past = RwSignal::new(past_asked);
     let mask = event_ui::filter_mask(state);
     let today = today_jst();
 
@@ -48,11 +51,23 @@ pub fn AgendaPage() -> impl IntoView {
         })
     });
 
-    let list = move |hits: Memo<Vec<usize>>, none: fn(&i18n::Texts) -> &'static str| {
+    let list = move |hits: Memo<Vec<usize>>,
+                     none: fn(&i18n::Texts) -> &'static str,
+                     coming: bool| {
         move || {
             let lang = lang.get();
             let t = lang.texts();
             if hits.with(Vec::is_empty) {
+                // Nothing planned at all (no filter set): said plainly,
+                // with the way to the past events and how events are added.
+                let nothing =
+                    coming && mask.with(Option::is_none) && state.events.with(|e| !e.is_empty());
+                if nothing {
+                    return view! {
+                        <div inner_html=tsunagari_core::html::nothing_upcoming(lang, None)></div>
+                    }
+                    .into_any();
+                }
                 let message = if !state.events.with(Vec::is_empty) {
                     none(t)
                 } else if state.ready.get() {
@@ -68,7 +83,7 @@ pub fn AgendaPage() -> impl IntoView {
                     hits.iter()
                         .take(MAX_SHOWN)
                         .filter_map(|&i| events.get(i))
-                        .map(|e| event_ui::event_item(e, lang, YearStyle::Gregorian))
+                        .map(|e| event_ui::event_item(e, lang, YearStyle::Gregorian, today))
                         .collect_view()
                 })
             });
@@ -101,7 +116,7 @@ pub fn AgendaPage() -> impl IntoView {
                 {move || i18n::event_count(lang.get(), coming.with(Vec::len) + gone.with(Vec::len))}
             </p>
             <div data-testid="agenda">
-                {list(coming, |t| t.no_upcoming)}
+                {list(coming, |t| t.no_upcoming, true)}
                 <p>
                     <button
                         type="button"
@@ -116,15 +131,19 @@ pub fn AgendaPage() -> impl IntoView {
                 <Show when=move || show_past.get()>
                     <section aria-labelledby="past-events">
                         <h2 id="past-events">{move || t().past_events}</h2>
-                        {list(gone, |t| t.no_past)}
+                        {list(gone, |t| t.no_past, false)}
                     </section>
                 </Show>
             </div>
-            <p>
-                <button type="button" class="button" data-testid="ics-list-download" on:click=save>
-                    {move || t().ics_list}
-                </button>
-            </p>
+            // An empty list offers no .ics.
+            <Show when=move || coming.with(|c| !c.is_empty()) || gone.with(|g| !g.is_empty())>
+                <p>
+                    <button type="button" class="button" data-testid="ics-list-download" on:click=save>
+                        {move || t().ics_list}
+                    </button>
+                </p>
+            </Show>
+            <div inner_html=move || tsunagari_core::html::subscribe_link(lang.get(), None)></div>
         </div>
     }
 }

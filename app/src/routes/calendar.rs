@@ -6,7 +6,9 @@ use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use tsunagari_core::calendar::{events_on, events_per_cell, month_grid, nearest_month_with_events};
+use tsunagari_core::calendar::{
+    events_on, events_per_cell, month_grid, nearest_month_with_events, upcoming,
+};
 use tsunagari_core::{Date, Event, WeekStart, Weekday, YearMonth, YearStyle};
 
 /// `2021-10` → October 2021.
@@ -126,6 +128,7 @@ pub fn CalendarPage() -> impl IntoView {
             {move || month_is_empty.get().then(|| view! { <EmptyMonth month=month mask=mask/> })}
             <DayEvents selected=selected month=month grid_events=grid_events/>
             <EventFilters/>
+            <div inner_html=move || tsunagari_core::html::subscribe_link(lang.get(), None)></div>
         </div>
     }
 }
@@ -255,9 +258,17 @@ fn EmptyMonth(month: Memo<YearMonth>, mask: Memo<Option<Vec<bool>>>) -> impl Int
         } else {
             t.empty_month
         };
+        // Nothing planned at all: said plainly, with how events are added.
+        let nothing = state
+            .events
+            .with(|e| !e.is_empty() && upcoming(today_jst(), e).is_empty())
+            .then(|| {
+                view! { <div inner_html=tsunagari_core::html::nothing_upcoming_note(lang)></div> }
+            });
         view! {
             <div class="empty" data-testid="empty-month">
                 <p>{message}</p>
+                {nothing}
                 {link}
             </div>
         }
@@ -286,7 +297,7 @@ fn DayEvents(
             }
             let items = found
                 .into_iter()
-                .map(|i| event_ui::event_item(&events[i], lang, YearStyle::Omit))
+                .map(|i| event_ui::event_item(&events[i], lang, YearStyle::Omit, today_jst()))
                 .collect_view();
             view! { <ul class="event-list">{items}</ul> }.into_any()
         });

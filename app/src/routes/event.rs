@@ -84,7 +84,7 @@ fn EventDetail(event: Event) -> impl IntoView {
                     .groups
                     .with(|gs| gs.iter().find(|g| g.id == *id).map(|g| g.name.clone()))
             });
-            html::event_article(e, name.as_deref(), lang)
+            html::event_article(e, name.as_deref(), lang, event_ui::today_jst())
         })
     };
     view! {

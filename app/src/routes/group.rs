@@ -7,6 +7,7 @@ use leptos_router::hooks::use_params_map;
 use std::sync::OnceLock;
 use tsunagari_core::html;
 use tsunagari_core::{CityContact, Group};
+use wasm_bindgen::JsCast;
 
 /// The city's contact points, compiled in: they change with the printed
 /// newsletters, not with the directory.
@@ -52,13 +53,19 @@ pub fn GroupPage() -> impl IntoView {
 #[component]
 fn GroupDetail(group: Group) -> impl IntoView {
     let state = use_app();
+    let follows = crate::follows::use_follows();
     let lang = state.lang;
     let name = group.name.clone();
     Effect::new(move |_| set_title(&name, lang.get()));
     let group = StoredValue::new(group);
+    let today = crate::event_ui::today_jst();
     let content = move || {
         let lang = lang.get();
         group.with_value(|g| {
+            let viewer = html::Viewer {
+                today,
+                followed: follows.0.with(|f| f.contains(&g.id)),
+            };
             state.events.with(|events| {
                 html::group_article(
                     g,
@@ -66,9 +73,36 @@ fn GroupDetail(group: Group) -> impl IntoView {
                     city_contacts(),
                     lang,
                     crate::routes::rel_for("/events/:id"),
+                    viewer,
                 )
             })
         })
     };
-    view! { <article class="container page detail" inner_html=content></article> }
+    // お気に入り: a tap on the article's toggle (drawn by core) follows the
+    // group or stops; kept on this device (`follows`), offline too.
+    let toggle = move |ev: web_sys::MouseEvent| {
+        let on_button = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-testid=follow]").ok().flatten())
+            .is_some();
+        if on_button {
+            let id = group.with_value(|g| g.id.clone());
+            follows.0.update(|f| {
+                tsunagari_core::follows::toggle(f, &id);
+            });
+            // The article is drawn anew: keep the focus on the toggle.
+            request_animation_frame(|| {
+                if let Some(b) = document()
+                    .query_selector("[data-testid=follow]")
+                    .ok()
+                    .flatten()
+                    .and_then(|b| b.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = b.focus();
+                }
+            });
+        }
+    };
+    view! { <article class="container page detail" inner_html=content on:click=toggle></article> }
 }

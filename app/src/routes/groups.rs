@@ -16,10 +16,30 @@ pub(crate) const FEW: usize = 3;
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
+    view! { <Directory home=false/> }
+}
+
+/// The directory; `home`: as the home page (`/`), under its title with
+/// its sections after the search box.
+#[component]
+pub fn Directory(home: bool) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
     let t = move || lang.get().texts();
-    Effect::new(move |_| set_title(t().groups_title, lang.get()));
+    Effect::new(move |_| {
+        if home {
+            set_title("", lang.get())
+        } else {
+            set_title(t().groups_title, lang.get())
+        }
+    });
+    let heading = move || {
+        if home {
+            lang.get().home().home_title
+        } else {
+            t().groups_title
+        }
+    };
 
     // Built once per data change, never per keystroke. The index has no
     // equality, so every rebuild counts as a change.
@@ -66,11 +86,12 @@ pub fn GroupsPage() -> impl IntoView {
 
     view! {
         <div class="container page">
-            <h1>{move || t().groups_title}</h1>
+            <h1>{heading}</h1>
             <div class="filters" role="search">
                 <SearchBox input=input/>
                 <KindFilter/>
             </div>
+            {home.then(|| view! { <super::home::HomeSections/> })}
             <p class="count" aria-live="polite">
                 {move || i18n::count(lang.get(), results.with(Vec::len))}
             </p>

@@ -61,6 +61,7 @@ pub mod drafts;
 pub mod event;
 pub mod group;
 pub mod groups;
+pub mod home;
 pub mod not_found;
 #[cfg(feature = "full")]
 pub mod signin;
