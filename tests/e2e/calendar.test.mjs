@@ -5,10 +5,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, launchBrowser, phoneContext, withApp } from './fixtures.mjs';
+import { ROOT, launchBrowser, phoneContext, withApp, importEvents, jstDate } from './fixtures.mjs';
 
 const events = JSON.parse(readFileSync(join(ROOT, 'data/events.json'), 'utf8')).events;
 const festival = events.find((e) => e.title.includes('まちなか学生まつり'));
+// An all-day event still to come, imported as the city does (open-data CSV).
+const coming = { id: 'kanazawa-coming-fair', title: '金沢まちづくりフェア', date: jstDate(20), place: '金沢市役所' };
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -17,6 +19,7 @@ after(async () => { await browser?.close(); });
 test('the calendar works offline: month grid, day list, event page, .ics', () => withApp(() => phoneContext(browser), async ({ server, url, page, app }) => {
   assert.ok(festival, 'demo events include まちなか学生まつり');
   assert.equal(festival.start.date, '2021-10-23');
+  await importEvents(server, [coming]);
   await page.goto(`${url}/calendar`);
   await page.locator('html[data-events=stored]').waitFor({ state: 'attached', timeout: 20_000 });
   await app.waitServiceWorker();
@@ -49,19 +52,26 @@ test('the calendar works offline: month grid, day list, event page, .ics', () =>
     assert.equal(await page.locator('[data-testid=organiser-link]').getAttribute('href'), `/groups/${festival.organiser_group_id}`);
   }
 
-  // The .ics is made on the phone, offline.
+  // Over: it says so, and offers no calendar button.
+  assert.equal(await page.locator('[data-testid=event-ended]').innerText(), '終了しました');
+  assert.equal(await page.locator('[data-testid=ics-download]').count(), 0);
+
+  // A coming event's .ics is made on the phone, offline.
+  await page.goto(`${url}/events/${coming.id}`);
+  await page.locator('main h1').filter({ hasText: coming.title }).waitFor();
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.locator('[data-testid=ics-download]').click(),
   ]);
   const ics = readFileSync(await download.path(), 'utf8');
   assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
-  assert.match(ics, new RegExp(`UID:${festival.id}@`));
-  assert.match(ics, /DTSTART;VALUE=DATE:20211023\r\n/);
-  assert.match(ics, /DTEND;VALUE=DATE:20211024\r\n/);
+  assert.match(ics, new RegExp(`UID:${coming.id}@`));
+  const basic = coming.date.replaceAll('-', '');
+  assert.match(ics, new RegExp(`DTSTART;VALUE=DATE:${basic}\r\n`));
   for (const line of ics.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `line ≤ 75 octets: ${line}`);
 
   // Month navigation: next month has the Civic Tech Summit.
+  await page.goBack();
   await page.goBack();
   await page.locator('[data-testid=month-title]').filter({ hasText: '2021年10月' }).waitFor();
   await page.locator('[data-testid=next-month]').click();

@@ -1,7 +1,7 @@
 // Fixtures for the browser tests: the real server (release binary) on a
 // fresh data directory, and headless Debian Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, cpSync } from 'node:fs';
+import { mkdtempSync, rmSync, readFileSync, cpSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -296,4 +296,26 @@ export function observeShifts() {
       }
     }
   }).observe({ type: 'layout-shift', buffered: true });
+}
+
+/** A day `offset` days from today in Japan, `YYYY-MM-DD`. */
+export function jstDate(offset = 0) {
+  return new Date(Date.now() + 9 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Events imported as the city does it: the open-data イベント一覧 CSV through
+ * `import-events`. `rows`: `{ id, title, date, start, end, place, organiser }`.
+ */
+export async function importEvents(server, rows) {
+  const dir = mkdtempSync(join(tmpdir(), 'tsunagari-csv-'));
+  const file = join(dir, 'events.csv');
+  const lines = ['NO,イベント名,開始日,終了日,開始時間,終了時間,場所名称,主催者',
+    ...rows.map((r) => [r.id, r.title, r.date, '', r.start ?? '', r.end ?? '', r.place ?? '', r.organiser ?? ''].join(','))];
+  writeFileSync(file, lines.join('\n') + '\n');
+  try {
+    await server.admin('import-events', file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
