@@ -532,7 +532,7 @@ pub const HOME_JA: HomeTexts = HomeTexts {
 };
 
 pub const HOME_EN: HomeTexts = HomeTexts {
-    home_title: "Kanazawa civic partnership",
+    home_title: "Groups and events",
     upcoming_title: "Coming up",
     all_upcoming: "See all events",
     nothing_upcoming: "No events are planned right now.",

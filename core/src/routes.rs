@@ -29,7 +29,7 @@ impl Bundle {
 /// A page of the app, with what its path carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
-    /// `/`: the directory (the app redirects to `/groups`).
+    /// `/`: the home page (search, next events, followed groups, the directory).
     Home,
     Groups,
     Group(String),
