@@ -99,7 +99,9 @@ pub fn defer_app_start(staging_dir: &Path) -> Result<()> {
 /// links go, and the loader's module waits for the first frame
 /// (`requestAnimationFrame`, then a task: after that frame's paint; at most
 /// a second in a tab that draws nothing, such as one opened in the
-/// background), then imports the JS and fetches the wasm, still checked
+/// background) when the page has the server's content (`#ssr`; the service
+/// worker's cached page has none and starts at once: nothing to show
+/// before the app), then imports the JS and fetches the wasm, still checked
 /// against trunk's integrity hash. Refuses a page whose loader it does not
 /// recognise, so a new trunk cannot quietly change what ships.
 pub fn start_after_first_paint(html: &str) -> Result<String> {
@@ -142,7 +144,7 @@ pub fn start_after_first_paint(html: &str) -> Result<String> {
             &format!("{IMPORT}{js}';"),
             &format!(
                 "// __tsunagari_after_paint (xtask precache): the server's page first, then the app.\n\
-                 await new Promise((ok) => {{ requestAnimationFrame(() => setTimeout(ok, 0)); setTimeout(ok, 1000); }});\n\
+                 if (document.getElementById('ssr')) await new Promise((ok) => {{ requestAnimationFrame(() => setTimeout(ok, 0)); setTimeout(ok, 1000); }});\n\
                  const bindings = await import('{js}');\n\
                  const init = bindings.default;"
             ),
@@ -298,7 +300,7 @@ window.wasmBindings = bindings;
             out.contains(r#"<link rel="stylesheet" href="/style-2.css" integrity="sha384-css"/>"#),
             "{out}"
         );
-        let wait = out.find("requestAnimationFrame").unwrap();
+        let wait = out.find("if (document.getElementById('ssr')) await new Promise((ok) => { requestAnimationFrame(").unwrap();
         let import = out.find("await import('/app-1.js')").unwrap();
         assert!(wait < import, "{out}");
         assert!(
