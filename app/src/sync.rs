@@ -11,6 +11,7 @@ use leptos::logging::warn;
 use leptos::prelude::*;
 use std::cell::RefCell;
 use std::time::Duration;
+use tsunagari_core::routes::Page;
 use tsunagari_core::{Event, FeedPage};
 
 /// The first wait before trying a failed pull again; each further failure
@@ -127,6 +128,14 @@ pub fn pull_later(state: AppState) {
 }
 
 async fn load_stored(state: AppState, db: &Database) {
+    // What the page shows first is read first: the directory's groups on
+    // the directory (its list is drawn while the events are read), else
+    // the events.
+    let path = window().location().pathname().unwrap_or_default();
+    let directory = matches!(Page::from_path(&path), Page::Home | Page::Groups);
+    if directory {
+        load_stored_groups(state, db).await;
+    }
     match store::load_events(db).await {
         Ok(events) => {
             if !events.is_empty() {
@@ -136,6 +145,16 @@ async fn load_stored(state: AppState, db: &Database) {
         }
         Err(e) => warn!("{e}"),
     }
+    if !directory {
+        load_stored_groups(state, db).await;
+    }
+    match store::read_last_updated(db).await {
+        Ok(at) => state.last_updated.set(at),
+        Err(e) => warn!("{e}"),
+    }
+}
+
+async fn load_stored_groups(state: AppState, db: &Database) {
     match store::load_groups(db).await {
         Ok(groups) => {
             if !groups.is_empty() {
@@ -143,10 +162,6 @@ async fn load_stored(state: AppState, db: &Database) {
             }
             state.groups.set(groups);
         }
-        Err(e) => warn!("{e}"),
-    }
-    match store::read_last_updated(db).await {
-        Ok(at) => state.last_updated.set(at),
         Err(e) => warn!("{e}"),
     }
 }

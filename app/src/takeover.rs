@@ -18,8 +18,13 @@
 //!   app has searched it when it appears), and the app's box gets the
 //!   text, the caret and the focus.
 //!
+//! The first render runs in a task of its own after the wasm's start (the
+//! page is readable meanwhile); the build's loader starts the wasm only
+//! after the server's page has painted (`xtask/src/precache.rs`,
+//! `start_after_first_paint`).
+//!
 //! A page without `#ssr` (the service worker's cached page offline, any
-//! other route) mounts on `<body>` as before.
+//! other route) mounts on `<body>` as before, at once.
 
 use crate::state::{AppState, SyncState};
 use leptos::prelude::*;
@@ -69,8 +74,14 @@ where
     let Ok(root) = root.dyn_into::<HtmlElement>() else {
         return;
     };
-    leptos::mount::mount_to(root.clone(), app).forget();
-    ROOT.with_borrow_mut(|r| *r = Some(root));
+    ROOT.with_borrow_mut(|r| *r = Some(root.clone()));
+    // The server's page is on screen: the first render waits for the next
+    // task, so the wasm's start (instantiation) and the app's first render
+    // are two tasks, not one long one that holds a tap on the page.
+    set_timeout(
+        move || leptos::mount::mount_to(root, app).forget(),
+        std::time::Duration::ZERO,
+    );
 }
 
 thread_local! {
@@ -136,6 +147,12 @@ pub fn watch(state: AppState) {
         // browser paints.
         request_animation_frame(move || swap(state));
     });
+}
+
+/// Runs `f` in a task after the next frame has been painted (work a page
+/// does not need to show itself).
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
 }
 
 /// Replaces the server's content with the app's, in one step.

@@ -1159,7 +1159,9 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
                 i18n::month_title(lang, n)
             );
         }
-        m.push_str("</div>");
+        // The app draws the hint below an empty month too (`DayEvents`):
+        // the same paragraph, so taking over paints nothing larger.
+        let _ = write!(m, "</div><p class=\"hint\">{}</p>", t.pick_day);
     } else {
         let _ = write!(
             m,
@@ -1448,6 +1450,18 @@ mod tests {
         );
         let on = group_article(&g, &events, &[], Lang::En, None, viewer(true));
         assert!(on.contains("aria-pressed=\"true\""));
+    }
+
+    #[test]
+    fn an_empty_month_has_the_hint_the_app_draws_below_it() {
+        let month = YearMonth::new(2026, 12).unwrap();
+        let today = Date::new(2026, 12, 1).unwrap();
+        let page = calendar_page(&[], month, today, Lang::Ja);
+        let hint = format!("<p class=\"hint\">{}</p>", Lang::Ja.texts().pick_day);
+        let empty = page.main.find("data-testid=\"empty-month\"").unwrap();
+        let at = page.main.find(&hint).expect("the hint");
+        assert!(empty < at, "{}", page.main);
+        assert_eq!(page.main.matches(&hint).count(), 1);
     }
 
     #[test]

@@ -598,6 +598,38 @@ pub struct Suggestion {
     pub item: usize,
 }
 
+/// The base order alone: what [`SearchIndex::search`] answers to a query
+/// with no words (normalised reading, or name when there is no reading,
+/// then id, then index), without building the index. Normalises names and
+/// readings only, a small part of the index's build: a list can be shown
+/// in this order at once, and the index built when a query needs it.
+pub fn base_order<T: Searchable>(items: &[T]) -> Vec<usize> {
+    let keys: Vec<String> = items
+        .iter()
+        .map(|item| {
+            let reading = item.reading().map(normalize).unwrap_or_default();
+            if reading.is_empty() {
+                normalize(item.name())
+            } else {
+                reading
+            }
+        })
+        .collect();
+    sorted_by_key(items, |i| &keys[i])
+}
+
+/// Item indexes sorted by `key`, then id, then index: the base order.
+fn sorted_by_key<'k, T: Searchable>(items: &[T], key: impl Fn(usize) -> &'k str) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    crate::sort::sort_indices(&mut order, &|a, b| {
+        key(a)
+            .cmp(key(b))
+            .then_with(|| items[a].id().cmp(items[b].id()))
+            .then(a.cmp(&b))
+    });
+    order
+}
+
 impl SearchIndex {
     /// Normalises every item's name, reading, body and body reading once,
     /// folds their long vowels and hashes their characters and bigrams.
@@ -659,20 +691,13 @@ impl SearchIndex {
             }
             index.raw_names.push(item.name());
         }
-        let mut order: Vec<usize> = (0..n).collect();
-        crate::sort::sort_indices(&mut order, &|a, b| {
-            let key = |i: usize| {
-                let reading = index.readings.get(i);
-                if reading.is_empty() {
-                    index.names.get(i)
-                } else {
-                    reading
-                }
-            };
-            key(a)
-                .cmp(key(b))
-                .then_with(|| items[a].id().cmp(items[b].id()))
-                .then(a.cmp(&b))
+        let order = sorted_by_key(items, |i| {
+            let reading = index.readings.get(i);
+            if reading.is_empty() {
+                index.names.get(i)
+            } else {
+                reading
+            }
         });
         index.rank = vec![0; n];
         for (r, &i) in order.iter().enumerate() {
@@ -1624,6 +1649,20 @@ mod tests {
             .collect();
         hits.sort_by(|&a, &b| totals[b].cmp(&totals[a]));
         hits
+    }
+
+    #[test]
+    fn the_base_order_alone_is_the_order_of_an_empty_query() {
+        let mut groups = crate::synthetic::groups(500, 41);
+        // Ties on the key (same reading), readings that normalise to
+        // nothing, and no reading at all.
+        groups[1].reading = groups[0].reading.clone();
+        groups[2].reading = Some("・".into());
+        groups[3].reading = None;
+        let index = SearchIndex::new(&groups);
+        assert_eq!(base_order(&groups), index.search(""));
+        assert_eq!(base_order(&groups), index.search(" 　"));
+        assert!(base_order::<Group>(&[]).is_empty());
     }
 
     #[test]

@@ -14,7 +14,9 @@
 //!
 //! 5. visits on a phone (`tests/bench/visits.mjs`): Lighthouse's mobile
 //!    first visit on `/`, a group, `/calendar` and an event with the demo
-//!    data, and a repeat visit offline with 10,000 groups stored.
+//!    data, and a repeat visit offline with 10,000 groups stored; then two
+//!    bundles against one (`tests/bench/bundles.mjs`: first-visit bytes,
+//!    search answering, directory → calendar, on a throttled phone).
 //!
 //! `cargo xtask bench --only sync` runs part 4 and `/bench/drafts` alone;
 //! `cargo xtask bench --only search` runs parts 1 and 3 and `/bench` alone;
@@ -226,31 +228,43 @@ fn sync_figures(report: &mut String, with_browser: bool) -> Result<()> {
     Ok(())
 }
 
-/// Part 5: `tests/bench/visits.mjs` against the shipped release bundle.
+/// Part 5: `tests/bench/visits.mjs` and `tests/bench/bundles.mjs` against
+/// the shipped release bundle.
 fn visit_figures(report: &mut String) -> Result<()> {
     crate::tools::ensure_lighthouse()?;
     crate::build_release()?;
-    let out = proc::cmd("node")
-        .arg("tests/bench/visits.mjs")
-        .env(
-            "TSUNAGARI_SERVER_BIN",
-            proc::release_bin("tsunagari-server"),
-        )
-        .env("CHROMIUM", crate::tools::CHROMIUM)
-        .output()
-        .context("running the visits benchmark")?;
-    if !out.status.success() {
-        bail!(
-            "visits benchmark failed: {}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+    for (script, heading) in [
+        (
+            "tests/bench/visits.mjs",
+            "Visits on a phone (Lighthouse first visit; repeat visit offline)",
+        ),
+        (
+            "tests/bench/bundles.mjs",
+            "Two bundles or one (first-visit bytes, search answering, directory → calendar)",
+        ),
+    ] {
+        let out = proc::cmd("node")
+            .arg(script)
+            .env(
+                "TSUNAGARI_SERVER_BIN",
+                proc::release_bin("tsunagari-server"),
+            )
+            .env("CHROMIUM", crate::tools::CHROMIUM)
+            .output()
+            .with_context(|| format!("running {script}"))?;
+        if !out.status.success() {
+            bail!(
+                "{script} failed: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        writeln!(
+            report,
+            "## {heading}\n\n```\n{}```\n",
+            String::from_utf8_lossy(&out.stdout)
+        )?;
     }
-    writeln!(
-        report,
-        "## Visits on a phone (Lighthouse first visit; repeat visit offline)\n\n```\n{}```\n",
-        String::from_utf8_lossy(&out.stdout)
-    )?;
     Ok(())
 }
 

@@ -55,7 +55,9 @@ fn precache_hook() -> Result<()> {
         bail!("precache runs as trunk's post_build hook (TRUNK_STAGING_DIR is not set)");
     };
     let full_app = std::env::var_os(precache::FULL_APP_ENV).map(PathBuf::from);
-    precache::run(std::path::Path::new(&staging), full_app.as_deref())
+    let staging = std::path::Path::new(&staging);
+    precache::defer_app_start(staging)?;
+    precache::run(staging, full_app.as_deref())
 }
 
 /// Options shared by `run`: `--port N`, `--data-dir DIR`, `--host H`.

@@ -76,6 +76,98 @@ pub fn run(staging_dir: &Path, full_app: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
+/// Rewrites the staged page (each build's `index.html`) with
+/// [`start_after_first_paint`]; runs before [`run`], so the precache list
+/// hashes the page as it ships.
+pub fn defer_app_start(staging_dir: &Path) -> Result<()> {
+    let page = staging_dir.join("index.html");
+    let html = fs::read_to_string(&page)
+        .with_context(|| format!("reading the staged page {}", page.display()))?;
+    fs::write(&page, start_after_first_paint(&html)?)
+        .with_context(|| format!("writing {}", page.display()))?;
+    println!("precache: the app starts after the page's first paint");
+    Ok(())
+}
+
+/// trunk's loader, changed so the app starts after the page's first paint.
+///
+/// The server's HTML is the page (ARCHITECTURE.md, "content in the first
+/// HTML"); the wasm only takes it over. trunk preloads the JS and the wasm
+/// from the `<head>` and starts them at once: on a slow link their download
+/// competes with the page's stylesheet, and on a slow phone their start
+/// (compiling, the first render) with its first paint. So the two preload
+/// links go, and the loader's module waits for the first frame
+/// (`requestAnimationFrame`, then a task: after that frame's paint; at most
+/// a second in a tab that draws nothing, such as one opened in the
+/// background) when the page has the server's content (`#ssr`; the service
+/// worker's cached page has none and starts at once: nothing to show
+/// before the app), then imports the JS and fetches the wasm, still checked
+/// against trunk's integrity hash. Refuses a page whose loader it does not
+/// recognise, so a new trunk cannot quietly change what ships.
+pub fn start_after_first_paint(html: &str) -> Result<String> {
+    const IMPORT: &str = "import init, * as bindings from '";
+    const INIT: &str = "const wasm = await init({ module_or_path: '";
+    if html.contains("__tsunagari_after_paint") {
+        return Ok(html.to_string());
+    }
+    let Some(js) = between(html, IMPORT, "'") else {
+        bail!("the page has no trunk loader (`{IMPORT}…`)");
+    };
+    let Some(wasm) = between(html, INIT, "'") else {
+        bail!("the page's loader has no `{INIT}…`");
+    };
+    let (js, wasm) = (js.to_string(), wasm.to_string());
+    let mut out = String::with_capacity(html.len());
+    let mut integrity = None;
+    // Drop the two preload links, keeping the wasm's integrity hash.
+    let mut rest = html;
+    while let Some(at) = rest.find("<link ") {
+        let end = at + rest[at..].find('>').context("an unclosed <link")? + 1;
+        let tag = &rest[at..end];
+        out.push_str(&rest[..at]);
+        if tag.contains(r#"rel="modulepreload""#) {
+            // dropped
+        } else if tag.contains(r#"rel="preload""#) && tag.contains("application/wasm") {
+            integrity = between(tag, r#"integrity=""#, "\"").map(str::to_string);
+        } else {
+            out.push_str(tag);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    let request = match integrity {
+        Some(hash) => format!("new Request('{wasm}', {{ integrity: '{hash}' }})"),
+        None => format!("'{wasm}'"),
+    };
+    let out = out
+        .replacen(
+            &format!("{IMPORT}{js}';"),
+            &format!(
+                "// __tsunagari_after_paint (xtask precache): the server's page first, then the app.\n\
+                 if (document.getElementById('ssr')) await new Promise((ok) => {{ requestAnimationFrame(() => setTimeout(ok, 0)); setTimeout(ok, 1000); }});\n\
+                 const bindings = await import('{js}');\n\
+                 const init = bindings.default;"
+            ),
+            1,
+        )
+        .replacen(
+            &format!("{INIT}{wasm}' }});"),
+            &format!("const wasm = await init({{ module_or_path: {request} }});"),
+            1,
+        );
+    if out.contains(IMPORT) || out.contains(INIT) {
+        bail!("the page's loader is not the one expected");
+    }
+    Ok(out)
+}
+
+/// The text between `start` and the next `end`.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(&text[from..from + len])
+}
+
 /// Copies the full app's files (flat: trunk emits no folders for it) into
 /// the staging directory, its `index.html` as `app.html`. Files the shell
 /// already has (the same hashed stylesheet) are kept as they are.
@@ -188,6 +280,44 @@ impl Fnv64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// trunk 0.21's page (the loader and the links as it writes them).
+    const TRUNK_PAGE: &str = r#"<head>
+<script type="module">
+import init, * as bindings from '/app-1.js';
+const wasm = await init({ module_or_path: '/app-1_bg.wasm' });
+window.wasmBindings = bindings;
+</script>
+    <link rel="stylesheet" href="/style-2.css" integrity="sha384-css"/>
+  <link rel="modulepreload" href="/app-1.js" crossorigin="anonymous" integrity="sha384-js"><link rel="preload" href="/app-1_bg.wasm" crossorigin="anonymous" integrity="sha384-wasm" as="fetch" type="application/wasm"></head>"#;
+
+    #[test]
+    fn the_app_starts_after_the_first_paint() {
+        let out = start_after_first_paint(TRUNK_PAGE).unwrap();
+        assert!(!out.contains("modulepreload"), "{out}");
+        assert!(!out.contains(r#"rel="preload""#), "{out}");
+        assert!(
+            out.contains(r#"<link rel="stylesheet" href="/style-2.css" integrity="sha384-css"/>"#),
+            "{out}"
+        );
+        let wait = out.find("if (document.getElementById('ssr')) await new Promise((ok) => { requestAnimationFrame(").unwrap();
+        let import = out.find("await import('/app-1.js')").unwrap();
+        assert!(wait < import, "{out}");
+        assert!(
+            out.contains("init({ module_or_path: new Request('/app-1_bg.wasm', { integrity: 'sha384-wasm' }) })"),
+            "{out}"
+        );
+        assert!(out.contains("window.wasmBindings = bindings;"), "{out}");
+        // Once only: a second run leaves the page as it is.
+        assert_eq!(start_after_first_paint(&out).unwrap(), out);
+    }
+
+    #[test]
+    fn refuses_a_loader_it_does_not_know() {
+        assert!(start_after_first_paint("<head></head>").is_err());
+        let other = TRUNK_PAGE.replace("await init({ module_or_path:", "await init({ path:");
+        assert!(start_after_first_paint(&other).is_err());
+    }
 
     #[test]
     fn fills_the_placeholders() {

@@ -4,7 +4,7 @@ use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use std::sync::Arc;
-use tsunagari_core::search::{SearchIndex, Suggestion};
+use tsunagari_core::search::{SearchIndex, Suggestion, base_order};
 use tsunagari_core::{Group, GroupKind};
 
 /// Results drawn at first (a phone shows six or so; every keystroke draws
@@ -41,8 +41,12 @@ pub fn Directory(home: bool) -> impl IntoView {
         }
     };
 
-    // Built once per data change, never per keystroke. The index has no
-    // equality, so every rebuild counts as a change.
+    // Built once per data change, never per keystroke, and only when a
+    // query needs it: the whole list is shown in the base order
+    // (`base_order`, a small part of the index's work), and the index is
+    // built after that list has been painted (or by the first query typed
+    // before). The index has no equality, so every rebuild counts as a
+    // change.
     let index = Memo::new_with_compare(
         move |_| {
             state
@@ -51,8 +55,21 @@ pub fn Directory(home: bool) -> impl IntoView {
         },
         |_, _| true,
     );
+    let order = Memo::new(move |_| state.groups.with(|groups| base_order(groups)));
+    Effect::new(move |_| {
+        if state.groups.with(Vec::is_empty) {
+            return;
+        }
+        crate::takeover::after_paint(move || {
+            let _ = index.try_with_untracked(|_| ());
+        });
+    });
     let results = Memo::new(move |_| {
-        let hits = index.with(|index| state.query.with(|q| index.search(q)));
+        let hits = if state.query.with(|q| q.trim().is_empty()) {
+            order.get()
+        } else {
+            index.with(|index| state.query.with(|q| index.search(q)))
+        };
         let kind = state.kind.get();
         state.groups.with(|groups| {
             hits.into_iter()
