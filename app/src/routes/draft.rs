@@ -277,7 +277,7 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
         <DraftStatus draft_state=Signal::derive(draft_state)/>
         <div class="draft-toolbar">
             <a class="button secondary small" href=print_href>{move || t().print_view}</a>
-            <Show when=move || !matches!(draft_state(), Some(DraftState::Submitted | DraftState::SubmittedWithoutYours))>
+            <Show when=move || !matches!(draft_state(), Some(DraftState::Submitted | DraftState::SubmitWaiting | DraftState::SubmittedWithoutYours))>
                 <button type="button" class="button secondary small danger" data-testid="delete" on:click=delete.clone()>
                     {move || t().delete}
                 </button>
