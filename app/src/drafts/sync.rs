@@ -386,6 +386,20 @@ async fn push(d: Drafts, db: &Database, group: &str, token: &str) -> Result<(), 
 /// server's words; no answer keeps it waiting (the run fails and is retried
 /// with backoff). Returns whether any was accepted.
 async fn submit_waiting(d: Drafts, db: &Database, group: &str, token: &str) -> Result<bool, Stop> {
+    // A push's merge may have brought another phone's edits into a copy
+    // waiting to be submitted: that is not what the member saw.
+    let stale: Vec<LocalDraft> = d.locals.with_untracked(|m| {
+        m.values()
+            .filter(|l| l.draft.group_id == group)
+            .filter_map(|l| {
+                let mut l = l.clone();
+                l.end_wait_if_changed().then_some(l)
+            })
+            .collect()
+    });
+    if !stale.is_empty() {
+        keep(d, db, &stale, d.outbox.get_untracked()).await?;
+    }
     let due: Vec<(DraftId, u64)> = d.locals.with_untracked(|m| {
         d.outbox.with_untracked(|o| {
             m.values()

@@ -484,6 +484,7 @@ fn pull_one(local: Option<&LocalDraft>, remote: &Draft, reset: bool, waiting: bo
             None
         };
         next.seen_staff_moves = l.seen_staff_moves;
+        let _ = next.end_wait_if_changed();
     }
     next
 }

@@ -16,15 +16,23 @@
 use serde::{Deserialize, Serialize};
 
 use super::client::LocalDraft;
+use crate::proposal::Proposal;
 use crate::review::{Receipt, Review, Status};
 
 /// A submission this device asked for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Submission {
-    /// 送信待ち: asked for at `asked_at_ms` (this device's clock); sent
-    /// when due, until the server answers.
-    Waiting { asked_at_ms: u64 },
+    /// 送信待ち: asked for at `asked_at_ms` (this device's clock) with
+    /// `proposal` on screen; sent when due, until the server answers.
+    Waiting {
+        asked_at_ms: u64,
+        /// What the member saw when they pressed 市に提出する: only that
+        /// is submitted (a pull that changes it ends the wait, see
+        /// [`LocalDraft::end_wait_if_changed`]).
+        #[serde(default)]
+        proposal: Option<Box<Proposal>>,
+    },
     /// The server refused the last one; shown until the member submits
     /// again. The draft is an editable draft meanwhile.
     Refused {
@@ -59,6 +67,7 @@ impl LocalDraft {
         if self.draft.submitted_at.is_none() && !self.draft.deleted {
             self.submission = Some(Submission::Waiting {
                 asked_at_ms: now_ms,
+                proposal: Some(Box::new(self.draft.proposal.clone())),
             });
         }
     }
@@ -89,8 +98,35 @@ impl LocalDraft {
             && !self.draft.deleted
             && self.draft.revision > 0
             && !self.has_unsent(waiting)
-            && self.kept_text().is_none();
+            && self.kept_text().is_none()
+            && self.submits_what_was_seen();
         due.then_some(self.draft.revision)
+    }
+
+    fn submits_what_was_seen(&self) -> bool {
+        match &self.submission {
+            Some(Submission::Waiting {
+                proposal: Some(seen),
+                ..
+            }) => **seen == self.draft.proposal,
+            _ => true,
+        }
+    }
+
+    /// After a pull or a merged answer into this copy: a waiting
+    /// submission whose content another phone changed meanwhile is not
+    /// sent; the member checks the new content and submits again. Returns
+    /// whether it ended the wait.
+    pub fn end_wait_if_changed(&mut self) -> bool {
+        let changed = self.submit_waiting() && !self.submits_what_was_seen();
+        if changed {
+            self.submission = Some(Submission::Refused {
+                code: "changed_elsewhere".into(),
+                reason_ja: "送信待ちの間に別の端末で内容が変わったため、提出しませんでした。内容を確かめて、もう一度提出してください。".into(),
+                reason_en: "The proposal was changed on another phone while the submission waited, so it was not submitted. Check it and submit again.".into(),
+            });
+        }
+        changed
     }
 
     /// The server's answer to the submission sent at `base_revision`. An
@@ -308,13 +344,18 @@ mod tests {
         edited.revision = 4;
         edited.proposal.title = "別の端末で直した題".into();
         let ch = apply_pull(&locals, &page(edited), &outbox).unwrap();
-        assert!(ch.upsert[0].submit_waiting());
+        assert!(!ch.upsert[0].submit_waiting(), "not what the member saw");
         assert_eq!(ch.upsert[0].seen_staff_moves, 1);
-        assert_eq!(
-            ch.upsert[0].submit_due(false),
-            Some(4),
-            "submitted as it now is"
-        );
+        assert_eq!(ch.upsert[0].submit_due(false), None);
+        let (ja, _) = ch.upsert[0].submit_refusal().unwrap();
+        assert!(ja.contains("別の端末で内容が変わった"), "{ja}");
+        // A pull that changes nothing of the content (the review, a new
+        // revision) keeps it waiting.
+        let mut same = l.draft.clone();
+        same.revision = 4;
+        let ch = apply_pull(&locals, &page(same), &outbox).unwrap();
+        assert!(ch.upsert[0].submit_waiting());
+        assert_eq!(ch.upsert[0].submit_due(false), Some(4));
         // Submitted (from here, its answer lost, or elsewhere): the wait ends.
         let mut submitted = l.draft.clone();
         submitted.revision = 5;
