@@ -290,3 +290,45 @@ test('submitting after the deadline is refused with the server\'s message; the d
   assert.equal(stored.submitted_at ?? null, null);
   assert.equal(stored.review ?? null, null);
 }));
+
+test('a submission waiting on one phone is not sent once another phone changed the proposal: the member sees why and submits again', () => withTwoPhones(() => phoneContext(browser), async ({ server, url, a, b }) => {
+  await server.admin('publish-round', roundFile());
+  await a.redeem(await server.invite(GROUP), 'answer.c');
+  await b.redeem(await server.invite(GROUP), 'answer.d');
+  await a.newDraft();
+  await a.type('事業名', '見せた版だけ提出');
+  await fillText(a);
+  await fillLists(a);
+  await a.waitSaved();
+  await a.waitState('送信済み');
+  await b.syncNow();
+  await b.openDraft('見せた版だけ提出');
+  await b.field('事業名').waitFor();
+
+  // The server is down: A submits (送信待ち); B changes the title.
+  await server.stop();
+  await submit(a);
+  await a.waitState('送信待ち');
+  await b.type('事業名', '見せた版だけ提出（Bが直した）');
+  await b.waitSaved();
+
+  // B's edit reaches the server first; A's pull brings it: not submitted.
+  await server.start();
+  await b.syncNow();
+  await b.waitState('送信済み');
+  await a.syncNow();
+  const refused = a.page.locator('[data-testid=submit-refused]');
+  await refused.waitFor({ timeout: 20_000 });
+  assert.match(await refused.innerText(), /別の端末で内容が変わったため、提出しませんでした/);
+  await a.step(1);
+  assert.equal(await a.field('事業名').inputValue(), '見せた版だけ提出（Bが直した）');
+  const [stored] = await serverDrafts(url, 'answer.c');
+  assert.equal(stored.submitted_at ?? null, null, 'nothing submitted that A did not see');
+
+  // A has seen it now and submits again.
+  await submit(a);
+  await a.waitState('市に提出済み');
+  const [done] = await serverDrafts(url, 'answer.c');
+  assert.equal(done.proposal.title, '見せた版だけ提出（Bが直した）');
+  assert.ok(done.submitted_at);
+}));
