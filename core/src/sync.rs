@@ -81,6 +81,7 @@ mod client;
 mod ids;
 mod outbox;
 mod server;
+mod submit;
 mod wire;
 
 pub use client::{
@@ -90,6 +91,7 @@ pub use client::{
 pub use ids::{ClientId, DraftId, IdError, MutationId};
 pub use outbox::{Intent, Outbox, push_refusal_is_final, retry_delay_ms};
 pub use server::{Decision, ServerTime, SubmitContext, assumed_base, decide, shared_base};
+pub use submit::{Submission, SubmitAnswer};
 pub use wire::{
     Draft, DraftState, MAX_MUTATIONS_PER_PUSH, Mutation, MutationResult, Op, Outcome, PullResponse,
     PushError, PushRequest, PushResponse,

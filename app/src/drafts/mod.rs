@@ -135,9 +135,15 @@ impl Drafts {
                 });
             },
         );
-        // Every minute while the app is open.
+        // Every minute while the app is open, and when it is shown again
+        // (a phone taken out of a pocket: a waiting submission goes out).
         let _ =
             set_interval_with_handle(move || sync::request(d), std::time::Duration::from_secs(60));
+        let _ = window_event_listener_untyped("visibilitychange", move |_| {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                sync::request(d);
+            }
+        });
         d
     }
 
@@ -280,12 +286,39 @@ impl Drafts {
         self.persist_and_sync(vec![id.clone()], Vec::new());
     }
 
+    /// 市に提出する: the draft's text is queued, and the submission kept
+    /// with the draft (送信待ち) until the server answers; the sync loop
+    /// sends it through the submit endpoint once the text is on the server
+    /// ([`LocalDraft::submit_due`]).
     pub fn submit(self, id: &DraftId) {
-        self.outbox.update(|o| {
-            o.queue(id, Intent::Put);
-            o.queue(id, Intent::Submit);
+        self.locals.update(|m| {
+            if let Some(l) = m.get_mut(id) {
+                l.ask_submit(now_ms());
+            }
         });
+        self.outbox.update(|o| o.queue(id, Intent::Put));
         self.persist_and_sync(vec![id.clone()], Vec::new());
+    }
+
+    /// This device showed the city's answer on the draft: no longer new.
+    pub fn mark_review_seen(self, id: &DraftId) {
+        let mut changed = false;
+        self.locals.update(|m| {
+            if let Some(l) = m.get_mut(id)
+                && l.review_is_new()
+            {
+                l.mark_review_seen();
+                changed = true;
+            }
+        });
+        if changed {
+            let ids = vec![id.clone()];
+            leptos::task::spawn_local(async move {
+                if let Err(e) = self.write(&ids, &[]).await {
+                    warn!("{e}");
+                }
+            });
+        }
     }
 
     /// Deletes the draft: on the server too once synced (a tombstone).

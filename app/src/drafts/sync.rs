@@ -1,10 +1,13 @@
 //! The drafts' sync loop, in `core`'s order of in-flight work
 //! ([`tsunagari_core::sync::apply_pull`]): the unanswered request again
 //! (and its answer) first, then the pull, then every draft still unsent is
-//! queued and the outbox pushed.
+//! queued and the outbox pushed; last, the submissions waiting on this
+//! device (送信待ち) go through the submit endpoint once their text is on
+//! the server, and a pull brings the review of those accepted.
 //!
-//! Runs when the app starts, when the connection returns, about a second
-//! after an edit is stored, every minute, on the 今すぐ同期 button, and
+//! Runs when the app starts, when the connection returns, when the page is
+//! shown again, about a second after an edit is stored, every minute, on
+//! the 今すぐ同期 button, and
 //! after a failure with backoff (2 s, 4 s, … a minute); one run at a time
 //! (a request during a run makes it run once more).
 //!
@@ -24,8 +27,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use tsunagari_core::account::Session;
 use tsunagari_core::sync::{
-    ClientId, DraftId, Intent, LocalDraft, Outbox, Rejection, apply_pull, apply_result,
-    push_refusal_is_final, retry_delay_ms,
+    ClientId, DraftId, Intent, LocalDraft, Outbox, Rejection, SubmitAnswer, apply_pull,
+    apply_result, push_refusal_is_final, retry_delay_ms,
 };
 
 /// Runs a sync now, or once more after the one under way.
@@ -115,6 +118,10 @@ async fn run(d: Drafts) {
         pull(d, &db, &session, &token).await?;
         requeue_unsent(d, group);
         push(d, &db, group, &token).await?;
+        if submit_waiting(d, &db, group, &token).await? {
+            // The submitted revision and its review's history.
+            pull(d, &db, &session, &token).await?;
+        }
         Ok::<(), Stop>(())
     }
     .await;
@@ -370,6 +377,52 @@ async fn push(d: Drafts, db: &Database, group: &str, token: &str) -> Result<(), 
         });
         keep(d, db, &updated, outbox).await?;
     }
+}
+
+/// The waiting submissions whose text is on the server
+/// ([`LocalDraft::submit_due`]), through the submit endpoint one by one;
+/// each answer is stored with the outbox as it comes. A receipt makes the
+/// draft submitted, a refusal leaves it an editable draft with the
+/// server's words; no answer keeps it waiting (the run fails and is retried
+/// with backoff). Returns whether any was accepted.
+async fn submit_waiting(d: Drafts, db: &Database, group: &str, token: &str) -> Result<bool, Stop> {
+    // A push's merge may have brought another phone's edits into a copy
+    // waiting to be submitted: that is not what the member saw.
+    let stale: Vec<LocalDraft> = d.locals.with_untracked(|m| {
+        m.values()
+            .filter(|l| l.draft.group_id == group)
+            .filter_map(|l| {
+                let mut l = l.clone();
+                l.end_wait_if_changed().then_some(l)
+            })
+            .collect()
+    });
+    if !stale.is_empty() {
+        keep(d, db, &stale, d.outbox.get_untracked()).await?;
+    }
+    let due: Vec<(DraftId, u64)> = d.locals.with_untracked(|m| {
+        d.outbox.with_untracked(|o| {
+            m.values()
+                .filter(|l| l.draft.group_id == group)
+                .filter_map(|l| {
+                    let base = l.submit_due(o.is_waiting(&l.draft.id))?;
+                    Some((l.draft.id.clone(), base))
+                })
+                .collect()
+        })
+    });
+    let mut accepted = false;
+    for (id, base) in due {
+        let answer = api::submit_draft(token, id.as_str(), base).await?;
+        accepted |= matches!(answer, SubmitAnswer::Accepted(_));
+        let updated = d
+            .locals
+            .with_untracked(|m| m.get(&id).map(|l| l.on_submit_answer(base, &answer)));
+        if let Some(updated) = updated {
+            keep(d, db, &[updated], d.outbox.get_untracked()).await?;
+        }
+    }
+    Ok(accepted)
 }
 
 /// Memory first, then IndexedDB in one transaction: `drafts` replace their

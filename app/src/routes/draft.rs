@@ -38,8 +38,13 @@ pub fn DraftPage() -> impl IntoView {
         let id = id.get()?;
         d.locals.with(|m| m.get(&id).cloned())
     });
+    // 送信待ち: a submission asked for here, not yet answered (or, from an
+    // older release, a Submit still in the outbox).
     let submitting = Memo::new(move |_| {
         let Some(id) = id.get() else { return false };
+        if local.with(|l| l.as_ref().is_some_and(LocalDraft::submit_waiting)) {
+            return true;
+        }
         d.outbox.with(|o| {
             o.queued
                 .iter()
@@ -64,6 +69,14 @@ pub fn DraftPage() -> impl IntoView {
         }
     });
     let t = move || state.lang.get().drafts();
+    // The city's answer is shown on this page: no longer new on this device.
+    Effect::new(move |_| {
+        if let Some(id) = id.get()
+            && local.with(|l| l.as_ref().is_some_and(LocalDraft::review_is_new))
+        {
+            d.mark_review_seen(&id);
+        }
+    });
     Effect::new(move |_| {
         let title = local.with(|l| l.as_ref().map(|l| l.draft.proposal.title.clone()));
         let title = title.filter(|t| !t.trim().is_empty());
@@ -72,7 +85,8 @@ pub fn DraftPage() -> impl IntoView {
             state.lang.get(),
         );
     });
-    move || match mode.get() {
+    move || {
+        match mode.get() {
         Mode::Loading => view! {
             <div class="container page">
                 <p class="empty" data-testid="draft-loading" aria-live="polite">
@@ -125,12 +139,13 @@ pub fn DraftPage() -> impl IntoView {
             <div class="container page">
                 <DraftHeader local=local/>
                 <p class="notice" data-testid="read-only">
-                    {move || if submitting.get() { t().submit_pending } else { t().submitted_note }}
+                    {move || if submitting.get() { t().submit_waiting_note } else { t().submitted_note }}
                 </p>
                 {move || local.get().map(|l| view! { <ProposalView proposal=l.draft.proposal/> })}
             </div>
         }
         .into_any(),
+    }
     }
 }
 
@@ -167,6 +182,11 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
                 }
             })
     };
+    let id = move || local.with(|l| l.as_ref().map(|l| l.draft.id.clone()));
+    let print_href = move || {
+        id().map(|id| format!("/drafts/{id}/print"))
+            .unwrap_or_default()
+    };
     // The city's answer: status, 受付番号, and the comment of a 差し戻し.
     let review = move || {
         local
@@ -183,6 +203,11 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
                     .filter(|_| returned)
                     .map(|c| c.comment.clone());
                 let class = if returned { "notice warn" } else { "notice" };
+                // The receipt: 受付番号 and the server's time of the last submission.
+                let received = local.with(|l| {
+                    l.as_ref()
+                        .and_then(|l| l.receipt().map(|(_, at, _)| at.to_string()))
+                });
                 view! {
                     <div class=class data-testid="review">
                         <p>
@@ -192,6 +217,16 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
                                 " · " {t().receipt_no} " " <span data-testid="receipt-no">{r.receipt_no.clone()}</span>
                             })}
                         </p>
+                        {received.map(|at| view! {
+                            <p>
+                                {t().received_at} " "
+                                <span data-testid="received-at">{jst(&at)}</span>
+                                " "
+                                <a class="button secondary small" data-testid="print-receipt" href=print_href>
+                                    {t().print_receipt}
+                                </a>
+                            </p>
+                        })}
                         {comment.map(|c| view! {
                             <p><strong>{t().review_comment}</strong></p>
                             <p class="pre-line" data-testid="review-comment">{c}</p>
@@ -200,7 +235,29 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
                 }
             })
     };
-    let id = move || local.with(|l| l.as_ref().map(|l| l.draft.id.clone()));
+    // The server refused the submission: its words; the draft stays editable.
+    let refused = move || {
+        local
+            .with(|l| {
+                l.as_ref().and_then(|l| {
+                    l.submit_refusal()
+                        .map(|(ja, en)| (ja.to_string(), en.to_string()))
+                })
+            })
+            .map(|(ja, en)| {
+                let reason = match lang.get() {
+                    i18n::Lang::Ja => ja,
+                    i18n::Lang::En => en,
+                };
+                view! {
+                    <div class="notice warn" role="alert" data-testid="submit-refused">
+                        <p><strong>{move || t().submit_refused}</strong></p>
+                        <p class="pre-line" data-testid="submit-refused-reason">{reason}</p>
+                        <p>{move || t().submit_refused_help}</p>
+                    </div>
+                }
+            })
+    };
     let delete = move |_| {
         let Some(id) = id() else { return };
         if window()
@@ -211,10 +268,6 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
             navigate("/drafts", Default::default());
         }
     };
-    let print_href = move || {
-        id().map(|id| format!("/drafts/{id}/print"))
-            .unwrap_or_default()
-    };
     view! {
         <p class="back-link"><a href="/drafts">{move || t().back_to_drafts}</a></p>
         <h1>{move || {
@@ -224,13 +277,14 @@ fn DraftHeader(local: Memo<Option<LocalDraft>>) -> impl IntoView {
         <DraftStatus draft_state=Signal::derive(draft_state)/>
         <div class="draft-toolbar">
             <a class="button secondary small" href=print_href>{move || t().print_view}</a>
-            <Show when=move || !matches!(draft_state(), Some(DraftState::Submitted | DraftState::SubmittedWithoutYours))>
+            <Show when=move || !matches!(draft_state(), Some(DraftState::Submitted | DraftState::SubmitWaiting | DraftState::SubmittedWithoutYours))>
                 <button type="button" class="button secondary small danger" data-testid="delete" on:click=delete.clone()>
                     {move || t().delete}
                 </button>
             </Show>
         </div>
         {review}
+        {refused}
         {rejected}
     }
 }
@@ -250,6 +304,7 @@ fn DraftStatus(draft_state: Signal<Option<DraftState>>) -> impl IntoView {
     let kind = move || match draft_state.get() {
         Some(DraftState::Synced) => "sent",
         Some(DraftState::Submitted) => "submitted",
+        Some(DraftState::SubmitWaiting) => "local",
         Some(DraftState::Conflict | DraftState::SubmittedWithoutYours) => "warn",
         _ => "local",
     };
@@ -322,4 +377,13 @@ pub fn status_icon(kind: &str) -> impl IntoView + use<> {
             <path fill="currentColor" fill-rule="evenodd" d=path/>
         </svg>
     }
+}
+
+/// An RFC 3339 time from the server in Japan time (`2026/12/01 10:00`), or
+/// as written if it cannot be read.
+pub fn jst(rfc3339: &str) -> String {
+    tsunagari_core::round::parse_rfc3339(rfc3339).map_or_else(
+        || rfc3339.to_string(),
+        |unix| i18n::format_jst(unix as f64 * 1000.0),
+    )
 }

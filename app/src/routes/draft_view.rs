@@ -135,14 +135,56 @@ pub fn DraftPrintPage() -> impl IntoView {
     let lang = state.lang;
     let t = move || lang.get().drafts();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
-    let proposal = Memo::new(move |_| {
+    let local = Memo::new(move |_| {
         let id = id();
         d.locals.with(|m| {
             m.values()
                 .find(|l| l.draft.id.as_str() == id && !l.draft.deleted)
-                .map(|l| l.draft.proposal.clone())
+                .cloned()
         })
     });
+    let proposal = Memo::new(move |_| local.with(|l| l.as_ref().map(|l| l.draft.proposal.clone())));
+    // 受付票: once submitted and numbered, the page is the receipt (受付番号
+    // and the server's time) above the proposal as submitted.
+    let receipt = Memo::new(move |_| {
+        local.with(|l| {
+            l.as_ref().and_then(|l| {
+                l.receipt()
+                    .map(|(no, at, status)| (no.to_string(), at.to_string(), status))
+            })
+        })
+    });
+    let heading = move || match receipt.get() {
+        Some(_) => t().receipt_title.to_string(),
+        None => proposal
+            .with(|p| p.as_ref().map(|p| p.title.clone()))
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| t().untitled.to_string()),
+    };
+    let receipt_view = move || {
+        receipt.get().map(|(no, at, status)| {
+            let lang_now = lang.get();
+            let status = match lang_now {
+                Lang::Ja => status.label_ja(),
+                Lang::En => status.label_en(),
+            };
+            let title = proposal
+                .with(|p| p.as_ref().map(|p| p.title.clone()))
+                .unwrap_or_default();
+            view! {
+                <dl class="receipt" data-testid="receipt">
+                    <dt>{t().receipt_no}</dt>
+                    <dd data-testid="receipt-no">{no}</dd>
+                    <dt>{t().received_at}</dt>
+                    <dd data-testid="received-at">{super::draft::jst(&at)}</dd>
+                    <dt>{t().review_status}</dt>
+                    <dd data-testid="review-status">{status}</dd>
+                    <dt>{label(lang_now, Field::Title)}</dt>
+                    <dd>{title}</dd>
+                </dl>
+            }
+        })
+    };
     Effect::new(move |_| {
         let title = proposal
             .with(|p| p.as_ref().map(|p| p.title.clone()))
@@ -158,6 +200,8 @@ pub fn DraftPrintPage() -> impl IntoView {
                     {move || t().print}
                 </button>
             </p>
+            <h1 data-testid="print-title">{heading}</h1>
+            {receipt_view}
             {move || match proposal.get() {
                 Some(p) => view! { <ProposalView proposal=p/> }.into_any(),
                 None if d.loaded.get() => view! { <p>{move || t().draft_not_found}</p> }.into_any(),

@@ -221,7 +221,12 @@ fn sync_status(d: Drafts, lang: Lang, online: bool) -> String {
         (
             states
                 .iter()
-                .filter(|s| matches!(s, DraftState::Waiting | DraftState::OnlyLocal))
+                .filter(|s| {
+                    matches!(
+                        s,
+                        DraftState::Waiting | DraftState::OnlyLocal | DraftState::SubmitWaiting
+                    )
+                })
                 .count(),
             states
                 .iter()
@@ -308,6 +313,10 @@ fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
         };
         view! { <span class=class data-testid="review-status">{t.review_status} ": " {label}</span> }
     });
+    // The city's answer not yet shown on this device.
+    let new = l
+        .review_is_new()
+        .then(|| view! { <span class="badge new" data-testid="review-new">{t.review_new}</span> });
     view! {
         <li>
             <a class="draft-card" data-testid="draft-link" href=format!("/drafts/{}", l.draft.id)>
@@ -317,6 +326,7 @@ fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
                     <span data-testid="draft-state">{i18n::draft_state(lang, s)}</span>
                 </span>
                 {review}
+                {new}
                 <small class="draft-meta">
                     {year} " · " {i18n::division_label(lang, p.division)} " · "
                     {t.changed_at} ": " {i18n::format_jst(l.draft.updated_at_ms as f64)}

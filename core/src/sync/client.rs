@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::ids::DraftId;
 use super::outbox::Outbox;
 use super::server::{assumed_base, shared_base};
+use super::submit::Submission;
 use super::wire::{Draft, DraftState, Mutation, MutationResult, Op, Outcome, PullResponse};
 use crate::merge::{Conflict, merge_proposals};
 use crate::proposal::{Field, Proposal};
@@ -46,6 +47,14 @@ pub struct LocalDraft {
     /// that text, kept until the member dismisses it.
     #[serde(default)]
     pub left_out: Option<LeftOut>,
+    /// A submission asked for on this device and not yet accepted (送信待ち),
+    /// or the server's refusal of the last one (see [`super::submit`]).
+    #[serde(default)]
+    pub submission: Option<Submission>,
+    /// How many of the city's status changes this device has shown
+    /// (a newer one is marked new until seen; per device, never synced).
+    #[serde(default)]
+    pub seen_staff_moves: usize,
 }
 
 /// This device's text that a submission from another device did not
@@ -77,6 +86,8 @@ impl LocalDraft {
             conflict: None,
             rejected: None,
             left_out: None,
+            submission: None,
+            seen_staff_moves: 0,
         }
     }
 
@@ -88,6 +99,8 @@ impl LocalDraft {
             conflict: None,
             rejected: None,
             left_out: None,
+            submission: None,
+            seen_staff_moves: 0,
         }
     }
 
@@ -126,6 +139,8 @@ impl LocalDraft {
             DraftState::Conflict
         } else if self.draft.submitted_at.is_some() {
             DraftState::Submitted
+        } else if self.submit_waiting() {
+            DraftState::SubmitWaiting
         } else if self.draft.revision == 0 {
             DraftState::OnlyLocal
         } else if self.has_unsent(waiting) {
@@ -459,6 +474,17 @@ fn pull_one(local: Option<&LocalDraft>, remote: &Draft, reset: bool, waiting: bo
         && let Some(kept) = local.and_then(|l| l.left_out.clone())
     {
         next.left_out = Some(kept);
+    }
+    // This device's own marks: a submission asked for here (until the
+    // draft is submitted), and what it has shown of the city's answer.
+    if let Some(l) = local {
+        next.submission = if next.draft.submitted_at.is_none() {
+            l.submission.clone()
+        } else {
+            None
+        };
+        next.seen_staff_moves = l.seen_staff_moves;
+        let _ = next.end_wait_if_changed();
     }
     next
 }

@@ -22,6 +22,9 @@ pub enum DraftState {
     Synced,
     /// Changed on two devices in the same place; the user must choose (競合).
     Conflict,
+    /// The member asked to submit; waiting for the server to accept it
+    /// (送信待ち), read-only meanwhile ([`LocalDraft::submission`]).
+    SubmitWaiting,
     /// Submitted, read-only (提出済み).
     Submitted,
     /// Submitted from another device while this one held text the server

@@ -5,6 +5,7 @@
 
 mod fields;
 mod lists;
+mod round_changes;
 mod steps;
 
 pub use fields::format_yen;
@@ -21,6 +22,7 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::time::Duration;
 use tsunagari_core::proposal::{BudgetLine, Field, FieldError, Milestone, Proposal, validate};
+use tsunagari_core::round::round_of;
 use tsunagari_core::sync::DraftId;
 
 /// How long typing must pause before the draft is written to IndexedDB.
@@ -260,7 +262,16 @@ pub fn Editor(id: DraftId, initial: Proposal) -> impl IntoView {
     let form = Form {
         lang: state.lang,
         proposal,
-        errors: Memo::new(move |_| proposal.with(|p| validate(p, crate::drafts::round::current()))),
+        // Against the newest version of the draft's own round (a new
+        // version applies from the moment it is pulled), else the current one.
+        errors: Memo::new(move |_| {
+            proposal.with(|p| {
+                d.rounds.with(|rounds| match round_of(p, rounds) {
+                    Some(round) => validate(p, Some(round)),
+                    None => validate(p, crate::drafts::round::current()),
+                })
+            })
+        }),
         touched: RwSignal::new(BTreeSet::new()),
         show_all: RwSignal::new(false),
         id: StoredValue::new(id.clone()),
@@ -314,6 +325,7 @@ pub fn Editor(id: DraftId, initial: Proposal) -> impl IntoView {
     d.save.set(crate::drafts::SaveState::Idle);
 
     view! {
+        <round_changes::RoundChanges form=form/>
         <steps::Progress form=form/>
         <steps::StepHeading form=form/>
         {move || {
