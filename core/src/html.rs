@@ -925,6 +925,51 @@ pub fn event_article(
     m
 }
 
+/// The event filters as the app's `EventFilters` draws them before any
+/// choice: the search box, the category and the organisers that have
+/// events, by name.
+pub fn event_filters(events: &[Event], lang: Lang) -> String {
+    let t = lang.texts();
+    let mut categories = format!(
+        "<option value=\"\" selected=\"\">{}</option>",
+        t.category_all
+    );
+    for c in crate::EventCategory::ALL {
+        let _ = write!(
+            categories,
+            "<option value=\"{}\">{}</option>",
+            c.code(),
+            i18n::category_label(lang, c)
+        );
+    }
+    let mut names: Vec<&str> = events
+        .iter()
+        .filter(|e| !e.organiser.is_empty())
+        .map(|e| e.organiser.as_str())
+        .collect();
+    sort_by(&mut names, Ord::cmp);
+    names.dedup();
+    let mut organisers = format!(
+        "<option value=\"\" selected=\"\">{}</option>",
+        t.organiser_all
+    );
+    for name in names {
+        let _ = write!(
+            organisers,
+            "<option value=\"{0}\">{0}</option>",
+            escape(name)
+        );
+    }
+    format!(
+        "<div class=\"filters event-filters\" role=\"search\">\
+<div class=\"field\"><label for=\"event-search\">{}</label>\
+<input id=\"event-search\" type=\"search\" autocomplete=\"off\" enterkeyhint=\"search\" placeholder=\"{}\"></div>\
+<div class=\"field\"><label for=\"category-filter\">{}</label><select id=\"category-filter\">{categories}</select></div>\
+<div class=\"field\"><label for=\"organiser-filter\">{}</label><select id=\"organiser-filter\">{organisers}</select></div></div>",
+        t.event_search_label, t.event_search_placeholder, t.category_label, t.organiser_label
+    )
+}
+
 /// `/events`: what is coming, soonest first (the app's agenda with no
 /// filter set); `show_past` (`?past=1`): the past events too, the most
 /// recent first. With nothing coming it says so and leads to the past
@@ -938,8 +983,9 @@ pub fn agenda_page(events: &[Event], today: Date, lang: Lang, show_past: bool) -
         Vec::new()
     };
     let mut m = format!(
-        "<div class=\"container page\"><h1>{}</h1><p class=\"count\" aria-live=\"polite\">{}</p><div data-testid=\"agenda\">",
+        "<div class=\"container page\"><h1>{}</h1>{}<p class=\"count\" aria-live=\"polite\">{}</p><div data-testid=\"agenda\">",
         t.agenda_title,
+        event_filters(events, lang),
         i18n::event_count(lang, coming.len() + gone.len())
     );
     let list = |m: &mut String, hits: &[usize]| {

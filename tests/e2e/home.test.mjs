@@ -105,6 +105,17 @@ test('with nothing upcoming (the demo data) the home page, agenda and calendar s
   assert.equal(await page.locator('[data-testid=ics-list-download]').count(), 0);
   assert.equal((await page.locator('main').innerText()).includes('4件'), false, 'no count of events that are not shown');
 
+  // The server's agenda (filters included) puts its parts where the app does.
+  const showPastTop = (p) => p.evaluate(() => document.querySelector('[data-testid=show-past]').getBoundingClientRect().top);
+  const plain = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'ja-JP', javaScriptEnabled: false });
+  const serverPage = await plain.newPage();
+  await serverPage.goto(`${url}/events`);
+  assert.match(await serverPage.locator('main').innerText(), /いま予定されているイベントはありません。/);
+  assert.equal(await serverPage.locator('[data-testid=ics-list-download]').count(), 0);
+  const serverTop = await showPastTop(serverPage);
+  await plain.close();
+  assert.equal(await showPastTop(page), serverTop);
+
   // The calendar: the plain sentence, and the nearest month (backwards: nothing ahead).
   await page.goto(`${url}/calendar`);
   await page.locator('html[data-events=stored]').waitFor({ state: 'attached', timeout: 20_000 });
