@@ -81,7 +81,10 @@ fn App() -> impl IntoView {
         blocked: Box::new(move || state.sync.set(SyncState::UpgradeBlocked)),
         newer: Box::new(move || set_update_ready.set(true)),
     });
-    sync::start(state);
+    // Each start in a task of its own after the first render's: the
+    // futures they spawn are polled together with the render's effects
+    // otherwise, one long task on a slow phone.
+    set_timeout(move || sync::start(state), std::time::Duration::ZERO);
     takeover::watch(state);
     sync::retry_automatically(state, reconnect);
     #[cfg(feature = "full")]
@@ -90,7 +93,10 @@ fn App() -> impl IntoView {
         drafts_slot.set_value(Some(d));
         provide_context(d);
     }
-    pwa::register_service_worker(set_update_ready);
+    set_timeout(
+        move || pwa::register_service_worker(set_update_ready),
+        std::time::Duration::ZERO,
+    );
 
     view! {
         <Router>
