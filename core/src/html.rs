@@ -15,7 +15,7 @@ use crate::calendar::{
     nearest_month_with_events, upcoming,
 };
 use crate::contact::{linked_html, offices_for};
-use crate::i18n::{self, Lang, Texts};
+use crate::i18n::{self, Lang, TextSize, Texts};
 use crate::search::SearchIndex;
 use crate::sort::sort_by;
 use crate::{CityContact, Date, Event, Group, GroupKind, WeekStart, Weekday, YearMonth, YearStyle};
@@ -104,24 +104,47 @@ fn path_segment(id: &str) -> String {
         .to_string()
 }
 
+/// The header's 文字サイズ choice (the app's `TextSizeChoice`): a labelled
+/// `<select>` with `size` chosen.
+pub fn text_size_choice(lang: Lang, size: TextSize) -> String {
+    let mut out = format!(
+        "<label class=\"text-size\"><span class=\"text-size-label\">{}</span><select data-testid=\"text-size\">",
+        lang.texts().text_size
+    );
+    for s in TextSize::ALL {
+        let _ = write!(
+            out,
+            "<option value=\"{}\"{}>{}</option>",
+            s.code(),
+            if s == size { " selected" } else { "" },
+            s.label(lang)
+        );
+    }
+    out.push_str("</select></label>");
+    out
+}
+
 /// The header, the status line's place and the opening of `<main>`: what
 /// the app's `App` draws around a page before its data is read.
-pub fn chrome_start(lang: Lang) -> String {
+pub fn chrome_start(lang: Lang, size: TextSize) -> String {
     let t = lang.texts();
     let other = lang.other();
     format!(
         "<a class=\"skip-link\" href=\"#main\" rel=\"external\">{skip}</a>\
 <header class=\"site-header\"><div class=\"container header-row\">\
 <a class=\"brand\" href=\"/groups\"><span class=\"brand-name\">{app}</span><span class=\"brand-tagline\">{tagline}</span></a>\
+<div class=\"header-tools\">{size_choice}\
 <button type=\"button\" class=\"lang-switch\" data-testid=\"lang-switch\" lang=\"{other}\" aria-label=\"{switch_label}\">{switch}</button>\
-</div><nav class=\"container\" aria-label=\"{nav}\">\
+</div></div><nav class=\"container\" aria-label=\"{nav}\">\
 <a href=\"/groups\">{groups}</a><a href=\"/calendar\">{calendar}</a><a href=\"/events\">{events}</a><a href=\"/drafts\">{drafts}</a>\
 </nav></header>\
-<div class=\"status-bar\"><div class=\"container status-row\">\
+<section class=\"status-bar\" aria-label=\"{status_label}\"><div class=\"container status-row\">\
 <p class=\"status\" data-testid=\"net-status\" aria-live=\"polite\" title=\"{online}\">{online}</p>\
 <p class=\"last-updated\" data-testid=\"last-updated\" title=\"{never}\">{never}</p>\
-</div></div><main id=\"main\" tabindex=\"-1\">",
+</div></section><main id=\"main\" tabindex=\"-1\">",
         skip = t.skip_link,
+        size_choice = text_size_choice(lang, size),
+        status_label = t.status_label,
         app = t.app_name,
         tagline = t.tagline,
         other = other.code(),
