@@ -206,7 +206,6 @@ fn phone_at(s: &[char], i: usize) -> Option<Found> {
         return None;
     }
     let mut tel = String::new();
-    let mut end = i;
     let mut last_digit_end = i;
     let mut j = i;
     while j < s.len() {
@@ -229,9 +228,7 @@ fn phone_at(s: &[char], i: usize) -> Option<Found> {
         } else {
             break;
         }
-        end = j;
     }
-    let _ = end;
     let end = last_digit_end;
     if end < s.len() && (s[end].is_ascii_alphanumeric()) {
         return None;
@@ -280,7 +277,7 @@ pub fn linked_html(text: &str) -> String {
                     out,
                     "<a class=\"mail\" href=\"mailto:{}\" rel=\"external\">{}</a>",
                     escape(&address),
-                    escape(&shown)
+                    breakable(&shown)
                 );
             }
             Part::Web { shown, url } => {
@@ -288,9 +285,22 @@ pub fn linked_html(text: &str) -> String {
                     out,
                     "<a href=\"{}\" rel=\"external noopener\" target=\"_blank\">{}</a>",
                     escape(&url),
-                    escape(&shown)
+                    breakable(&shown)
                 );
             }
+        }
+    }
+    out
+}
+
+/// An address, escaped, that may break after `@`, `.` and `/` (`<wbr>`)
+/// rather than inside a word when large text leaves it no room.
+fn breakable(address: &str) -> String {
+    let mut out = String::with_capacity(address.len() + 16);
+    for c in address.chars() {
+        out.push_str(&escape(c.encode_utf8(&mut [0; 4])));
+        if matches!(c, '@' | '.' | '/' | '＠' | '．') {
+            out.push_str("<wbr>");
         }
     }
     out
@@ -326,10 +336,10 @@ pub fn offices_for<'a>(group: &Group, contacts: &'a [CityContact]) -> Vec<&'a Ci
             if dept.is_empty() {
                 continue;
             }
-            if let Some(c) = contacts.iter().find(|c| c.name.ends_with(dept)) {
-                if !chosen.iter().any(|k| k.id == c.id) {
-                    chosen.push(c);
-                }
+            if let Some(c) = contacts.iter().find(|c| c.name.ends_with(dept))
+                && !chosen.iter().any(|k| k.id == c.id)
+            {
+                chosen.push(c);
             }
         }
     }
@@ -476,6 +486,11 @@ mod tests {
         assert_eq!(
             html,
             "&lt;b&gt;TEL&lt;/b&gt; <a class=\"tel\" href=\"tel:0762202026\" rel=\"external\">076-220-2026</a> &amp; x&quot;@y.jp"
+        );
+        assert_eq!(
+            linked_html("a.b@c.jp"),
+            "<a class=\"mail\" href=\"mailto:a.b@c.jp\" rel=\"external\">a.<wbr>b@<wbr>c.<wbr>jp</a>",
+            "an address breaks after . and @, never inside a word"
         );
         let web = linked_html("https://example.jp/?a=1&b=\"2\"");
         assert!(

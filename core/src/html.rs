@@ -1054,7 +1054,7 @@ mod tests {
         );
         assert!(
             page.main
-                .contains("href=\"https://x.example/?a=1&amp;b=\" rel=\"external noopener\" target=\"_blank\">https://x.example/?a=1&amp;b=</a>&quot;2&quot;"),
+                .contains("href=\"https://x.example/?a=1&amp;b=\" rel=\"external noopener\" target=\"_blank\">https:/<wbr>/<wbr>x.<wbr>example/<wbr>?a=1&amp;b=</a>&quot;2&quot;"),
             "{}",
             page.main
         );
@@ -1073,7 +1073,7 @@ mod tests {
         let page = group_page(&g, &[], &offices, Lang::Ja, None);
         assert!(page.main.contains(
             "<li>☎ <a class=\"tel\" href=\"tel:0762202026\" rel=\"external\">０７６－２２０－２０２６</a> ✉ \
-<a class=\"mail\" href=\"mailto:info@example.jp\" rel=\"external\">info@example.jp</a></li>"
+<a class=\"mail\" href=\"mailto:info@example.jp\" rel=\"external\">info@<wbr>example.<wbr>jp</a></li>"
         ));
         // A civic group without programmes: the support centre, one card.
         assert_eq!(page.main.matches("data-testid=\"city-contact\"").count(), 1);
