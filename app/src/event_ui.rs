@@ -204,8 +204,8 @@ pub fn event_item(
                 rel=crate::routes::rel_for("/events/:id")
             >
                 <span class="event-when">{when(lang, event, year)}</span>
-                <span class="event-title">{event.title.clone()}</span>
-                {place.map(|p| view! { <span class="event-place">{p}</span> })}
+                <span class="event-title" lang=i18n::data_lang(lang)>{event.title.clone()}</span>
+                {place.map(|p| view! { <span class="event-place" lang=i18n::data_lang(lang)>{p}</span> })}
                 <span class=format!("badge cat-{}", event.category.code())>
                     {i18n::category_label(lang, event.category)}
                 </span>

@@ -1,13 +1,12 @@
 //! The UI's strings: core's (`tsunagari_core::i18n`, shared with the HTML
 //! the server renders) re-exported, plus what only the app says (the
-//! status line's age, the drafts' pages) and the saved language choice.
+//! status line's age, the drafts' pages).
 
 #[cfg(feature = "full")]
 mod drafts;
 #[cfg(feature = "full")]
 pub use drafts::{DraftTexts, api_error, conflict_count, draft_state, field_label, waiting_count};
 
-use leptos::prelude::*;
 // The shell leaves the calendar's callers out.
 #[cfg_attr(not(feature = "full"), allow(unused_imports))]
 pub use tsunagari_core::i18n::{
@@ -15,49 +14,14 @@ pub use tsunagari_core::i18n::{
     kind_label, long_date, month_title, no_match, search_all_kinds, show_more, weekday_label,
 };
 
-const STORAGE_KEY: &str = "tsunagari.lang";
-
-/// What the app adds to core's `Lang`: the saved choice, and the drafts'
-/// strings.
+/// What the app adds to core's `Lang`: the drafts' strings. (The saved
+/// choice is `crate::prefs`.)
 pub trait LangExt: Sized {
-    fn load() -> Lang;
-    fn apply(self);
     #[cfg(feature = "full")]
     fn drafts(self) -> &'static DraftTexts;
 }
 
 impl LangExt for Lang {
-    /// The language saved in localStorage, else Japanese.
-    fn load() -> Lang {
-        let saved = window()
-            .local_storage()
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-        match saved.as_deref() {
-            Some("en") => Lang::En,
-            _ => Lang::Ja,
-        }
-    }
-
-    /// Saves the choice (localStorage, and the `lang` cookie the server
-    /// reads so that the first HTML of the next page is in this language)
-    /// and sets `<html lang>`. Storage may be refused (private mode); the
-    /// switch then lasts for this visit only.
-    fn apply(self) {
-        if let Some(storage) = window().local_storage().ok().flatten() {
-            let _ = storage.set_item(STORAGE_KEY, self.code());
-        }
-        let cookie = format!(
-            "lang={}; Path=/; SameSite=Lax; Max-Age=31536000",
-            self.code()
-        );
-        let _ = js_sys::Reflect::set(&document(), &"cookie".into(), &cookie.into());
-        if let Some(html) = document().document_element() {
-            let _ = html.set_attribute("lang", self.code());
-        }
-    }
-
     /// The strings of sign-in and proposal drafts.
     #[cfg(feature = "full")]
     fn drafts(self) -> &'static DraftTexts {
@@ -66,6 +30,12 @@ impl LangExt for Lang {
             Lang::En => &drafts::EN,
         }
     }
+}
+
+/// `lang="ja"` for an element holding the data's Japanese words (a group's
+/// name, an event's title) on an English page (core's `html::ja`).
+pub fn data_lang(lang: Lang) -> Option<&'static str> {
+    (lang == Lang::En).then_some("ja")
 }
 
 /// Epoch milliseconds as Japan time, `2026/11/23 10:00` (JST has no

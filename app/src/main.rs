@@ -19,6 +19,7 @@ mod event_ui;
 mod follows;
 mod i18n;
 mod install;
+mod prefs;
 mod pwa;
 mod routes;
 mod state;
@@ -26,11 +27,11 @@ mod store;
 mod sync;
 mod takeover;
 
-use i18n::{Lang, LangExt as _};
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
 use state::{AppState, SyncState};
+use tsunagari_core::i18n::TextSize;
 
 fn main() {
     // Beside the server's content when it sent some (`takeover`).
@@ -39,8 +40,10 @@ fn main() {
 
 #[component]
 fn App() -> impl IntoView {
-    let lang = RwSignal::new(Lang::load());
-    Effect::new(move |_| lang.get().apply());
+    let (saved_lang, saved_size) = prefs::load();
+    let lang = RwSignal::new(saved_lang);
+    let text_size = RwSignal::new(saved_size);
+    Effect::new(move |_| prefs::apply(lang.get(), text_size.get()));
 
     let (update_ready, set_update_ready) = signal(false);
     let state_slot = StoredValue::new(None::<AppState>);
@@ -103,12 +106,13 @@ fn App() -> impl IntoView {
             <a class="skip-link" href="#main" rel="external">
                 {move || lang.get().texts().skip_link}
             </a>
-            <Header/>
+            <Header text_size=text_size/>
             <UpdateBanner/>
             <StatusLine retry=reconnect/>
             <main id="main" tabindex="-1">
                 <AppRoutes/>
             </main>
+            <FocusOnNavigation/>
         </Router>
     }
 }
@@ -154,10 +158,70 @@ fn AppRoutes() -> impl IntoView {
     }
 }
 
+/// After a move to another page inside the app, the focus goes to the new
+/// page's `h1` (a screen reader reads where it is; the next Tab starts
+/// there), unless the page has put the focus somewhere itself. Not on the
+/// first page: the browser starts at the top.
 #[component]
-fn Header() -> impl IntoView {
+fn FocusOnNavigation() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.as_ref().is_some_and(|p| p != &path) {
+            focus_heading(20);
+        }
+        path
+    });
+}
+
+/// Focuses `main h1` once it is drawn (tries `left` more times, 50 ms
+/// apart: a page may draw its heading after its data), else `main`.
+fn focus_heading(left: u32) {
+    use wasm_bindgen::JsCast as _;
+    set_timeout(
+        move || {
+            let doc = document();
+            let main = doc.get_element_by_id("main");
+            let moved = doc.active_element().is_some_and(|a| {
+                main.as_ref()
+                    .is_some_and(|m| m.contains(Some(&a)) && &a != m)
+            });
+            if moved {
+                return;
+            }
+            let target = match doc.query_selector("main h1").ok().flatten() {
+                Some(h1) => h1,
+                None if left > 0 => return focus_heading(left - 1),
+                None => match main {
+                    Some(m) => m,
+                    None => return,
+                },
+            };
+            if !target.has_attribute("tabindex") {
+                let _ = target.set_attribute("tabindex", "-1");
+            }
+            if let Ok(el) = target.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        },
+        std::time::Duration::from_millis(50),
+    );
+}
+
+#[component]
+fn Header(text_size: RwSignal<TextSize>) -> impl IntoView {
     let lang = state::use_app().lang;
     let t = move || lang.get().texts();
+    let sizes = TextSize::ALL
+        .into_iter()
+        .map(|size| {
+            view! {
+                <option value=size.code() selected=move || text_size.get() == size>
+                    {move || size.label(lang.get())}
+                </option>
+            }
+        })
+        .collect_view();
     view! {
         <header class="site-header">
             <div class="container header-row">
@@ -165,16 +229,29 @@ fn Header() -> impl IntoView {
                     <span class="brand-name">{move || t().app_name}</span>
                     <span class="brand-tagline">{move || t().tagline}</span>
                 </a>
-                <button
-                    type="button"
-                    class="lang-switch"
-                    data-testid="lang-switch"
-                    lang=move || lang.get().other().code()
-                    aria-label=move || t().lang_switch_label
-                    on:click=move |_| lang.update(|l| *l = l.other())
-                >
-                    {move || t().lang_switch}
-                </button>
+                <div class="header-tools">
+                    <label class="text-size">
+                        <span class="text-size-label">{move || t().text_size}</span>
+                        <select
+                            data-testid="text-size"
+                            on:change=move |ev| {
+                                text_size.set(TextSize::from_code(&event_target_value(&ev)))
+                            }
+                        >
+                            {sizes}
+                        </select>
+                    </label>
+                    <button
+                        type="button"
+                        class="lang-switch"
+                        data-testid="lang-switch"
+                        lang=move || lang.get().other().code()
+                        aria-label=move || t().lang_switch_label
+                        on:click=move |_| lang.update(|l| *l = l.other())
+                    >
+                        {move || t().lang_switch}
+                    </button>
+                </div>
             </div>
             <nav class="container" aria-label=move || t().nav_label>
                 <A href="/groups">{move || t().nav_groups}</A>
@@ -258,7 +335,7 @@ fn StatusLine(retry: Callback<()>) -> impl IntoView {
     };
     let can_retry = move || !state.online.get() || state.sync.get() == SyncState::Failed;
     view! {
-        <div class="status-bar">
+        <section class="status-bar" aria-label=move || t().status_label>
             <div class="container status-row">
                 <p class=offline_class data-testid="net-status" aria-live="polite" title=status>
                     {status}
@@ -278,7 +355,7 @@ fn StatusLine(retry: Callback<()>) -> impl IntoView {
                     </button>
                 </Show>
             </div>
-        </div>
+        </section>
     }
 }
 

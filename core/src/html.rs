@@ -14,7 +14,8 @@ use crate::calendar::{
     events_on, events_per_cell, format_range_en, format_range_ja, month_grid,
     nearest_month_with_events, past, upcoming,
 };
-use crate::i18n::{self, Lang, Texts};
+use crate::contact::{linked_html, offices_for};
+use crate::i18n::{self, Lang, TextSize, Texts};
 use crate::search::SearchIndex;
 use crate::sort::sort_by;
 use crate::{CityContact, Date, Event, Group, GroupKind, WeekStart, Weekday, YearMonth, YearStyle};
@@ -27,6 +28,16 @@ pub const AGENDA_SHOWN: usize = 200;
 /// The month's events listed under the calendar's grid in the first HTML
 /// (whole days, from the first; the grid's buttons count every event).
 pub const MONTH_LISTED: usize = 60;
+
+/// ` lang="ja"` for an element holding the data's Japanese words (a group's
+/// name, an event's title) on an English page, so a screen reader reads
+/// them in Japanese; nothing on a Japanese page.
+pub fn ja(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "",
+        Lang::En => " lang=\"ja\"",
+    }
+}
 
 /// Text for HTML content and quoted attribute values: `& < > " '` escaped.
 pub fn escape(text: &str) -> String {
@@ -93,24 +104,47 @@ fn path_segment(id: &str) -> String {
         .to_string()
 }
 
+/// The header's 文字サイズ choice (the app's `TextSizeChoice`): a labelled
+/// `<select>` with `size` chosen.
+pub fn text_size_choice(lang: Lang, size: TextSize) -> String {
+    let mut out = format!(
+        "<label class=\"text-size\"><span class=\"text-size-label\">{}</span><select data-testid=\"text-size\">",
+        lang.texts().text_size
+    );
+    for s in TextSize::ALL {
+        let _ = write!(
+            out,
+            "<option value=\"{}\"{}>{}</option>",
+            s.code(),
+            if s == size { " selected" } else { "" },
+            s.label(lang)
+        );
+    }
+    out.push_str("</select></label>");
+    out
+}
+
 /// The header, the status line's place and the opening of `<main>`: what
 /// the app's `App` draws around a page before its data is read.
-pub fn chrome_start(lang: Lang) -> String {
+pub fn chrome_start(lang: Lang, size: TextSize) -> String {
     let t = lang.texts();
     let other = lang.other();
     format!(
         "<a class=\"skip-link\" href=\"#main\" rel=\"external\">{skip}</a>\
 <header class=\"site-header\"><div class=\"container header-row\">\
 <a class=\"brand\" href=\"/\"><span class=\"brand-name\">{app}</span><span class=\"brand-tagline\">{tagline}</span></a>\
+<div class=\"header-tools\">{size_choice}\
 <button type=\"button\" class=\"lang-switch\" data-testid=\"lang-switch\" lang=\"{other}\" aria-label=\"{switch_label}\">{switch}</button>\
-</div><nav class=\"container\" aria-label=\"{nav}\">\
+</div></div><nav class=\"container\" aria-label=\"{nav}\">\
 <a href=\"/groups\">{groups}</a><a href=\"/calendar\">{calendar}</a><a href=\"/events\">{events}</a><a href=\"/drafts\">{drafts}</a>\
 </nav></header>\
-<div class=\"status-bar\"><div class=\"container status-row\">\
+<section class=\"status-bar\" aria-label=\"{status_label}\"><div class=\"container status-row\">\
 <p class=\"status\" data-testid=\"net-status\" aria-live=\"polite\" title=\"{online}\">{online}</p>\
 <p class=\"last-updated\" data-testid=\"last-updated\" title=\"{never}\">{never}</p>\
-</div></div><main id=\"main\" tabindex=\"-1\">",
+</div></section><main id=\"main\" tabindex=\"-1\">",
         skip = t.skip_link,
+        size_choice = text_size_choice(lang, size),
+        status_label = t.status_label,
         app = t.app_name,
         tagline = t.tagline,
         other = other.code(),
@@ -135,17 +169,24 @@ pub fn group_card(group: &Group, lang: Lang) -> String {
     let _ = write!(
         out,
         "<li><a class=\"group-card\" data-testid=\"group-link\" href=\"/groups/{}\">\
-<span class=\"group-name\">{}</span>",
+<span class=\"group-name\"{}>{}</span>",
         escape(&path_segment(&group.id)),
+        ja(lang),
         escape(&group.name)
     );
     if let Some(r) = &group.reading {
-        let _ = write!(out, "<small class=\"reading\">{}</small>", escape(r));
+        let _ = write!(
+            out,
+            "<small class=\"reading\"{}>{}</small>",
+            ja(lang),
+            escape(r)
+        );
     }
     let _ = write!(
         out,
-        "<span class=\"badge\">{}</span><span class=\"summary\">{}</span></a></li>",
+        "<span class=\"badge\">{}</span><span class=\"summary\"{}>{}</span></a></li>",
         i18n::kind_label(lang, group.kind),
+        ja(lang),
         escape(group.description.lines().next().unwrap_or_default())
     );
     out
@@ -368,14 +409,16 @@ pub fn event_item(
     }
     let _ = write!(
         out,
-        "><span class=\"event-when\">{}</span><span class=\"event-title\">{}</span>",
+        "><span class=\"event-when\">{}</span><span class=\"event-title\"{}>{}</span>",
         escape(&when(lang, event, year)),
+        ja(lang),
         escape(&event.title)
     );
     if !event.place.is_empty() {
         let _ = write!(
             out,
-            "<span class=\"event-place\">{}</span>",
+            "<span class=\"event-place\"{}>{}</span>",
+            ja(lang),
             escape(&event.place)
         );
     }
@@ -450,18 +493,6 @@ fn rel_attr(rel: Option<&str>) -> String {
     rel.map(|r| format!(" rel=\"{r}\"")).unwrap_or_default()
 }
 
-/// A contact line as printed: web addresses become links.
-fn contact_line(line: &str) -> String {
-    if line.starts_with("https://") || line.starts_with("http://") {
-        format!(
-            "<a href=\"{0}\" rel=\"external noopener\" target=\"_blank\">{0}</a>",
-            escape(line)
-        )
-    } else {
-        format!("<span>{}</span>", escape(line))
-    }
-}
-
 /// `/groups/:id`: the profile, activities, the group's events (soonest
 /// first), its programs (newest year first), its contacts and the city's.
 /// `event_rel`: the `rel` of links to events from the bundle that runs the
@@ -513,15 +544,17 @@ pub fn group_article(
     let mut m = String::new();
     let _ = write!(
         m,
-        "<p class=\"back\"><a href=\"/groups\">← {}</a></p><h1>{}</h1>",
+        "<p class=\"back\"><a href=\"/groups\">← {}</a></p><h1{}>{}</h1>",
         t.back_to_list,
+        ja(lang),
         escape(&g.name)
     );
     if let Some(r) = &g.reading {
         let _ = write!(
             m,
-            "<p class=\"reading\" aria-label=\"{}\">{}</p>",
+            "<p class=\"reading\" aria-label=\"{}\"{}>{}</p>",
             t.reading,
+            ja(lang),
             escape(r)
         );
     }
@@ -553,12 +586,12 @@ pub fn group_article(
         t.about
     );
     for line in g.description.lines().filter(|l| !l.trim().is_empty()) {
-        let _ = write!(m, "<p>{}</p>", escape(line));
+        let _ = write!(m, "<p{}>{}</p>", ja(lang), linked_html(line));
     }
     if !g.activities.is_empty() {
         let _ = write!(m, "<h3>{}</h3><ul class=\"plain-list\">", t.activities);
         for a in &g.activities {
-            let _ = write!(m, "<li>{}</li>", escape(a));
+            let _ = write!(m, "<li{}>{}</li>", ja(lang), escape(a));
         }
         m.push_str("</ul>");
     }
@@ -605,14 +638,16 @@ pub fn group_article(
         for p in entries {
             let _ = write!(
                 m,
-                "<tr><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td></tr>",
+                "<tr><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\"{}>{}</td><td data-label=\"{}\"{}>{}</td></tr>",
                 t.fiscal_year,
                 i18n::fiscal_year(lang, p.fiscal_year),
                 t.division,
                 i18n::division_label(lang, p.division),
                 t.program_title,
+                ja(lang),
                 escape(&p.title),
                 t.department,
+                ja(lang),
                 escape(p.department.as_deref().unwrap_or("—")),
             );
         }
@@ -625,11 +660,14 @@ pub fn group_article(
             t.group_contacts
         );
         for c in &g.contacts {
-            let _ = write!(m, "<li>{}</li>", contact_line(c));
+            let _ = write!(m, "<li{}>{}</li>", ja(lang), linked_html(c));
         }
         m.push_str("</ul></section>");
     }
-    m.push_str(&city_contacts(contacts, lang));
+    let offices = offices_for(g, contacts);
+    if !offices.is_empty() {
+        m.push_str(&city_contacts(&offices, lang));
+    }
     m
 }
 
@@ -654,8 +692,9 @@ pub fn follow_button(lang: Lang, followed: bool) -> String {
     )
 }
 
-/// The city's contact points (the app's `city_contact_list`).
-pub fn city_contacts(contacts: &[CityContact], lang: Lang) -> String {
+/// The city's offices a page names (for a group, [`offices_for`] chooses
+/// them), each with its phone and e-mail as links.
+pub fn city_contacts(contacts: &[&CityContact], lang: Lang) -> String {
     let t = lang.texts();
     let mut m = format!(
         "<section aria-labelledby=\"city-contacts\"><h2 id=\"city-contacts\">{}</h2><ul class=\"contact-list\">",
@@ -663,38 +702,32 @@ pub fn city_contacts(contacts: &[CityContact], lang: Lang) -> String {
     );
     for c in contacts {
         let name = match (lang, &c.name_en) {
-            (Lang::En, Some(en)) => en,
-            _ => &c.name,
+            (Lang::En, Some(en)) => format!("<h3>{}</h3>", escape(en)),
+            _ => format!("<h3{}>{}</h3>", ja(lang), escape(&c.name)),
         };
         let _ = write!(
             m,
-            "<li class=\"contact-card\"><h3>{}</h3><p class=\"role\">{}</p><ul class=\"plain-list\">",
-            escape(name),
+            "<li class=\"contact-card\" data-testid=\"city-contact\">{name}<p class=\"role\"{}>{}</p><ul class=\"plain-list\">",
+            ja(lang),
             escape(&c.role)
         );
         if let Some(a) = &c.address {
-            let _ = write!(m, "<li>{}: {}</li>", t.address, escape(a));
-        }
-        if let Some(p) = &c.phone {
-            let tel = p.replace(['-', ' '], "");
             let _ = write!(
                 m,
-                "<li>{}: <a href=\"tel:{}\" rel=\"external\">{}</a></li>",
-                t.phone,
-                escape(&tel),
-                escape(p)
+                "<li>{}: <span{}>{}</span></li>",
+                t.address,
+                ja(lang),
+                escape(a)
             );
+        }
+        if let Some(p) = &c.phone {
+            let _ = write!(m, "<li>{}: {}</li>", t.phone, linked_html(p));
         }
         if let Some(f) = &c.fax {
             let _ = write!(m, "<li>{}: {}</li>", t.fax, escape(f));
         }
         if let Some(e) = &c.email {
-            let _ = write!(
-                m,
-                "<li>{}: <a href=\"mailto:{1}\" rel=\"external\">{1}</a></li>",
-                t.email,
-                escape(e)
-            );
+            let _ = write!(m, "<li>{}: {}</li>", t.email, linked_html(e));
         }
         m.push_str("</ul></li>");
     }
@@ -800,15 +833,17 @@ pub fn event_article(
     let t = lang.texts();
     let e = event;
     let mut m = format!(
-        "<p class=\"back\"><a href=\"/calendar\">← {}</a></p><h1>{}</h1>",
+        "<p class=\"back\"><a href=\"/calendar\">← {}</a></p><h1{}>{}</h1>",
         t.back_to_calendar,
+        ja(lang),
         escape(&e.title)
     );
     if let Some(r) = &e.reading {
         let _ = write!(
             m,
-            "<p class=\"reading\" aria-label=\"{}\">{}</p>",
+            "<p class=\"reading\" aria-label=\"{}\"{}>{}</p>",
             t.reading,
+            ja(lang),
             escape(r)
         );
     }
@@ -842,8 +877,9 @@ pub fn event_article(
     }
     let _ = write!(
         m,
-        "</dd><dt>{}</dt><dd data-testid=\"event-place\">{}",
+        "</dd><dt>{}</dt><dd data-testid=\"event-place\"{}>{}",
         t.place,
+        ja(lang),
         if e.place.is_empty() {
             "—".to_string()
         } else {
@@ -866,12 +902,14 @@ pub fn event_article(
                 &e.organiser
             };
             format!(
-                "<a data-testid=\"organiser-link\" href=\"{}\">{}</a>",
+                "<a data-testid=\"organiser-link\" href=\"{}\"{}>{}</a>",
                 escape(&crate::routes::Page::Group(id.clone()).path()),
+                ja(lang),
                 escape(name)
             )
         }
-        None => escape(&e.organiser),
+        None if e.organiser.is_empty() => String::new(),
+        None => format!("<span{}>{}</span>", ja(lang), escape(&e.organiser)),
     };
     fact(&mut m, t.organiser, &organiser);
     m.push_str("</dl><p class=\"actions\">");
@@ -887,13 +925,21 @@ pub fn event_article(
     if !e.description.trim().is_empty() {
         let _ = write!(
             m,
-            "<section aria-labelledby=\"event-about\"><h2 id=\"event-about\">{}</h2><p class=\"description\">{}</p></section>",
+            "<section aria-labelledby=\"event-about\"><h2 id=\"event-about\">{}</h2><p class=\"description\"{}>{}</p></section>",
             t.details,
-            escape(&e.description)
+            ja(lang),
+            linked_html(&e.description)
         );
     }
     m.push_str("<dl class=\"facts\">");
-    fact(&mut m, t.fee, &escape(&e.fee));
+    let data = |text: &str, html: String| {
+        if text.trim().is_empty() {
+            String::new()
+        } else {
+            format!("<span{}>{html}</span>", ja(lang))
+        }
+    };
+    fact(&mut m, t.fee, &data(&e.fee, escape(&e.fee)));
     fact(
         &mut m,
         t.capacity,
@@ -908,8 +954,16 @@ pub fn event_article(
             .map(|d| i18n::long_date(lang, d))
             .unwrap_or_default(),
     );
-    fact(&mut m, t.method, &escape(&e.application_method));
-    fact(&mut m, t.contact, &escape(&e.contact));
+    fact(
+        &mut m,
+        t.method,
+        &data(&e.application_method, linked_html(&e.application_method)),
+    );
+    fact(
+        &mut m,
+        t.contact,
+        &data(&e.contact, linked_html(&e.contact)),
+    );
     if !e.url.trim().is_empty() {
         fact(
             &mut m,
@@ -1330,12 +1384,14 @@ mod tests {
         }
         assert!(page.main.contains("<li>&lt;u&gt;清掃&lt;/u&gt;</li>"));
         assert!(
-            page.main.contains("<span>javascript:alert(1)</span>"),
+            page.main.contains("<li>javascript:alert(1)</li>"),
             "a link only for http(s)"
         );
         assert!(
             page.main
-                .contains("href=\"https://x.example/?a=1&amp;b=&quot;2&quot;\"")
+                .contains("href=\"https://x.example/?a=1&amp;b=\" rel=\"external noopener\" target=\"_blank\">https:/<wbr>/<wbr>x.<wbr>example/<wbr>?a=1&amp;b=</a>&quot;2&quot;"),
+            "{}",
+            page.main
         );
         assert_eq!(
             page.head.title, "<script>alert(1)</script> | つながり",
@@ -1508,6 +1564,66 @@ mod tests {
         let at = page.main.find(&hint).expect("the hint");
         assert!(empty < at, "{}", page.main);
         assert_eq!(page.main.matches(&hint).count(), 1);
+    }
+
+    #[test]
+    fn a_groups_contacts_are_links_and_only_its_office_is_named() {
+        let mut g = hostile_group();
+        g.contacts = vec!["☎ ０７６－２２０－２０２６ ✉ info@example.jp".into()];
+        let offices: Vec<CityContact> =
+            serde_json::from_str(include_str!("../../data/city_contacts.json")).unwrap();
+        let page = group_page(
+            &g,
+            &[],
+            &offices,
+            Lang::Ja,
+            None,
+            Viewer {
+                today: Date::new(2026, 12, 1).unwrap(),
+                followed: false,
+            },
+        );
+        assert!(page.main.contains(
+            "<li>☎ <a class=\"tel\" href=\"tel:0762202026\" rel=\"external\">０７６－２２０－２０２６</a> ✉ \
+<a class=\"mail\" href=\"mailto:info@example.jp\" rel=\"external\">info@<wbr>example.<wbr>jp</a></li>"
+        ));
+        // A civic group without programmes: the support centre, one card.
+        assert_eq!(page.main.matches("data-testid=\"city-contact\"").count(), 1);
+        assert!(page.main.contains("金沢市市民活動サポートセンター"));
+        assert!(page.main.contains("href=\"tel:0762257763\""));
+        assert!(!page.main.contains("学生会議のメンバー募集"));
+    }
+
+    #[test]
+    fn japanese_words_are_marked_on_english_pages() {
+        let g = hostile_group();
+        let en = group_page(
+            &g,
+            &[],
+            &[],
+            Lang::En,
+            None,
+            Viewer {
+                today: Date::new(2026, 12, 1).unwrap(),
+                followed: false,
+            },
+        )
+        .main;
+        assert!(en.contains("<h1 lang=\"ja\">&lt;script&gt;"), "{en}");
+        assert!(group_card(&g, Lang::En).contains("<span class=\"group-name\" lang=\"ja\">"));
+        let ja = group_page(
+            &g,
+            &[],
+            &[],
+            Lang::Ja,
+            None,
+            Viewer {
+                today: Date::new(2026, 12, 1).unwrap(),
+                followed: false,
+            },
+        )
+        .main;
+        assert!(!ja.contains("lang=\"ja\""), "the page is Japanese already");
     }
 
     #[test]

@@ -48,6 +48,51 @@ impl Lang {
     }
 }
 
+/// 文字サイズ — the text size a resident chose in the header, on top of the
+/// browser's own setting (the root font size scales every `rem`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TextSize {
+    /// 標準: the browser's size.
+    #[default]
+    Standard,
+    /// 大: 125 %.
+    Large,
+    /// 特大: 150 %.
+    ExtraLarge,
+}
+
+impl TextSize {
+    pub const ALL: [TextSize; 3] = [TextSize::Standard, TextSize::Large, TextSize::ExtraLarge];
+
+    /// The code in storage, the `text_size` cookie and `<html data-text-size>`.
+    pub fn code(self) -> &'static str {
+        match self {
+            TextSize::Standard => "standard",
+            TextSize::Large => "large",
+            TextSize::ExtraLarge => "xlarge",
+        }
+    }
+
+    /// A known code, else the standard size.
+    pub fn from_code(code: &str) -> TextSize {
+        TextSize::ALL
+            .into_iter()
+            .find(|s| s.code() == code.trim())
+            .unwrap_or_default()
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (lang, self) {
+            (Lang::Ja, TextSize::Standard) => "標準",
+            (Lang::Ja, TextSize::Large) => "大",
+            (Lang::Ja, TextSize::ExtraLarge) => "特大",
+            (Lang::En, TextSize::Standard) => "Standard",
+            (Lang::En, TextSize::Large) => "Large",
+            (Lang::En, TextSize::ExtraLarge) => "Extra large",
+        }
+    }
+}
+
 /// The fixed strings of one language.
 pub struct Texts {
     pub app_name: &'static str,
@@ -58,6 +103,10 @@ pub struct Texts {
     /// The label of the language switch: the *other* language's name.
     pub lang_switch: &'static str,
     pub lang_switch_label: &'static str,
+    /// The text size choice's label (文字サイズ).
+    pub text_size: &'static str,
+    /// The status line's landmark name.
+    pub status_label: &'static str,
     pub groups_title: &'static str,
     pub search_label: &'static str,
     pub search_placeholder: &'static str,
@@ -160,6 +209,8 @@ pub static JA: Texts = Texts {
     nav_groups: "団体",
     lang_switch: "English",
     lang_switch_label: "Switch to English",
+    text_size: "文字サイズ",
+    status_label: "接続と更新の状態",
     groups_title: "団体名簿",
     search_label: "団体名・読み・活動で検索",
     search_placeholder: "例: ぽれぽれ、子育て",
@@ -259,6 +310,8 @@ pub static EN: Texts = Texts {
     nav_groups: "Groups",
     lang_switch: "日本語",
     lang_switch_label: "日本語に切り替える",
+    text_size: "Text size",
+    status_label: "Connection and updates",
     groups_title: "Group directory",
     search_label: "Search by name, reading or activity",
     search_placeholder: "e.g. porepore, kosodate (childcare)",

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod amount;
 pub mod calendar;
+pub mod contact;
 pub mod csv;
 pub mod directory;
 pub mod events;

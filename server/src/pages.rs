@@ -28,7 +28,7 @@ use base64::engine::general_purpose::STANDARD_NO_PAD;
 use sha2::{Digest as _, Sha256};
 use tokio::sync::Mutex;
 use tsunagari_core::html::{self, NotFound, Rendered, escape};
-use tsunagari_core::i18n::Lang;
+use tsunagari_core::i18n::{Lang, TextSize};
 use tsunagari_core::routes::{self, Page};
 use tsunagari_core::search::SearchIndex;
 use tsunagari_core::{CityContact, Date, Event, Group, YearMonth, follows};
@@ -142,7 +142,8 @@ impl Pages {
         let follows = follows_of(headers);
         let rendered = render(&page, query, &data, lang, today_jst(), &follows);
         let url = page_url(headers, path, query);
-        let html = fill(&template, &rendered, lang, &url, &page);
+        let size = text_size_of(headers);
+        let html = fill(&template, &rendered, (lang, size), &url, &page);
         let status = if rendered.not_found {
             StatusCode::NOT_FOUND
         } else {
@@ -176,16 +177,30 @@ impl Pages {
     }
 }
 
-/// `lang=en` in the `Cookie` header: English; else Japanese.
-pub fn lang_of(headers: &HeaderMap) -> Lang {
-    let english = headers
+/// The value of the cookie `name` in the `Cookie` header.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.split_once('='))
-        .any(|(k, v)| k.trim() == "lang" && v.trim() == "en");
-    if english { Lang::En } else { Lang::Ja }
+        .find(|(k, _)| k.trim() == name)
+        .map(|(_, v)| v.trim())
+}
+
+/// `lang=en` in the `Cookie` header: English; else Japanese.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    match cookie(headers, "lang") {
+        Some("en") => Lang::En,
+        _ => Lang::Ja,
+    }
+}
+
+/// The `text_size` cookie the app writes with the 文字サイズ choice
+/// (`large`, `xlarge`), so the first HTML has the chosen size; else standard.
+pub fn text_size_of(headers: &HeaderMap) -> TextSize {
+    cookie(headers, "text_size").map_or(TextSize::Standard, TextSize::from_code)
 }
 
 /// The `follows` cookie (the app mirrors its お気に入り there): the
@@ -297,7 +312,15 @@ fn render(
 
 /// The built page with the rendered content and head. The page is trunk's
 /// (one `<title>`, one description, `<body>`); what is missing is added.
-pub fn fill(template: &str, rendered: &Rendered, lang: Lang, url: &str, page: &Page) -> String {
+/// `prefs`: the language and the text size, from the cookies.
+pub fn fill(
+    template: &str,
+    rendered: &Rendered,
+    prefs: (Lang, TextSize),
+    url: &str,
+    page: &Page,
+) -> String {
+    let (lang, size) = prefs;
     let head = &rendered.head;
     let mut meta = format!(
         "<meta name=\"description\" content=\"{desc}\" />\
@@ -320,7 +343,15 @@ pub fn fill(template: &str, rendered: &Rendered, lang: Lang, url: &str, page: &P
     out = remove_tag(&out, "<meta name=\"description\"");
     out = out.replacen(
         "<html lang=\"ja\">",
-        &format!("<html lang=\"{}\">", lang.code()),
+        &if size == TextSize::Standard {
+            format!("<html lang=\"{}\">", lang.code())
+        } else {
+            format!(
+                "<html lang=\"{}\" data-text-size=\"{}\">",
+                lang.code(),
+                size.code()
+            )
+        },
         1,
     );
     if let Some(at) = out
@@ -338,7 +369,7 @@ pub fn fill(template: &str, rendered: &Rendered, lang: Lang, url: &str, page: &P
         "<div id=\"ssr\" data-page=\"{}\" data-bundle=\"{}\">{}{}{}</div>",
         escape(&page.path()),
         routes::bundle_for(&page.path()).file(),
-        html::chrome_start(lang),
+        html::chrome_start(lang, size),
         rendered.main,
         html::CHROME_END
     );
@@ -384,6 +415,19 @@ mod tests {
     }
 
     #[test]
+    fn the_cookie_chooses_the_text_size() {
+        let mut h = HeaderMap::new();
+        assert_eq!(text_size_of(&h), TextSize::Standard);
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("lang=en; text_size=large"),
+        );
+        assert_eq!(text_size_of(&h), TextSize::Large);
+        h.insert(header::COOKIE, HeaderValue::from_static("text_size=huge"));
+        assert_eq!(text_size_of(&h), TextSize::Standard);
+    }
+
+    #[test]
     fn months_from_the_query() {
         assert_eq!(month_of(Some("m=2021-10")), YearMonth::new(2021, 10).ok());
         assert_eq!(month_of(Some("x=1&m=2021-13")), None);
@@ -407,11 +451,20 @@ mod tests {
         let out = fill(
             template,
             &rendered,
-            Lang::En,
+            (Lang::En, TextSize::Standard),
             "http://h/events/e",
             &Page::Event("e".into()),
         );
         assert!(out.contains("<html lang=\"en\">"));
+        let large = fill(
+            template,
+            &rendered,
+            (Lang::Ja, TextSize::ExtraLarge),
+            "http://h/events/e",
+            &Page::Event("e".into()),
+        );
+        assert!(large.contains("<html lang=\"ja\" data-text-size=\"xlarge\">"));
+        assert!(large.contains("<option value=\"xlarge\" selected>特大</option>"));
         assert!(out.contains("<title>&lt;b&gt; | つながり</title>"));
         assert!(!out.contains("old"), "{out}");
         assert!(out.contains("<script type=\"module\">init()</script>"));

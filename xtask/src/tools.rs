@@ -203,17 +203,23 @@ pub fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// playwright-core for the browser tests, from tests/package-lock.json.
+/// The browser tests' packages (playwright-core, axe-core), from
+/// tests/package-lock.json: installed when any of them is missing, so a
+/// package added to the tests reaches a machine set up before it.
 fn ensure_node_test_deps() -> Result<()> {
     let tests = crate::workspace_root().join("tests");
-    if tests
-        .join("node_modules/playwright-core/package.json")
-        .exists()
-    {
+    let all_there = ["playwright-core", "axe-core"].iter().all(|name| {
+        tests
+            .join("node_modules")
+            .join(name)
+            .join("package.json")
+            .exists()
+    });
+    if all_there {
         return Ok(());
     }
     crate::proc::step(
-        "install the browser-test driver (npm ci in tests/)",
+        "install the browser tests' packages (npm ci in tests/)",
         crate::proc::cmd("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(tests),

@@ -17,8 +17,11 @@ fn label(lang: Lang, f: Field) -> String {
     i18n::field_label(lang, &f)
 }
 
+/// The proposal as the city reads it. `as_page`: it is the page (the print
+/// view), so its heading is the page's `h1`; elsewhere an `h2` under the
+/// page's own heading.
 #[component]
-pub fn ProposalView(proposal: Proposal) -> impl IntoView {
+pub fn ProposalView(proposal: Proposal, #[prop(optional)] as_page: bool) -> impl IntoView {
     let state = use_app();
     let lang = state.lang;
     let p = StoredValue::new(proposal);
@@ -89,10 +92,25 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
                 .collect_view()
         };
         let totals = p.totals();
+        // Under the document's heading: h2 when it is the page's h1.
+        let section = move |text: &'static str| {
+            if as_page {
+                view! { <h2>{text}</h2> }.into_any()
+            } else {
+                view! { <h3>{text}</h3> }.into_any()
+            }
+        };
         let t = lang.drafts();
         view! {
             <article class="proposal-doc" data-testid="proposal-doc">
-                <h2>{if lang == Lang::Ja { "協働のまちづくりチャレンジ事業 提案書" } else { "Civic partnership challenge program: proposal" }}</h2>
+                {
+                    let heading = if lang == Lang::Ja { "協働のまちづくりチャレンジ事業 提案書" } else { "Civic partnership challenge program: proposal" };
+                    if as_page {
+                        view! { <h1 class="doc-heading">{heading}</h1> }.into_any()
+                    } else {
+                        view! { <h2 class="doc-heading">{heading}</h2> }.into_any()
+                    }
+                }
                 <table class="doc-table">
                     <tbody>
                         <tr><th scope="row">{label(lang, Field::FiscalYear)}</th><td>{i18n::fiscal_year(lang, p.fiscal_year)}</td></tr>
@@ -110,9 +128,9 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
                         {text_row(Field::ContactPerson, &p.contact_person)}
                     </tbody>
                 </table>
-                <h3>{t.section_schedule}</h3>
+                {section(t.section_schedule)}
                 <table class="doc-table"><tbody>{schedule}</tbody></table>
-                <h3>{t.section_budget}</h3>
+                {section(t.section_budget)}
                 <table class="doc-table">
                     <tbody>{budget_rows(BudgetKind::Income)} {budget_rows(BudgetKind::Expense)}</tbody>
                     <tfoot>
@@ -193,7 +211,7 @@ pub fn DraftPrintPage() -> impl IntoView {
     });
     view! {
         <div class="container page">
-            <p class="no-print">
+            <p class="no-print back">
                 <a href=move || format!("/drafts/{}", id())>{move || t().back_to_editor}</a>
                 " "
                 <button type="button" class="button" on:click=|_| { let _ = window().print(); }>
@@ -203,7 +221,7 @@ pub fn DraftPrintPage() -> impl IntoView {
             <h1 data-testid="print-title">{heading}</h1>
             {receipt_view}
             {move || match proposal.get() {
-                Some(p) => view! { <ProposalView proposal=p/> }.into_any(),
+                Some(p) => view! { <ProposalView proposal=p as_page=true/> }.into_any(),
                 None if d.loaded.get() => view! { <p>{move || t().draft_not_found}</p> }.into_any(),
                 None => view! { <p class="empty">{move || lang.get().texts().loading}</p> }.into_any(),
             }}

@@ -141,7 +141,8 @@ fn RoundGuidance() -> impl IntoView {
                 </p>
                 <p class="pre-line">{pick(&r.guidance.text_ja, &r.guidance.text_en)}</p>
                 <ul>{links}{dates}</ul>
-                <p class="pre-line"><small>{pick(&r.guidance.contact_ja, &r.guidance.contact_en)}</small></p>
+                // Its phone number and e-mail as links (escaped by core).
+                <p class="pre-line"><small inner_html=tsunagari_core::contact::linked_html(&pick(&r.guidance.contact_ja, &r.guidance.contact_en))></small></p>
             </section>
         })
     }

@@ -378,10 +378,15 @@ pub(crate) fn card(group: &Group, lang: Lang) -> impl IntoView + use<> {
     view! {
         <li>
             <a class="group-card" data-testid="group-link" href=format!("/groups/{}", group.id)>
-                <span class="group-name">{group.name.clone()}</span>
-                {group.reading.clone().map(|r| view! { <small class="reading">{r}</small> })}
+                <span class="group-name" lang=i18n::data_lang(lang)>
+                    {group.name.clone()}
+                </span>
+                {group
+                    .reading
+                    .clone()
+                    .map(|r| view! { <small class="reading" lang=i18n::data_lang(lang)>{r}</small> })}
                 <span class="badge">{i18n::kind_label(lang, group.kind)}</span>
-                <span class="summary">{summary}</span>
+                <span class="summary" lang=i18n::data_lang(lang)>{summary}</span>
             </a>
         </li>
     }
