@@ -11,8 +11,8 @@ use leptos::prelude::*;
 // The shell leaves the calendar's callers out.
 #[cfg_attr(not(feature = "full"), allow(unused_imports))]
 pub use tsunagari_core::i18n::{
-    Lang, Texts, category_label, count, day_label, division_label, event_count, fiscal_year,
-    kind_label, long_date, month_title, no_match, search_all_kinds, show_more, weekday_label,
+    Lang, Texts, category_label, count, day_label, event_count, fiscal_year, kind_label, long_date,
+    month_title, no_match, search_all_kinds, show_more, weekday_label,
 };
 
 const STORAGE_KEY: &str = "tsunagari.lang";

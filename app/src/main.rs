@@ -13,6 +13,7 @@
 #![cfg_attr(not(feature = "full"), allow(dead_code))]
 
 mod api;
+mod city;
 #[cfg(feature = "full")]
 mod drafts;
 mod event_ui;
@@ -155,7 +156,7 @@ fn Header() -> impl IntoView {
             <div class="container header-row">
                 <a class="brand" href="/groups">
                     <span class="brand-name">{move || t().app_name}</span>
-                    <span class="brand-tagline">{move || t().tagline}</span>
+                    <span class="brand-tagline">{move || city::city().tagline(lang.get()).to_string()}</span>
                 </a>
                 <button
                     type="button"

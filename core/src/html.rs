@@ -14,6 +14,7 @@ use crate::calendar::{
     events_on, events_per_cell, format_range_en, format_range_ja, month_grid,
     nearest_month_with_events, upcoming,
 };
+use crate::city::CityConfig;
 use crate::i18n::{self, Lang, Texts};
 use crate::search::SearchIndex;
 use crate::sort::sort_by;
@@ -95,7 +96,7 @@ fn path_segment(id: &str) -> String {
 
 /// The header, the status line's place and the opening of `<main>`: what
 /// the app's `App` draws around a page before its data is read.
-pub fn chrome_start(lang: Lang) -> String {
+pub fn chrome_start(lang: Lang, city: &CityConfig) -> String {
     let t = lang.texts();
     let other = lang.other();
     format!(
@@ -112,7 +113,7 @@ pub fn chrome_start(lang: Lang) -> String {
 </div></div><main id=\"main\" tabindex=\"-1\">",
         skip = t.skip_link,
         app = t.app_name,
-        tagline = t.tagline,
+        tagline = escape(city.tagline(lang)),
         other = other.code(),
         switch_label = t.lang_switch_label,
         switch = t.lang_switch,
@@ -176,7 +177,12 @@ fn directory_filters(t: &Texts, lang: Lang) -> String {
 
 /// `/` and `/groups`: the directory in the order the app lists it with no
 /// query (`index.search("")`), the first [`GROUPS_SHOWN`] cards.
-pub fn groups_page(groups: &[Group], index: &SearchIndex, lang: Lang) -> Rendered {
+pub fn groups_page(
+    groups: &[Group],
+    index: &SearchIndex,
+    city: &CityConfig,
+    lang: Lang,
+) -> Rendered {
     let t = lang.texts();
     let order = index.search("");
     let mut main = format!(
@@ -209,12 +215,14 @@ pub fn groups_page(groups: &[Group], index: &SearchIndex, lang: Lang) -> Rendere
     main.push_str("</div>");
     let description = match lang {
         Lang::Ja => format!(
-            "金沢市の協働のまちづくりに関わる{}の団体の名簿。オフラインでも使えます。",
+            "{}の協働のまちづくりに関わる{}の団体の名簿。オフラインでも使えます。",
+            city.name_ja,
             order.len()
         ),
         Lang::En => format!(
-            "{} groups of Kanazawa's civic partnership. Works offline.",
-            order.len()
+            "{} groups of {}'s civic partnership. Works offline.",
+            order.len(),
+            city.place_en
         ),
     };
     Rendered {
@@ -288,13 +296,14 @@ pub fn group_page(
     group: &Group,
     events: &[Event],
     contacts: &[CityContact],
+    city: &CityConfig,
     lang: Lang,
     event_rel: Option<&str>,
 ) -> Rendered {
     let g = group;
     let main = format!(
         "<article class=\"container page detail\">{}</article>",
-        group_article(g, events, contacts, lang, event_rel)
+        group_article(g, events, contacts, city, lang, event_rel)
     );
     let description = {
         let about = summary(&g.description, 110);
@@ -321,6 +330,7 @@ pub fn group_article(
     group: &Group,
     events: &[Event],
     contacts: &[CityContact],
+    city: &CityConfig,
     lang: Lang,
     event_rel: Option<&str>,
 ) -> String {
@@ -416,7 +426,7 @@ pub fn group_article(
                 t.fiscal_year,
                 i18n::fiscal_year(lang, p.fiscal_year),
                 t.division,
-                i18n::division_label(lang, p.division),
+                escape(&city.division_label(lang, &p.division)),
                 t.program_title,
                 escape(&p.title),
                 t.department,
@@ -690,7 +700,7 @@ pub fn event_article(event: &Event, organiser_name: Option<&str>, lang: Lang) ->
 
 /// `/events`: what is coming, soonest first (the app's agenda with no
 /// filter set).
-pub fn agenda_page(events: &[Event], today: Date, lang: Lang) -> Rendered {
+pub fn agenda_page(events: &[Event], today: Date, city: &CityConfig, lang: Lang) -> Rendered {
     let t = lang.texts();
     let coming = upcoming(today, events);
     let mut m = format!(
@@ -718,11 +728,13 @@ pub fn agenda_page(events: &[Event], today: Date, lang: Lang) -> Rendered {
     m.push_str("</div></div>");
     let description = match lang {
         Lang::Ja => format!(
-            "金沢の協働のまちづくりのこれからの予定（{}件）。",
+            "{}の協働のまちづくりのこれからの予定（{}件）。",
+            city.place_ja,
             coming.len()
         ),
         Lang::En => format!(
-            "What is on in Kanazawa's civic partnership ({} upcoming).",
+            "What is on in {}'s civic partnership ({} upcoming).",
+            city.place_en,
             coming.len()
         ),
     };
@@ -747,7 +759,13 @@ fn weekday_class(d: Weekday) -> &'static str {
 
 /// `/calendar?m=YYYY-MM`: the month grid (Sunday first; `month` is the
 /// app's choice: the `m` query, else today's month) and the month's events.
-pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang) -> Rendered {
+pub fn calendar_page(
+    events: &[Event],
+    month: YearMonth,
+    today: Date,
+    city: &CityConfig,
+    lang: Lang,
+) -> Rendered {
     let t = lang.texts();
     let title_text = i18n::month_title(lang, month);
     let mut m = format!(
@@ -894,9 +912,15 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
         _ => listed,
     };
     let description = match lang {
-        Lang::Ja => format!("{title_text}の予定（{in_month}件）。金沢の協働のまちづくり。"),
+        Lang::Ja => format!(
+            "{title_text}の予定（{in_month}件）。{}の協働のまちづくり。",
+            city.place_ja
+        ),
         Lang::En => {
-            format!("What is on in {title_text} ({in_month} events). Kanazawa civic partnership.")
+            format!(
+                "What is on in {title_text} ({in_month} events). {} civic partnership.",
+                city.place_en
+            )
         }
     };
     Rendered {
@@ -989,7 +1013,9 @@ mod tests {
 <small class=\"reading\">&lt;i&gt;よみ&lt;/i&gt;</small><span class=\"badge\">市民活動団体</span>\
 <span class=\"summary\">&quot;quoted&quot; &amp; &lt;b&gt;bold&lt;/b&gt;</span></a></li>"
         );
-        let page = group_page(&g, &[], &[], Lang::Ja, None);
+        let city =
+            crate::city::CityConfig::parse(include_str!("../../data/city.json")).expect("city");
+        let page = group_page(&g, &[], &[], &city, Lang::Ja, None);
         for raw in ["<script>", "<b>", "<u>", "<i>", "href=\"javascript:"] {
             assert!(!page.main.contains(raw), "{raw} in {}", page.main);
         }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
 use crate::calendar::Date;
-use crate::directory::{Division, GroupId};
+use crate::directory::{DivisionId, GroupId};
 use crate::round::{Round, RoundRef};
 use crate::wareki::{fiscal_year_en, fiscal_year_ja};
 
@@ -21,7 +21,8 @@ pub struct Proposal {
     /// 年度 — the fiscal year's Gregorian start year (2025 = 令和7年度,
     /// April 2025–March 2026).
     pub fiscal_year: u16,
-    pub division: Division,
+    /// 部門, by the id its round gives it (`general`).
+    pub division: DivisionId,
     pub group_id: GroupId,
     /// 事業名.
     pub title: String,
@@ -175,7 +176,7 @@ pub struct BudgetTotals {
 
 impl Proposal {
     /// An empty draft: what the app starts a new proposal from.
-    pub fn new_draft(fiscal_year: u16, division: Division, group_id: GroupId) -> Proposal {
+    pub fn new_draft(fiscal_year: u16, division: DivisionId, group_id: GroupId) -> Proposal {
         Proposal {
             fiscal_year,
             division,
@@ -197,7 +198,7 @@ impl Proposal {
     }
 
     /// An empty draft started in `round`, which it records.
-    pub fn new_in_round(round: &Round, division: Division, group_id: GroupId) -> Proposal {
+    pub fn new_in_round(round: &Round, division: DivisionId, group_id: GroupId) -> Proposal {
         Proposal {
             round: Some(round.reference()),
             ..Proposal::new_draft(round.fiscal_year, division, group_id)

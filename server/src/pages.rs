@@ -20,6 +20,7 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
+use tsunagari_core::city::CityConfig;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -48,6 +49,7 @@ struct Data {
 pub struct Pages {
     store: Store,
     city_contacts: std::path::PathBuf,
+    city: Arc<CityConfig>,
     cache: Mutex<Option<Arc<Data>>>,
 }
 
@@ -74,10 +76,11 @@ fn modified(path: &Path) -> Option<SystemTime> {
 }
 
 impl Pages {
-    pub fn new(store: Store, city_contacts: std::path::PathBuf) -> Pages {
+    pub fn new(store: Store, city_contacts: std::path::PathBuf, city: Arc<CityConfig>) -> Pages {
         Pages {
             store,
             city_contacts,
+            city,
             cache: Mutex::new(None),
         }
     }
@@ -139,9 +142,9 @@ impl Pages {
                 return None;
             }
         };
-        let rendered = render(&page, query, &data, lang, today_jst());
+        let rendered = render(&page, query, &data, &self.city, lang, today_jst());
         let url = page_url(headers, path, query);
-        let html = fill(&template, &rendered, lang, &url, &page);
+        let html = fill(&template, &rendered, &self.city, lang, &url, &page);
         let status = if rendered.not_found {
             StatusCode::NOT_FOUND
         } else {
@@ -223,23 +226,30 @@ fn month_of(query: Option<&str>) -> Option<YearMonth> {
     YearMonth::new(y.parse().ok()?, mo.parse().ok()?).ok()
 }
 
-fn render(page: &Page, query: Option<&str>, data: &Data, lang: Lang, today: Date) -> Rendered {
+fn render(
+    page: &Page,
+    query: Option<&str>,
+    data: &Data,
+    city: &CityConfig,
+    lang: Lang,
+    today: Date,
+) -> Rendered {
     match page {
-        Page::Home | Page::Groups => html::groups_page(&data.groups, &data.index, lang),
+        Page::Home | Page::Groups => html::groups_page(&data.groups, &data.index, city, lang),
         Page::Group(id) => match data.groups.iter().find(|g| &g.id == id) {
             Some(g) => {
                 // Links to events leave the bundle that runs this page.
                 let rel = (routes::bundle_for(&page.path()) != routes::bundle_for("/events/:id"))
                     .then_some("external");
-                html::group_page(g, &data.events, &data.contacts, lang, rel)
+                html::group_page(g, &data.events, &data.contacts, city, lang, rel)
             }
             None => html::not_found_page(lang, NotFound::Group),
         },
         Page::Calendar => {
             let month = month_of(query).unwrap_or_else(|| today.year_month());
-            html::calendar_page(&data.events, month, today, lang)
+            html::calendar_page(&data.events, month, today, city, lang)
         }
-        Page::Agenda => html::agenda_page(&data.events, today, lang),
+        Page::Agenda => html::agenda_page(&data.events, today, city, lang),
         Page::Event(id) => match data.events.iter().find(|e| &e.id == id) {
             Some(e) => {
                 let organiser = e
@@ -257,7 +267,14 @@ fn render(page: &Page, query: Option<&str>, data: &Data, lang: Lang, today: Date
 
 /// The built page with the rendered content and head. The page is trunk's
 /// (one `<title>`, one description, `<body>`); what is missing is added.
-pub fn fill(template: &str, rendered: &Rendered, lang: Lang, url: &str, page: &Page) -> String {
+pub fn fill(
+    template: &str,
+    rendered: &Rendered,
+    city: &CityConfig,
+    lang: Lang,
+    url: &str,
+    page: &Page,
+) -> String {
     let head = &rendered.head;
     let mut meta = format!(
         "<meta name=\"description\" content=\"{desc}\" />\
@@ -298,7 +315,7 @@ pub fn fill(template: &str, rendered: &Rendered, lang: Lang, url: &str, page: &P
         "<div id=\"ssr\" data-page=\"{}\" data-bundle=\"{}\">{}{}{}</div>",
         escape(&page.path()),
         routes::bundle_for(&page.path()).file(),
-        html::chrome_start(lang),
+        html::chrome_start(lang, city),
         rendered.main,
         html::CHROME_END
     );
@@ -364,9 +381,11 @@ mod tests {
             main: "<p>content</p>".into(),
             not_found: false,
         };
+        let city = CityConfig::parse(include_str!("../../data/city.json")).expect("city");
         let out = fill(
             template,
             &rendered,
+            &city,
             Lang::En,
             "http://h/events/e",
             &Page::Event("e".into()),

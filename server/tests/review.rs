@@ -400,7 +400,7 @@ async fn a_proposal_goes_from_draft_to_decision() {
         assert_eq!(d.review.as_ref().map(|r| r.status), Some(Status::Selected));
 
         // The export carries the 受付番号 and the status.
-        let exported = tsunagari_server::export::submissions(&db.store)
+        let exported = tsunagari_server::export::submissions(&db.store, &common::kanazawa())
             .await
             .expect("export");
         assert_eq!(exported.len(), 1);

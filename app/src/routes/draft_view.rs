@@ -32,16 +32,7 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
     move || {
         let lang = lang.get();
         let p = p.get_value();
-        let division = round()
-            .and_then(|r| r.division(p.division))
-            .map(|r| {
-                if lang == Lang::Ja {
-                    r.label_ja.as_str()
-                } else {
-                    r.label_en.as_str()
-                }
-            })
-            .unwrap_or_else(|| i18n::division_label(lang, p.division));
+        let division = crate::drafts::round::division_label(lang, &p.division);
         let dept = round()
             .and_then(|r| r.department(&p.department))
             .map(|d| {

@@ -8,7 +8,6 @@ use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use tsunagari_core::Division;
 use tsunagari_core::calendar::fiscal_year_of;
 use tsunagari_core::review::Status;
 use tsunagari_core::round::PeriodState;
@@ -23,7 +22,7 @@ pub fn DraftsPage() -> impl IntoView {
     Effect::new(move |_| set_title(t().drafts_title, lang.get()));
     let navigate = use_navigate();
     let new_draft = move |_| {
-        if let Some(id) = d.create(fiscal_year_of(today_jst()), Division::General) {
+        if let Some(id) = d.create(fiscal_year_of(today_jst())) {
             navigate(&format!("/drafts/{id}"), Default::default());
         }
     };
@@ -318,7 +317,7 @@ fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
                 </span>
                 {review}
                 <small class="draft-meta">
-                    {year} " · " {i18n::division_label(lang, p.division)} " · "
+                    {year} " · " {crate::drafts::round::division_label(lang, &p.division)} " · "
                     {t.changed_at} ": " {i18n::format_jst(l.draft.updated_at_ms as f64)}
                 </small>
             </a>

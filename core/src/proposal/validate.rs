@@ -83,7 +83,7 @@ fn long_item_id(list: Field, id: &str) -> Option<FieldError> {
 /// ([`crate::round::round_of`]); without one (not known to the server, or
 /// no round published) the limits are [`TextLimits::CEILING`].
 pub fn check_limits(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
-    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
+    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(&p.division));
     let mut errors = Vec::new();
     let texts = [
         (Field::Title, &p.title, limits.title_max),
@@ -98,6 +98,11 @@ pub fn check_limits(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
         (Field::ContactPerson, &p.contact_person, CONTACT_PERSON_MAX),
     ];
     errors.extend(texts.iter().filter_map(|(f, v, max)| too_long(f, v, *max)));
+    errors.extend(too_long(
+        &Field::Division,
+        p.division.as_str(),
+        crate::directory::DivisionId::MAX,
+    ));
     if p.schedule.len() > limits.milestones_max {
         errors.push(too_many_milestones(limits.milestones_max));
     }
@@ -166,7 +171,7 @@ pub fn validate(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
             ),
         ));
     }
-    let rules = round.and_then(|r| r.division(p.division));
+    let rules = round.and_then(|r| r.division(&p.division));
     if let Some(round) = round
         && rules.is_none()
     {
@@ -183,18 +188,16 @@ pub fn validate(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
         errors.push(FieldError::new(
             Field::Division,
             format!(
-                "{}は新しい提案を受け付けていません。{}から選んでください。",
-                p.division.label_ja(),
+                "選んだ部門はこの募集では受け付けていません。{}から選んでください。",
                 offered_ja.join("・")
             ),
             format!(
-                "The {} division takes no new proposals. Choose one of: {}.",
-                p.division.label_en(),
+                "This round takes no proposals in the chosen division. Choose one of: {}.",
                 offered_en.join(", ")
             ),
         ));
     }
-    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
+    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(&p.division));
     let req = |f: Field| round.is_none_or(|r| r.is_required(&f));
     if p.group_id.trim().is_empty() {
         errors.push(FieldError::new(

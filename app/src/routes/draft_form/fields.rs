@@ -18,7 +18,7 @@ type Write = fn(&mut Proposal, String);
 
 /// The character limit of a text field under the form's division.
 fn limit(p: &Proposal, field: &Field) -> Option<usize> {
-    let limits = round().map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
+    let limits = round().map_or(TextLimits::CEILING, |r| r.limits_for(&p.division));
     Some(match field {
         Field::Title => limits.title_max,
         Field::Summary => limits.summary_max,
@@ -166,7 +166,7 @@ fn DivisionSelect(form: Form) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let code = r.code.as_str();
+            let code = &r.code;
             let label = move || {
                 let name = match lang.get() {
                     Lang::Ja => r.label_ja.as_str(),
@@ -178,7 +178,7 @@ fn DivisionSelect(form: Form) -> impl IntoView {
                 }
             };
             view! {
-                <option value=i.to_string() selected=move || form.proposal.with(|p| p.division.code() == code)>
+                <option value=i.to_string() selected=move || form.proposal.with(|p| p.division == *code)>
                     {label}
                 </option>
             }
@@ -189,10 +189,7 @@ fn DivisionSelect(form: Form) -> impl IntoView {
             <label for="f-division">{move || i18n::field_label(lang.get(), &Field::Division)}</label>
             <select id="f-division" on:change=move |ev| {
                 let rules = event_target_value(&ev).parse::<usize>().ok().and_then(|i| divisions.get(i));
-                let division = rules.and_then(|r| {
-                    tsunagari_core::Division::ALL.into_iter().find(|d| d.code() == r.code)
-                });
-                if let Some(d) = division {
+                if let Some(d) = rules.map(|r| r.code.clone()) {
                     form.change(Field::Division, move |p| p.division = d);
                 }
             }>
