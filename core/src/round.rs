@@ -392,7 +392,9 @@ impl Round {
                 ));
             }
         }
+        // (With no 部門 at all, `divisions` says so once.)
         if let Some(d) = &self.default_division
+            && !self.divisions.is_empty()
             && self.division(d).is_none()
         {
             e.push(err(
