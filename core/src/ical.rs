@@ -247,7 +247,7 @@ fn uri(url: &str) -> Option<&str> {
 
 /// The first plain e-mail address in `text`, if any: `ORGANIZER` must be a
 /// `mailto:` address, so without one it is left out.
-fn email_in(text: &str) -> Option<&str> {
+pub fn email_in(text: &str) -> Option<&str> {
     text.split(|c: char| c.is_whitespace() || "、,;()（）<>「」:：".contains(c))
         .find(|word| {
             let Some((local, domain)) = word.split_once('@') else {

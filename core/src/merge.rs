@@ -155,6 +155,22 @@ pub fn merge_proposals(base: &Proposal, ours: &Proposal, theirs: &Proposal) -> M
             &t.contact_person,
             &mut c,
         ),
+        representative: pick(
+            Field::Representative,
+            Some(&b.representative),
+            &o.representative,
+            &t.representative,
+            &mut c,
+        ),
+        address: pick(
+            Field::Address,
+            Some(&b.address),
+            &o.address,
+            &t.address,
+            &mut c,
+        ),
+        phone: pick(Field::Phone, Some(&b.phone), &o.phone, &t.phone, &mut c),
+        email: pick(Field::Email, Some(&b.email), &o.email, &t.email, &mut c),
         round: newer_round(&b.round, &o.round, &t.round),
     };
     // Stable: conflicts with equal fields (duplicate item ids) keep walk order.

@@ -54,7 +54,7 @@ pub struct Round {
     /// The partner departments (協働課) a proposal may name.
     pub departments: Vec<RoundDepartment>,
     /// The fields a proposal must fill before it is submitted. Missing from
-    /// a file: every field of the form.
+    /// a file: [`DEFAULT_REQUIRED`].
     #[serde(default = "default_required")]
     pub required: Vec<Field>,
     pub period: Period,
@@ -227,7 +227,29 @@ pub struct GuidanceDate {
 
 /// The fields a round may list as required: every field of the form that
 /// a person fills in.
-pub const REQUIRABLE: [Field; 12] = [
+pub const REQUIRABLE: [Field; 16] = [
+    Field::Title,
+    Field::Summary,
+    Field::Purpose,
+    Field::LocalIssue,
+    Field::Activities,
+    Field::Schedule,
+    Field::Place,
+    Field::Outcomes,
+    Field::RoleDivision,
+    Field::Department,
+    Field::Budget,
+    Field::ContactPerson,
+    Field::Representative,
+    Field::Address,
+    Field::Phone,
+    Field::Email,
+];
+
+/// What a round file without `required` requires, and what a draft with no
+/// round is held to: every field but the group's own contact lines
+/// (代表者, 所在地, phone, e-mail), which a round requires by listing them.
+pub const DEFAULT_REQUIRED: [Field; 12] = [
     Field::Title,
     Field::Summary,
     Field::Purpose,
@@ -243,7 +265,7 @@ pub const REQUIRABLE: [Field; 12] = [
 ];
 
 fn default_required() -> Vec<Field> {
-    REQUIRABLE.to_vec()
+    DEFAULT_REQUIRED.to_vec()
 }
 
 /// `GET /api/rounds`: every published version of every round, by id then

@@ -66,6 +66,10 @@ fn valid() -> Proposal {
             line("b3", BudgetKind::Expense, "保険料", 80_000),
         ],
         contact_person: "金沢 花子".into(),
+        representative: String::new(),
+        address: String::new(),
+        phone: String::new(),
+        email: String::new(),
         round: None,
     }
 }
@@ -528,4 +532,79 @@ fn a_draft_stored_with_the_old_division_enum_still_loads() {
     );
     let again = serde_json::to_value(&p).expect("json");
     assert_eq!(again["division"], "student_high_school");
+}
+
+/// 代表者, 所在地, the group's phone and e-mail: optional unless the round
+/// requires them; a phone or e-mail the city cannot use is refused at its
+/// field, in both languages; the directory's contact lines prefill them.
+#[test]
+fn the_groups_phone_and_email_are_checked_at_their_fields() {
+    let mut p = valid();
+    assert!(validate(&p).is_empty());
+    for ok in [
+        "076-220-2026",
+        "０７６－２２０－２０２６",
+        "090 1234 5678",
+        "(076)220-2026",
+        "+81-76-220-2026",
+    ] {
+        p.phone = ok.into();
+        assert!(validate(&p).is_empty(), "{ok}");
+    }
+    for bad in ["220-2026", "076-220-2026-1234", "tel 076", "0762202026x"] {
+        p.phone = bad.into();
+        let e = only_error(&p);
+        assert_eq!(e.field, Field::Phone, "{bad}");
+        assert!(e.message_ja.contains("076-220-2026"), "{}", e.message_ja);
+        assert!(e.message_en.contains("area code"), "{}", e.message_en);
+    }
+    p.phone = String::new();
+    for ok in ["kyoudou@city.kanazawa.lg.jp", "a.b+c@example.jp"] {
+        p.email = ok.into();
+        assert!(validate(&p).is_empty(), "{ok}");
+    }
+    for bad in [
+        "kyoudou",
+        "a@b",
+        "a b@example.jp",
+        "@example.jp",
+        "a@@example.jp",
+    ] {
+        p.email = bad.into();
+        let e = only_error(&p);
+        assert_eq!(e.field, Field::Email, "{bad}");
+        assert_eq!(
+            e.message_ja,
+            "メールアドレスは name@example.jp の形で入力してください。"
+        );
+    }
+    p.email = String::new();
+    p.representative = "あ".repeat(51);
+    assert_eq!(only_error(&p).field, Field::Representative);
+    p.representative = "金沢 太郎".into();
+
+    // A round that requires them names each missing one.
+    let mut r = round();
+    r.required.extend([Field::Address, Field::Phone]);
+    let fields: Vec<Field> = tsunagari_core::proposal::validate(&p, Some(&r))
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(fields, [Field::Address, Field::Phone]);
+
+    // The directory's contact lines give the phone and e-mail to start from.
+    let mut group = tsunagari_core::synthetic::groups(1, 1).remove(0);
+    group.contacts = vec![
+        "TEL 076-220-2026（平日）".into(),
+        "E-mail kyoudou@city.kanazawa.lg.jp".into(),
+    ];
+    let mut fresh = Proposal::new_draft(2025, "general".into(), group.id.clone());
+    fresh.prefill_from(&group);
+    assert_eq!(
+        (fresh.phone.as_str(), fresh.email.as_str()),
+        ("076-220-2026", "kyoudou@city.kanazawa.lg.jp")
+    );
+    fresh.phone = "090-0000-0000".into();
+    fresh.prefill_from(&group);
+    assert_eq!(fresh.phone, "090-0000-0000", "what the group typed is kept");
 }

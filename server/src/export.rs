@@ -92,7 +92,7 @@ pub fn to_json(submissions: &[Submission]) -> Result<String, serde_json::Error> 
     Ok(serde_json::to_string_pretty(submissions)? + "\n")
 }
 
-const HEADER: [&str; 23] = [
+const HEADER: [&str; 27] = [
     "下書きID",
     "団体ID",
     "団体名",
@@ -114,6 +114,10 @@ const HEADER: [&str; 23] = [
     "協働課",
     "収支予算",
     "担当者",
+    "代表者氏名",
+    "所在地",
+    "電話番号",
+    "メールアドレス",
     "受付番号",
     "状態",
 ];
@@ -165,6 +169,10 @@ pub fn to_csv(submissions: &[Submission]) -> String {
                 p.department.clone(),
                 budget,
                 p.contact_person.clone(),
+                p.representative.clone(),
+                p.address.clone(),
+                p.phone.clone(),
+                p.email.clone(),
                 s.receipt_no.clone(),
                 s.status_ja.clone(),
             ],

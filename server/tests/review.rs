@@ -43,6 +43,10 @@ async fn publish(db: &TestDb, r: &Round) -> bool {
 fn proposal(r: &Round) -> Proposal {
     let mut p = tsunagari_core::synthetic::valid_proposal("porepore");
     p.round = Some(r.reference());
+    p.representative = "金沢 太郎".into();
+    p.address = "金沢市広坂1-1-1".into();
+    p.phone = "076-220-2026".into();
+    p.email = "pore@example.jp".into();
     p
 }
 
@@ -416,9 +420,14 @@ async fn a_proposal_goes_from_draft_to_decision() {
             csv.lines()
                 .next()
                 .expect("header")
-                .ends_with(",受付番号,状態")
+                .ends_with(",担当者,代表者氏名,所在地,電話番号,メールアドレス,受付番号,状態")
         );
-        assert!(csv.ends_with(",2025-0001,採択\r\n"), "{csv}");
+        assert!(
+            csv.ends_with(
+                ",金沢 太郎,金沢市広坂1-1-1,076-220-2026,pore@example.jp,2025-0001,採択\r\n"
+            ),
+            "{csv}"
+        );
 
         // A second submission gets the next number.
         push(&app, &pore, "phone-a1", vec![(2, "draft-0002", 0, put(&p))]).await;

@@ -99,6 +99,10 @@ pub fn ProposalView(proposal: Proposal) -> impl IntoView {
                         {text_row(Field::RoleDivision, &p.role_division)}
                         {text_row(Field::Department, &dept)}
                         {text_row(Field::ContactPerson, &p.contact_person)}
+                        {text_row(Field::Representative, &p.representative)}
+                        {text_row(Field::Address, &p.address)}
+                        {text_row(Field::Phone, &p.phone)}
+                        {text_row(Field::Email, &p.email)}
                     </tbody>
                 </table>
                 <h3>{t.section_schedule}</h3>

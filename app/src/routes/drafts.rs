@@ -22,7 +22,14 @@ pub fn DraftsPage() -> impl IntoView {
     Effect::new(move |_| set_title(t().drafts_title, lang.get()));
     let navigate = use_navigate();
     let new_draft = move |_| {
-        if let Some(id) = d.create(fiscal_year_of(today_jst())) {
+        // The group's directory profile gives its phone and e-mail to start from.
+        let profile = d.session.with_untracked(|s| {
+            let gid = &s.as_ref()?.group_id;
+            state
+                .groups
+                .with_untracked(|gs| gs.iter().find(|g| &g.id == gid).cloned())
+        });
+        if let Some(id) = d.create(fiscal_year_of(today_jst()), profile.as_ref()) {
             navigate(&format!("/drafts/{id}"), Default::default());
         }
     };

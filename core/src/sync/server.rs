@@ -348,6 +348,10 @@ pub fn shared_base(ours: &Proposal, theirs: &Proposal) -> Proposal {
         department: short(&o.department, &t.department),
         budget: items(&o.budget, &t.budget, |b| &b.id),
         contact_person: short(&o.contact_person, &t.contact_person),
+        representative: short(&o.representative, &t.representative),
+        address: short(&o.address, &t.address),
+        phone: short(&o.phone, &t.phone),
+        email: short(&o.email, &t.email),
         ..assumed_base(ours, theirs)
     }
 }

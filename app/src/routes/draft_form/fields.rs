@@ -10,7 +10,10 @@ use crate::i18n::{self, Lang};
 use leptos::prelude::*;
 use tsunagari_core::amount::{format_yen_en, format_yen_ja};
 use tsunagari_core::calendar::fiscal_year_of;
-use tsunagari_core::proposal::{CONTACT_PERSON_MAX, Field, PLACE_MAX, Proposal};
+use tsunagari_core::proposal::{
+    ADDRESS_MAX, CONTACT_PERSON_MAX, EMAIL_MAX, Field, PHONE_MAX, PLACE_MAX, Proposal,
+    REPRESENTATIVE_MAX,
+};
 use tsunagari_core::round::TextLimits;
 
 type Read = fn(&Proposal) -> &String;
@@ -24,6 +27,10 @@ fn limit(p: &Proposal, field: &Field) -> Option<usize> {
         Field::Summary => limits.summary_max,
         Field::Place => PLACE_MAX,
         Field::ContactPerson => CONTACT_PERSON_MAX,
+        Field::Representative => REPRESENTATIVE_MAX,
+        Field::Address => ADDRESS_MAX,
+        Field::Phone => PHONE_MAX,
+        Field::Email => EMAIL_MAX,
         _ => limits.text_max,
     })
 }
@@ -68,9 +75,16 @@ pub fn text_field(
         }
         .into_any()
     } else {
+        // The phone and e-mail get their keyboards and the browser's autofill.
+        let (kind, autocomplete) = match field {
+            Field::Phone => ("tel", "tel"),
+            Field::Email => ("email", "email"),
+            Field::Address => ("text", "street-address"),
+            _ => ("text", "off"),
+        };
         view! {
-            <input id=id aria-describedby=described.clone() aria-invalid=invalid
-                prop:value=initial on:input=on_input/>
+            <input id=id type=kind autocomplete=autocomplete aria-describedby=described.clone()
+                aria-invalid=invalid prop:value=initial on:input=on_input/>
         }
         .into_any()
     };
@@ -95,6 +109,10 @@ pub fn Basics(form: Form) -> impl IntoView {
             <DepartmentSelect form=form/>
             {text_field(form, Field::Place, "f-place", |p| &p.place, |p, v| p.place = v, false)}
             {text_field(form, Field::ContactPerson, "f-contact", |p| &p.contact_person, |p, v| p.contact_person = v, false)}
+            {text_field(form, Field::Representative, "f-representative", |p| &p.representative, |p, v| p.representative = v, false)}
+            {text_field(form, Field::Address, "f-address", |p| &p.address, |p, v| p.address = v, false)}
+            {text_field(form, Field::Phone, "f-phone", |p| &p.phone, |p, v| p.phone = v, false)}
+            {text_field(form, Field::Email, "f-email", |p| &p.email, |p, v| p.email = v, false)}
         </div>
     }
 }
