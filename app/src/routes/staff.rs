@@ -300,9 +300,13 @@ pub fn StaffPage() -> impl IntoView {
                 .history
                 .iter()
                 .map(|t| {
-                    let who = match &t.by {
-                        Actor::Group { login } => format!("{login}（{}）", tr(lang, "団体", "group")),
-                        Actor::Staff { login } => format!("{login}（{}）", tr(lang, "市", "city")),
+                    let (login, role) = match &t.by {
+                        Actor::Group { login } => (login, tr(lang, "団体", "group")),
+                        Actor::Staff { login } => (login, tr(lang, "市", "city")),
+                    };
+                    let who = match lang {
+                        Lang::Ja => format!("{login}（{role}）"),
+                        Lang::En => format!("{login} ({role})"),
                     };
                     let at = js_sys::Date::parse(&t.at);
                     let at = if at.is_nan() { t.at.clone() } else { crate::i18n::format_jst(at) };
