@@ -317,7 +317,10 @@ pub fn StaffPage() -> impl IntoView {
                             <td data-label=tr(lang, "変更", "Change")>
                                 {t.from.map(|f| label(lang, f)).unwrap_or("—")} " → " {label(lang, t.to)}
                             </td>
-                            <td data-label=tr(lang, "コメント", "Comment") class="pre-line">{t.comment.clone()}</td>
+                            // No empty "コメント" heading on a phone when there is none.
+                            <td data-label=(!t.comment.is_empty()).then(|| tr(lang, "コメント", "Comment")) class="pre-line">
+                                {t.comment.clone()}
+                            </td>
                         </tr>
                     }
                 })
