@@ -222,7 +222,12 @@ pub fn download_ics(events: &[Event], file_name: &str, calendar_name: &str) {
     let Some(stamp) = DateTimeUtc::from_unix_seconds(seconds) else {
         return;
     };
-    let text = to_ics(events, stamp, calendar_name);
+    let text = to_ics(
+        events,
+        stamp,
+        calendar_name,
+        &crate::city::city().calendar_uid_domain,
+    );
     if let Err(e) = save_text(&text, file_name, "text/calendar;charset=utf-8") {
         leptos::logging::warn!("could not save {file_name}: {}", crate::api::js_error(e));
     }

@@ -13,6 +13,7 @@
 #![cfg_attr(not(feature = "full"), allow(dead_code))]
 
 mod api;
+mod city;
 #[cfg(feature = "full")]
 mod drafts;
 mod event_ui;
@@ -227,7 +228,7 @@ fn Header(text_size: RwSignal<TextSize>) -> impl IntoView {
             <div class="container header-row">
                 <a class="brand" href="/">
                     <span class="brand-name">{move || t().app_name}</span>
-                    <span class="brand-tagline">{move || t().tagline}</span>
+                    <span class="brand-tagline">{move || city::city().tagline(lang.get()).to_string()}</span>
                 </a>
                 <div class="header-tools">
                     <label class="text-size">

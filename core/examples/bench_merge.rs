@@ -10,7 +10,7 @@
 
 use std::hint::black_box;
 use std::time::Instant;
-use tsunagari_core::Division;
+use tsunagari_core::DivisionId;
 use tsunagari_core::merge::merge_proposals;
 use tsunagari_core::proposal::{BudgetKind, BudgetLine, Proposal};
 
@@ -29,7 +29,7 @@ fn main() {
             })
             .collect::<Vec<_>>()
     };
-    let mut base = Proposal::new_draft(2025, Division::General, "porepore".into());
+    let mut base = Proposal::new_draft(2025, DivisionId::from("general"), "porepore".into());
     base.budget = lines(1);
     let mut deleted = base.clone();
     deleted.budget.clear();

@@ -148,77 +148,61 @@ impl Registration {
     }
 }
 
-/// 部門 — the category a challenge-program proposal competes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Division {
-    /// スタート部門
-    Start,
-    /// 一般部門
-    General,
-    /// 団体連携部門
-    Collaboration,
-    /// 学生部門
-    Student,
-    /// 高校生部門
-    HighSchool,
-    /// 学生・高校生部門
-    StudentHighSchool,
-    /// プレチャレンジ部門
-    PreChallenge,
-    /// 採択実績団体部門
-    Alumni,
+/// 部門 — the category a challenge-program proposal competes in, by its id
+/// (`general`, `start`). Which 部門 exist, and their labels, caps and
+/// limits, are data: a round's file ([`crate::round::RoundDivision`]) and,
+/// for the directory's history, the city's file
+/// ([`crate::city::CityConfig::division_label`]). Stored as the bare
+/// string, so drafts written when 部門 were a compiled enum (its
+/// snake_case names) read unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DivisionId(String);
+
+impl DivisionId {
+    /// The longest id accepted.
+    pub const MAX: usize = 40;
+
+    pub fn new(id: impl Into<String>) -> DivisionId {
+        DivisionId(id.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// 1–40 of `[a-z0-9_]`: what a round file may name a 部門.
+    pub fn is_well_formed(&self) -> bool {
+        !self.0.is_empty()
+            && self.0.len() <= Self::MAX
+            && self
+                .0
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    }
 }
 
-impl Division {
-    pub const ALL: [Division; 8] = [
-        Division::Start,
-        Division::General,
-        Division::Collaboration,
-        Division::Student,
-        Division::HighSchool,
-        Division::StudentHighSchool,
-        Division::PreChallenge,
-        Division::Alumni,
-    ];
-
-    /// The snake_case code serde writes on the wire.
-    pub fn code(self) -> &'static str {
-        match self {
-            Division::Start => "start",
-            Division::General => "general",
-            Division::Collaboration => "collaboration",
-            Division::Student => "student",
-            Division::HighSchool => "high_school",
-            Division::StudentHighSchool => "student_high_school",
-            Division::PreChallenge => "pre_challenge",
-            Division::Alumni => "alumni",
-        }
+impl std::fmt::Display for DivisionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
+}
 
-    pub fn label_ja(self) -> &'static str {
-        match self {
-            Division::Start => "スタート部門",
-            Division::General => "一般部門",
-            Division::Collaboration => "団体連携部門",
-            Division::Student => "学生部門",
-            Division::HighSchool => "高校生部門",
-            Division::StudentHighSchool => "学生・高校生部門",
-            Division::PreChallenge => "プレチャレンジ部門",
-            Division::Alumni => "採択実績団体部門",
-        }
+impl From<&str> for DivisionId {
+    fn from(s: &str) -> DivisionId {
+        DivisionId(s.to_string())
     }
-    pub fn label_en(self) -> &'static str {
-        match self {
-            Division::Start => "Start",
-            Division::General => "General",
-            Division::Collaboration => "Group collaboration",
-            Division::Student => "Students",
-            Division::HighSchool => "High-school students",
-            Division::StudentHighSchool => "Students & high-school students",
-            Division::PreChallenge => "Pre-challenge",
-            Division::Alumni => "Past awardees",
-        }
+}
+
+impl PartialEq<str> for DivisionId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for DivisionId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
     }
 }
 
@@ -227,7 +211,7 @@ impl Division {
 pub struct ProgramEntry {
     /// The fiscal year's Gregorian start year (2023 = 令和5年度, April 2023–March 2024).
     pub fiscal_year: u16,
-    pub division: Division,
+    pub division: DivisionId,
     /// 事業名 / 企画名 as the seeds give it.
     pub title: String,
     /// 協働課 — the partner department, when the seeds name it.

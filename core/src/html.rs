@@ -16,6 +16,7 @@ use crate::calendar::{
 };
 use crate::contact::{linked_html, offices_for};
 use crate::i18n::{self, Lang, TextSize, Texts};
+use crate::city::CityConfig;
 use crate::search::SearchIndex;
 use crate::sort::sort_by;
 use crate::{CityContact, Date, Event, Group, GroupKind, WeekStart, Weekday, YearMonth, YearStyle};
@@ -126,7 +127,7 @@ pub fn text_size_choice(lang: Lang, size: TextSize) -> String {
 
 /// The header, the status line's place and the opening of `<main>`: what
 /// the app's `App` draws around a page before its data is read.
-pub fn chrome_start(lang: Lang, size: TextSize) -> String {
+pub fn chrome_start(lang: Lang, size: TextSize, city: &CityConfig) -> String {
     let t = lang.texts();
     let other = lang.other();
     format!(
@@ -146,7 +147,7 @@ pub fn chrome_start(lang: Lang, size: TextSize) -> String {
         size_choice = text_size_choice(lang, size),
         status_label = t.status_label,
         app = t.app_name,
-        tagline = t.tagline,
+        tagline = escape(city.tagline(lang)),
         other = other.code(),
         switch_label = t.lang_switch_label,
         switch = t.lang_switch,
@@ -217,14 +218,15 @@ fn directory_filters(t: &Texts, lang: Lang) -> String {
 
 /// `/` and `/groups`: the directory in the order the app lists it with no
 /// query (`index.search("")`), the first [`GROUPS_SHOWN`] cards.
-pub fn groups_page(groups: &[Group], index: &SearchIndex, lang: Lang) -> Rendered {
-    directory(groups, index, lang, lang.texts().groups_title, "")
+pub fn groups_page(groups: &[Group], index: &SearchIndex, city: &CityConfig, lang: Lang) -> Rendered {
+    directory(groups, index, city, lang, lang.texts().groups_title, "")
 }
 
 /// The directory under the heading `h1`, with `between` after its filters.
 fn directory(
     groups: &[Group],
     index: &SearchIndex,
+    city: &CityConfig,
     lang: Lang,
     h1: &str,
     between: &str,
@@ -260,12 +262,14 @@ fn directory(
     main.push_str("</div>");
     let description = match lang {
         Lang::Ja => format!(
-            "金沢市の協働のまちづくりに関わる{}の団体の名簿。オフラインでも使えます。",
+            "{}の協働のまちづくりに関わる{}の団体の名簿。オフラインでも使えます。",
+            city.name_ja,
             order.len()
         ),
         Lang::En => format!(
-            "{} groups of Kanazawa's civic partnership. Works offline.",
-            order.len()
+            "{} groups of {}'s civic partnership. Works offline.",
+            order.len(),
+            city.place_en
         ),
     };
     Rendered {
@@ -367,6 +371,7 @@ pub fn home_page(
     index: &SearchIndex,
     events: &[Event],
     follows: &[String],
+    city: &CityConfig,
     lang: Lang,
     today: Date,
     rel: Option<&str>,
@@ -377,7 +382,7 @@ pub fn home_page(
         home_sections(groups, events, follows, lang, today, rel),
         h.directory_title
     );
-    let mut page = directory(groups, index, lang, h.home_title, &sections);
+    let mut page = directory(groups, index, city, lang, h.home_title, &sections);
     page.head.title = title("", lang);
     page
 }
@@ -501,6 +506,7 @@ pub fn group_page(
     group: &Group,
     events: &[Event],
     contacts: &[CityContact],
+    city: &CityConfig,
     lang: Lang,
     event_rel: Option<&str>,
     viewer: Viewer,
@@ -508,7 +514,7 @@ pub fn group_page(
     let g = group;
     let main = format!(
         "<article class=\"container page detail\">{}</article>",
-        group_article(g, events, contacts, lang, event_rel, viewer)
+        group_article(g, events, contacts, city, lang, event_rel, viewer)
     );
     let description = {
         let about = summary(&g.description, 110);
@@ -535,6 +541,7 @@ pub fn group_article(
     group: &Group,
     events: &[Event],
     contacts: &[CityContact],
+    city: &CityConfig,
     lang: Lang,
     event_rel: Option<&str>,
     viewer: Viewer,
@@ -642,7 +649,7 @@ pub fn group_article(
                 t.fiscal_year,
                 i18n::fiscal_year(lang, p.fiscal_year),
                 t.division,
-                i18n::division_label(lang, p.division),
+                escape(&city.division_label(lang, &p.division)),
                 t.program_title,
                 ja(lang),
                 escape(&p.title),
@@ -1028,7 +1035,13 @@ pub fn event_filters(events: &[Event], lang: Lang) -> String {
 /// filter set); `show_past` (`?past=1`): the past events too, the most
 /// recent first. With nothing coming it says so and leads to the past
 /// events; an empty list offers no `.ics`.
-pub fn agenda_page(events: &[Event], today: Date, lang: Lang, show_past: bool) -> Rendered {
+pub fn agenda_page(
+    events: &[Event],
+    today: Date,
+    city: &CityConfig,
+    lang: Lang,
+    show_past: bool,
+) -> Rendered {
     let t = lang.texts();
     let coming = upcoming(today, events);
     let gone = if show_past {
@@ -1097,11 +1110,13 @@ pub fn agenda_page(events: &[Event], today: Date, lang: Lang, show_past: bool) -
     m.push_str("</div>");
     let description = match lang {
         Lang::Ja => format!(
-            "金沢の協働のまちづくりのこれからの予定（{}件）。",
+            "{}の協働のまちづくりのこれからの予定（{}件）。",
+            city.place_ja,
             coming.len()
         ),
         Lang::En => format!(
-            "What is on in Kanazawa's civic partnership ({} upcoming).",
+            "What is on in {}'s civic partnership ({} upcoming).",
+            city.place_en,
             coming.len()
         ),
     };
@@ -1126,7 +1141,13 @@ fn weekday_class(d: Weekday) -> &'static str {
 
 /// `/calendar?m=YYYY-MM`: the month grid (Sunday first; `month` is the
 /// app's choice: the `m` query, else today's month) and the month's events.
-pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang) -> Rendered {
+pub fn calendar_page(
+    events: &[Event],
+    month: YearMonth,
+    today: Date,
+    city: &CityConfig,
+    lang: Lang,
+) -> Rendered {
     let t = lang.texts();
     let title_text = i18n::month_title(lang, month);
     let mut m = format!(
@@ -1279,9 +1300,15 @@ pub fn calendar_page(events: &[Event], month: YearMonth, today: Date, lang: Lang
         _ => listed,
     };
     let description = match lang {
-        Lang::Ja => format!("{title_text}の予定（{in_month}件）。金沢の協働のまちづくり。"),
+        Lang::Ja => format!(
+            "{title_text}の予定（{in_month}件）。{}の協働のまちづくり。",
+            city.place_ja
+        ),
         Lang::En => {
-            format!("What is on in {title_text} ({in_month} events). Kanazawa civic partnership.")
+            format!(
+                "What is on in {title_text} ({in_month} events). {} civic partnership.",
+                city.place_en
+            )
         }
     };
     Rendered {
@@ -1327,6 +1354,10 @@ pub enum NotFound {
 
 #[cfg(test)]
 mod tests {
+    fn kanazawa() -> CityConfig {
+        CityConfig::parse(include_str!("../../data/city.json")).expect("city")
+    }
+
     use super::*;
 
     #[test]
@@ -1378,7 +1409,9 @@ mod tests {
             today: Date::new(2026, 12, 1).unwrap(),
             followed: false,
         };
-        let page = group_page(&g, &[], &[], Lang::Ja, None, viewer);
+        let city =
+            crate::city::CityConfig::parse(include_str!("../../data/city.json")).expect("city");
+        let page = group_page(&g, &[], &[], &city, Lang::Ja, None, viewer);
         for raw in ["<script>", "<b>", "<u>", "<i>", "href=\"javascript:"] {
             assert!(!page.main.contains(raw), "{raw} in {}", page.main);
         }
@@ -1458,7 +1491,7 @@ mod tests {
     fn an_agenda_with_nothing_coming_says_so_and_offers_no_ics() {
         let events = vec![event_on("old", day(2021, 10, 23), None)];
         let today = day(2026, 12, 1);
-        let page = agenda_page(&events, today, Lang::Ja, false);
+        let page = agenda_page(&events, today, &kanazawa(), Lang::Ja, false);
         assert!(
             page.main
                 .contains("いま予定されているイベントはありません。")
@@ -1473,10 +1506,10 @@ mod tests {
             page.main.contains("href=\"/calendar.ics\""),
             "a subscribe link"
         );
-        let with_past = agenda_page(&events, today, Lang::Ja, true);
+        let with_past = agenda_page(&events, today, &kanazawa(), Lang::Ja, true);
         assert!(with_past.main.contains("old の集い"));
         assert!(with_past.main.contains("ics-list-download"));
-        let coming = agenda_page(&events, day(2021, 10, 1), Lang::En, false);
+        let coming = agenda_page(&events, day(2021, 10, 1), &kanazawa(), Lang::En, false);
         assert!(coming.main.contains("ics-list-download"));
         assert!(!coming.main.contains("nothing-upcoming"));
     }
@@ -1493,12 +1526,7 @@ mod tests {
             event_on("old", day(2021, 10, 23), Some("porepore")),
             event_on("soon", day(2026, 12, 24), Some("porepore")),
         ];
-        let page = home_page(
-            &groups,
-            &index,
-            &events,
-            &[],
-            Lang::Ja,
+        let page = home_page(&groups, &index, &events, &[], &kanazawa(), Lang::Ja,
             today,
             Some("external"),
         );
@@ -1517,6 +1545,7 @@ mod tests {
             &index,
             &events,
             &["porepore".to_string(), "gone".to_string()],
+            &kanazawa(),
             Lang::Ja,
             today,
             None,
@@ -1528,7 +1557,7 @@ mod tests {
             "{}",
             followed.main
         );
-        let nothing = home_page(&groups, &index, &events[..1], &[], Lang::En, today, None);
+        let nothing = home_page(&groups, &index, &events[..1], &[], &kanazawa(), Lang::En, today, None);
         assert!(nothing.main.contains("No events are planned right now."));
         assert!(nothing.main.contains("イベント一覧"));
     }
@@ -1541,7 +1570,7 @@ mod tests {
             today: day(2026, 12, 1),
             followed,
         };
-        let off = group_article(&g, &events, &[], Lang::Ja, None, viewer(false));
+        let off = group_article(&g, &events, &[], &kanazawa(), Lang::Ja, None, viewer(false));
         assert!(
             off.contains("data-testid=\"follow\" aria-pressed=\"false\""),
             "{off}"
@@ -1550,7 +1579,7 @@ mod tests {
             off.contains("href=\"/calendar.ics?group=a%20b%22%3Cx%3E\""),
             "{off}"
         );
-        let on = group_article(&g, &events, &[], Lang::En, None, viewer(true));
+        let on = group_article(&g, &events, &[], &kanazawa(), Lang::En, None, viewer(true));
         assert!(on.contains("aria-pressed=\"true\""));
     }
 
@@ -1558,7 +1587,7 @@ mod tests {
     fn an_empty_month_has_the_hint_the_app_draws_below_it() {
         let month = YearMonth::new(2026, 12).unwrap();
         let today = Date::new(2026, 12, 1).unwrap();
-        let page = calendar_page(&[], month, today, Lang::Ja);
+        let page = calendar_page(&[], month, today, &kanazawa(), Lang::Ja);
         let hint = format!("<p class=\"hint\">{}</p>", Lang::Ja.texts().pick_day);
         let empty = page.main.find("data-testid=\"empty-month\"").unwrap();
         let at = page.main.find(&hint).expect("the hint");
@@ -1576,6 +1605,7 @@ mod tests {
             &g,
             &[],
             &offices,
+            &kanazawa(),
             Lang::Ja,
             None,
             Viewer {
@@ -1601,6 +1631,7 @@ mod tests {
             &g,
             &[],
             &[],
+            &kanazawa(),
             Lang::En,
             None,
             Viewer {
@@ -1615,6 +1646,7 @@ mod tests {
             &g,
             &[],
             &[],
+            &kanazawa(),
             Lang::Ja,
             None,
             Viewer {

@@ -6,7 +6,7 @@
 //! number or a date are small functions next to the table.
 
 use crate::calendar::{format_date_en_with, format_date_ja_with};
-use crate::{Date, Division, EventCategory, GroupKind, Registration, YearMonth, YearStyle};
+use crate::{Date, EventCategory, GroupKind, Registration, YearMonth, YearStyle};
 
 /// The UI language. Japanese is the default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -96,7 +96,6 @@ impl TextSize {
 /// The fixed strings of one language.
 pub struct Texts {
     pub app_name: &'static str,
-    pub tagline: &'static str,
     pub skip_link: &'static str,
     pub nav_label: &'static str,
     pub nav_groups: &'static str,
@@ -203,7 +202,6 @@ pub struct Texts {
 
 pub static JA: Texts = Texts {
     app_name: "つながり",
-    tagline: "金沢 協働のまちづくり",
     skip_link: "本文へ移動",
     nav_label: "メインメニュー",
     nav_groups: "団体",
@@ -304,7 +302,6 @@ pub static JA: Texts = Texts {
 
 pub static EN: Texts = Texts {
     app_name: "Tsunagari",
-    tagline: "Kanazawa civic partnership",
     skip_link: "Skip to main content",
     nav_label: "Main menu",
     nav_groups: "Groups",
@@ -516,13 +513,6 @@ pub fn kind_label(lang: Lang, kind: GroupKind) -> &'static str {
     match lang {
         Lang::Ja => kind.label_ja(),
         Lang::En => kind.label_en(),
-    }
-}
-
-pub fn division_label(lang: Lang, division: Division) -> &'static str {
-    match lang {
-        Lang::Ja => division.label_ja(),
-        Lang::En => division.label_en(),
     }
 }
 

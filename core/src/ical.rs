@@ -10,10 +10,8 @@
 use crate::calendar::{Date, DateError, Time};
 use crate::events::{Event, EventDate};
 
-/// The domain part of every `UID`: `<event id>@tsunagari.kanazawa`.
-pub const UID_DOMAIN: &str = "tsunagari.kanazawa";
-/// `PRODID` of the files we write.
-pub const PRODID: &str = "-//tsunagari//Kanazawa civic calendar//JA";
+/// `PRODID` of the files we write (the product, not the city).
+pub const PRODID: &str = "-//tsunagari//civic calendar//JA";
 /// The one time zone everything is in.
 pub const TZID: &str = "Asia/Tokyo";
 
@@ -71,8 +69,15 @@ impl DateTimeUtc {
 
 /// The whole calendar as an `.ics` file: CRLF line ends, lines folded at 75
 /// octets. `calendar_name` becomes `X-WR-CALNAME`, the name calendar apps
-/// show for a subscription.
-pub fn to_ics(events: &[Event], dtstamp: DateTimeUtc, calendar_name: &str) -> String {
+/// show for a subscription. `uid_domain` is the city's
+/// ([`crate::city::CityConfig::calendar_uid_domain`]): every `UID` is
+/// `<event id>@<uid_domain>`.
+pub fn to_ics(
+    events: &[Event],
+    dtstamp: DateTimeUtc,
+    calendar_name: &str,
+    uid_domain: &str,
+) -> String {
     let mut out = String::new();
     let mut line = |s: &str| push_folded(&mut out, s);
     line("BEGIN:VCALENDAR");
@@ -91,7 +96,7 @@ pub fn to_ics(events: &[Event], dtstamp: DateTimeUtc, calendar_name: &str) -> St
     line("END:STANDARD");
     line("END:VTIMEZONE");
     for event in events {
-        for property in event_lines(event, dtstamp) {
+        for property in event_lines(event, dtstamp, uid_domain) {
             line(&property);
         }
     }
@@ -100,10 +105,10 @@ pub fn to_ics(events: &[Event], dtstamp: DateTimeUtc, calendar_name: &str) -> St
 }
 
 /// The unfolded content lines of one `VEVENT`.
-fn event_lines(event: &Event, dtstamp: DateTimeUtc) -> Vec<String> {
+fn event_lines(event: &Event, dtstamp: DateTimeUtc, uid_domain: &str) -> Vec<String> {
     let mut lines = vec![
         "BEGIN:VEVENT".to_string(),
-        format!("UID:{}", escape_text(&uid(&event.id))),
+        format!("UID:{}", escape_text(&uid(&event.id, uid_domain))),
         format!("DTSTAMP:{}", dtstamp.to_basic()),
     ];
     let (start, end) = ics_start_end(event);
@@ -145,10 +150,10 @@ fn event_lines(event: &Event, dtstamp: DateTimeUtc) -> Vec<String> {
     lines
 }
 
-/// `<id>@tsunagari.kanazawa`: stable, so a re-subscribed calendar updates
-/// events instead of duplicating them.
-pub fn uid(id: &str) -> String {
-    format!("{id}@{UID_DOMAIN}")
+/// `<id>@<domain>` (`…@tsunagari.kanazawa`): stable, so a re-subscribed
+/// calendar updates events instead of duplicating them.
+pub fn uid(id: &str, domain: &str) -> String {
+    format!("{id}@{domain}")
 }
 
 /// The `DTSTART` and `DTEND` parameters and values (`;VALUE=DATE:20211023`).
@@ -242,7 +247,7 @@ fn uri(url: &str) -> Option<&str> {
 
 /// The first plain e-mail address in `text`, if any: `ORGANIZER` must be a
 /// `mailto:` address, so without one it is left out.
-fn email_in(text: &str) -> Option<&str> {
+pub fn email_in(text: &str) -> Option<&str> {
     text.split(|c: char| c.is_whitespace() || "、,;()（）<>「」:：".contains(c))
         .find(|word| {
             let Some((local, domain)) = word.split_once('@') else {
@@ -648,7 +653,12 @@ mod tests {
         );
         event.end = Some(EventDate::at(d(2021, 11, 13), Time::new(16, 30).unwrap()));
         event.place = "金沢未来のまち創造館".into();
-        let ics = to_ics(std::slice::from_ref(&event), stamp(), "テスト");
+        let ics = to_ics(
+            std::slice::from_ref(&event),
+            stamp(),
+            "テスト",
+            "tsunagari.kanazawa",
+        );
         assert!(ics.contains("DTSTART;TZID=Asia/Tokyo:20211113T100000\r\n"));
         assert!(ics.contains("DTEND;TZID=Asia/Tokyo:20211113T163000\r\n"));
         assert!(ics.contains("SUMMARY:Civic Tech Summit\\, KANAZAWA\\; 2021\r\n"));
@@ -693,7 +703,7 @@ mod tests {
         );
         event.organiser = "協働をすすめる\"市民会議\"".into();
         event.contact = "kyoudou@city.kanazawa.lg.jp".into();
-        let ics = to_ics(&[event], stamp(), "t");
+        let ics = to_ics(&[event], stamp(), "t", "tsunagari.kanazawa");
         assert!(
             unfold(&ics).contains(
                 &"ORGANIZER;CN=\"協働をすすめる市民会議\":mailto:kyoudou@city.kanazawa.lg.jp"

@@ -7,6 +7,7 @@ pub mod account;
 pub mod amount;
 pub mod calendar;
 pub mod contact;
+pub mod city;
 pub mod csv;
 pub mod directory;
 pub mod events;
@@ -32,7 +33,7 @@ pub mod width;
 pub use amount::{Amount, AmountError, read_yen};
 pub use calendar::{Date, DateError, Time, WeekStart, Weekday, YearMonth, YearStyle};
 pub use directory::{
-    CityContact, DirectorySeed, Division, Group, GroupId, GroupKind, ProgramEntry, Registration,
+    CityContact, DirectorySeed, DivisionId, Group, GroupId, GroupKind, ProgramEntry, Registration,
 };
 pub use events::{Event, EventCategory, EventDate, EventError, EventId, EventSeed};
 pub use feed::{ApiErrorBody, Cursor, CursorError, FeedPage, bucket_of};

@@ -155,6 +155,22 @@ pub fn merge_proposals(base: &Proposal, ours: &Proposal, theirs: &Proposal) -> M
             &t.contact_person,
             &mut c,
         ),
+        representative: pick(
+            Field::Representative,
+            Some(&b.representative),
+            &o.representative,
+            &t.representative,
+            &mut c,
+        ),
+        address: pick(
+            Field::Address,
+            Some(&b.address),
+            &o.address,
+            &t.address,
+            &mut c,
+        ),
+        phone: pick(Field::Phone, Some(&b.phone), &o.phone, &t.phone, &mut c),
+        email: pick(Field::Email, Some(&b.email), &o.email, &t.email, &mut c),
         round: newer_round(&b.round, &o.round, &t.round),
     };
     // Stable: conflicts with equal fields (duplicate item ids) keep walk order.
@@ -202,9 +218,9 @@ impl Wire for crate::calendar::Date {
     }
 }
 
-impl Wire for crate::directory::Division {
+impl Wire for crate::directory::DivisionId {
     fn wire(&self) -> String {
-        self.code().to_string()
+        self.as_str().to_string()
     }
 }
 
@@ -420,9 +436,9 @@ mod tests {
 
     #[test]
     fn wire_forms_equal_serde() {
-        use crate::directory::Division;
+        use crate::directory::DivisionId;
         use crate::proposal::BudgetKind;
-        for d in Division::ALL {
+        for d in ["general", "student_high_school"].map(DivisionId::from) {
             assert_eq!(d.wire(), json_wire(&d));
         }
         for k in [BudgetKind::Income, BudgetKind::Expense] {

@@ -39,9 +39,6 @@ use crate::calendar::{Date, Time};
 use crate::csv;
 use crate::events::{Event, EventCategory, EventDate, EventId};
 
-/// 全国地方公共団体コード of Kanazawa (石川県 17).
-pub const KANAZAWA_CODE: &str = "172014";
-
 /// Which open-data schema a file follows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::amount::Amount;
 use crate::calendar::Date;
-use crate::directory::{Division, GroupId};
+use crate::directory::{DivisionId, GroupId};
 use crate::round::{Round, RoundRef};
 use crate::wareki::{fiscal_year_en, fiscal_year_ja};
 
@@ -21,7 +21,8 @@ pub struct Proposal {
     /// 年度 — the fiscal year's Gregorian start year (2025 = 令和7年度,
     /// April 2025–March 2026).
     pub fiscal_year: u16,
-    pub division: Division,
+    /// 部門, by the id its round gives it (`general`).
+    pub division: DivisionId,
     pub group_id: GroupId,
     /// 事業名.
     pub title: String,
@@ -49,6 +50,18 @@ pub struct Proposal {
     pub budget: Vec<BudgetLine>,
     /// 担当者 — the member the city contacts about this proposal.
     pub contact_person: String,
+    /// 代表者 — the group's representative, by name.
+    #[serde(default)]
+    pub representative: String,
+    /// 所在地 — the group's address.
+    #[serde(default)]
+    pub address: String,
+    /// The group's phone number, as typed (`076-220-2026`).
+    #[serde(default)]
+    pub phone: String,
+    /// The group's e-mail address.
+    #[serde(default)]
+    pub email: String,
     /// The round (募集) and version the draft was started in; `None` for a
     /// draft stored before rounds existed (it is held to the newest round
     /// of its fiscal year, [`crate::round::round_of`]).
@@ -175,7 +188,7 @@ pub struct BudgetTotals {
 
 impl Proposal {
     /// An empty draft: what the app starts a new proposal from.
-    pub fn new_draft(fiscal_year: u16, division: Division, group_id: GroupId) -> Proposal {
+    pub fn new_draft(fiscal_year: u16, division: DivisionId, group_id: GroupId) -> Proposal {
         Proposal {
             fiscal_year,
             division,
@@ -192,15 +205,35 @@ impl Proposal {
             department: String::new(),
             budget: Vec::new(),
             contact_person: String::new(),
+            representative: String::new(),
+            address: String::new(),
+            phone: String::new(),
+            email: String::new(),
             round: None,
         }
     }
 
     /// An empty draft started in `round`, which it records.
-    pub fn new_in_round(round: &Round, division: Division, group_id: GroupId) -> Proposal {
+    pub fn new_in_round(round: &Round, division: DivisionId, group_id: GroupId) -> Proposal {
         Proposal {
             round: Some(round.reference()),
             ..Proposal::new_draft(round.fiscal_year, division, group_id)
+        }
+    }
+
+    /// Fills the group's phone and e-mail from its directory profile's
+    /// contact lines (`TEL 076-220-2026`, `E-mail x@y.jp`) where the draft
+    /// has none: a starting point the group edits.
+    pub fn prefill_from(&mut self, group: &crate::directory::Group) {
+        if self.phone.trim().is_empty()
+            && let Some(phone) = group.contacts.iter().find_map(|c| phone_in(c))
+        {
+            self.phone = phone;
+        }
+        if self.email.trim().is_empty()
+            && let Some(email) = group.contacts.iter().find_map(|c| crate::ical::email_in(c))
+        {
+            self.email = email.to_string();
         }
     }
 
@@ -238,6 +271,11 @@ impl Proposal {
 /// Limits of the short fields, the same in every division.
 pub const PLACE_MAX: usize = 100;
 pub const CONTACT_PERSON_MAX: usize = 50;
+pub const REPRESENTATIVE_MAX: usize = 50;
+pub const ADDRESS_MAX: usize = 100;
+pub const PHONE_MAX: usize = 20;
+/// RFC 5321's longest path.
+pub const EMAIL_MAX: usize = 254;
 pub const MILESTONE_WHAT_MAX: usize = 100;
 pub const BUDGET_ITEM_MAX: usize = 60;
 /// The longest 協働課 name accepted.
@@ -278,6 +316,10 @@ pub enum Field {
     BudgetItem(String),
     BudgetAmount(String),
     ContactPerson,
+    Representative,
+    Address,
+    Phone,
+    Email,
 }
 
 impl Field {
@@ -304,6 +346,10 @@ impl Field {
             Field::BudgetItem(_) => "費目",
             Field::BudgetAmount(_) => "金額",
             Field::ContactPerson => "担当者",
+            Field::Representative => "代表者氏名",
+            Field::Address => "所在地",
+            Field::Phone => "団体の電話番号",
+            Field::Email => "団体のメールアドレス",
         }
     }
 
@@ -329,6 +375,10 @@ impl Field {
             Field::BudgetItem(_) => "budget item",
             Field::BudgetAmount(_) => "amount",
             Field::ContactPerson => "contact person",
+            Field::Representative => "representative's name",
+            Field::Address => "address",
+            Field::Phone => "group's phone number",
+            Field::Email => "group's e-mail address",
         }
     }
 }
@@ -353,6 +403,40 @@ impl FieldError {
 
 mod validate;
 pub use validate::{check_limits, validate};
+
+/// The first phone number in a line of text (`TEL 076-220-2026`): a run of
+/// digits, hyphens and brackets with 10 or 11 digits, as [`phone_ok`] accepts.
+pub fn phone_in(text: &str) -> Option<String> {
+    let folded = crate::width::fold_width(text);
+    folded
+        .split(|c: char| !(c.is_ascii_digit() || "-()+".contains(c)))
+        .map(|w| w.trim_matches(|c| c == '(' || c == ')'))
+        .find(|w| phone_ok(w))
+        .map(str::to_string)
+}
+
+/// A phone number as the city can dial it: digits with hyphens, spaces or
+/// brackets between them, 10 or 11 digits (or `+81` and 9–10 more);
+/// full-width digits count.
+pub fn phone_ok(text: &str) -> bool {
+    let folded = crate::width::fold_width(text.trim());
+    let (rest, min, max) = match folded.strip_prefix("+81") {
+        Some(rest) => (rest.to_string(), 9, 10),
+        None => (folded.clone(), 10, 11),
+    };
+    let digits = rest.chars().filter(char::is_ascii_digit).count();
+    rest.chars()
+        .all(|c| c.is_ascii_digit() || "-() ".contains(c))
+        && (min..=max).contains(&digits)
+        && (folded.starts_with("+81") || folded.starts_with('0') || folded.starts_with("(0"))
+}
+
+/// An e-mail address as `name@example.jp`: one `@`, a local part, a domain
+/// with a dot, no spaces.
+pub fn email_ok(text: &str) -> bool {
+    let t = text.trim();
+    t.len() <= EMAIL_MAX && crate::ical::email_in(t) == Some(t)
+}
 
 #[cfg(test)]
 mod tests {

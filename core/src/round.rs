@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::amount::group_digits as yen;
 use crate::calendar::Date;
-use crate::directory::Division;
+use crate::directory::DivisionId;
 use crate::proposal::{FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Field, Proposal};
 use crate::wareki::{fiscal_year_en, fiscal_year_ja};
 
@@ -48,10 +48,13 @@ pub struct Round {
     pub title_en: String,
     /// The 部門 this round takes proposals for.
     pub divisions: Vec<RoundDivision>,
+    /// The 部門 a new draft starts in (one of `divisions`); missing: the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_division: Option<DivisionId>,
     /// The partner departments (協働課) a proposal may name.
     pub departments: Vec<RoundDepartment>,
     /// The fields a proposal must fill before it is submitted. Missing from
-    /// a file: every field of the form.
+    /// a file: [`DEFAULT_REQUIRED`].
     #[serde(default = "default_required")]
     pub required: Vec<Field>,
     pub period: Period,
@@ -71,9 +74,8 @@ pub struct City {
 /// One 部門 of a round with its rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoundDivision {
-    /// The 部門's code on the wire (`general`); one of the codes the form
-    /// knows ([`Division::code`]).
-    pub code: String,
+    /// The 部門's id, what a draft stores (`general`): 1–40 of `[a-z0-9_]`.
+    pub code: DivisionId,
     pub label_ja: String,
     pub label_en: String,
     /// The most a proposal may spend (total expenses), in yen; `None`: no cap.
@@ -225,7 +227,29 @@ pub struct GuidanceDate {
 
 /// The fields a round may list as required: every field of the form that
 /// a person fills in.
-pub const REQUIRABLE: [Field; 12] = [
+pub const REQUIRABLE: [Field; 16] = [
+    Field::Title,
+    Field::Summary,
+    Field::Purpose,
+    Field::LocalIssue,
+    Field::Activities,
+    Field::Schedule,
+    Field::Place,
+    Field::Outcomes,
+    Field::RoleDivision,
+    Field::Department,
+    Field::Budget,
+    Field::ContactPerson,
+    Field::Representative,
+    Field::Address,
+    Field::Phone,
+    Field::Email,
+];
+
+/// What a round file without `required` requires, and what a draft with no
+/// round is held to: every field but the group's own contact lines
+/// (代表者, 所在地, phone, e-mail), which a round requires by listing them.
+pub const DEFAULT_REQUIRED: [Field; 12] = [
     Field::Title,
     Field::Summary,
     Field::Purpose,
@@ -241,7 +265,7 @@ pub const REQUIRABLE: [Field; 12] = [
 ];
 
 fn default_required() -> Vec<Field> {
-    REQUIRABLE.to_vec()
+    DEFAULT_REQUIRED.to_vec()
 }
 
 /// `GET /api/rounds`: every published version of every round, by id then
@@ -390,6 +414,17 @@ impl Round {
                 ));
             }
         }
+        // (With no 部門 at all, `divisions` says so once.)
+        if let Some(d) = &self.default_division
+            && !self.divisions.is_empty()
+            && self.division(d).is_none()
+        {
+            e.push(err(
+                "default_division",
+                format!("「{d}」は divisions にない部門です。"),
+                format!("“{d}” is not one of the round's divisions."),
+            ));
+        }
         self.check_period(&mut e);
         self.check_guidance(&mut e);
         if e.is_empty() { Ok(()) } else { Err(e) }
@@ -400,19 +435,18 @@ impl Round {
         let ceiling = TextLimits::CEILING;
         for (i, d) in self.divisions.iter().enumerate() {
             let at = |f: &str| format!("divisions[{i}].{f}");
-            if Division::ALL.iter().all(|k| k.code() != d.code) {
-                let known: Vec<&str> = Division::ALL.iter().map(|k| k.code()).collect();
+            if !d.code.is_well_formed() {
                 e.push(err(
                     at("code"),
                     format!(
-                        "「{}」は部門のコードではありません（{}）。",
+                        "「{}」は部門のIDにできません。英小文字・数字・「_」の{}文字以内にしてください（例：general）。",
                         d.code,
-                        known.join(", ")
+                        DivisionId::MAX
                     ),
                     format!(
-                        "“{}” is not a division code ({}).",
+                        "“{}” cannot be a division id: use 1–{} lower-case letters, digits or `_` (e.g. general).",
                         d.code,
-                        known.join(", ")
+                        DivisionId::MAX
                     ),
                 ));
             } else if self.divisions[..i].iter().any(|o| o.code == d.code) {
@@ -515,9 +549,17 @@ impl Round {
         }
     }
 
+    /// The 部門 a new draft starts in: `default_division`, else the first.
+    pub fn first_division(&self) -> Option<&RoundDivision> {
+        self.default_division
+            .as_ref()
+            .and_then(|d| self.division(d))
+            .or(self.divisions.first())
+    }
+
     /// This round's rules for `division`, if it takes proposals for it.
-    pub fn division(&self, division: Division) -> Option<&RoundDivision> {
-        self.divisions.iter().find(|d| d.code == division.code())
+    pub fn division(&self, division: &DivisionId) -> Option<&RoundDivision> {
+        self.divisions.iter().find(|d| d.code == *division)
     }
 
     /// The department named `name_ja`, if the round lists it.
@@ -528,7 +570,7 @@ impl Round {
     /// The limits a draft in `division` is held to: its 部門's, or, for a
     /// 部門 the round does not take, the most generous of the round's (so
     /// the other messages still help).
-    pub fn limits_for(&self, division: Division) -> TextLimits {
+    pub fn limits_for(&self, division: &DivisionId) -> TextLimits {
         if let Some(d) = self.division(division) {
             return d.limits;
         }
@@ -602,7 +644,7 @@ pub fn changes_for(old: &Round, new: &Round, p: &Proposal) -> Vec<RoundChange> {
             message_en: en,
         })
     };
-    match (old.division(p.division), new.division(p.division)) {
+    match (old.division(&p.division), new.division(&p.division)) {
         (Some(o), Some(n)) => {
             if o.budget_cap_yen != n.budget_cap_yen {
                 let ja = |c: Option<u64>| {

@@ -6,7 +6,7 @@
 //! random numbers come from a tiny inline SplitMix64, not from `rand`.
 
 use crate::calendar::{Date, Time};
-use crate::directory::{Division, Group, GroupKind, ProgramEntry, Registration};
+use crate::directory::{DivisionId, Group, GroupKind, ProgramEntry, Registration};
 use crate::events::{Event, EventCategory, EventDate};
 use crate::width::{DAKUTEN, HALF_WIDTH_BLOCK, HANDAKUTEN, decompose};
 
@@ -50,6 +50,18 @@ impl Rng {
 
 /// A name part and its reading in hiragana.
 type Part = (&'static str, &'static str);
+
+/// The 部門 ids Kanazawa's directory history names (`data/city.json`).
+const HISTORY_DIVISIONS: [&str; 8] = [
+    "start",
+    "general",
+    "collaboration",
+    "student",
+    "high_school",
+    "student_high_school",
+    "pre_challenge",
+    "alumni",
+];
 
 const PLACES: &[Part] = &[
     ("金沢", "かなざわ"),
@@ -313,7 +325,7 @@ fn group(rng: &mut Rng, i: usize) -> Group {
     let programs = (0..rng.range(0, 2))
         .map(|_| ProgramEntry {
             fiscal_year: 2015 + rng.below(11) as u16,
-            division: *rng.pick(&Division::ALL),
+            division: DivisionId::from(*rng.pick(&HISTORY_DIVISIONS)),
             title: format!("{}の{}{}事業", rng.pick(PLACES).0, theme.0, activity),
             department: if rng.chance(70) {
                 Some((*rng.pick(DEPARTMENTS)).to_owned())
@@ -769,7 +781,7 @@ pub fn valid_proposal(group: &str) -> crate::proposal::Proposal {
             line("b2", BudgetKind::Expense, "スコップ", 200_000),
         ],
         contact_person: "金沢 花子".into(),
-        ..Proposal::new_draft(2025, Division::General, group.into())
+        ..Proposal::new_draft(2025, "general".into(), group.into())
     }
 }
 

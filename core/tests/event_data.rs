@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use tsunagari_core::calendar::{Date, format_range_ja};
 use tsunagari_core::events::{EventCategory, EventSeed};
 use tsunagari_core::ical::{DateTimeUtc, parse_ics, to_ics};
-use tsunagari_core::opendata::{KANAZAWA_CODE, export_events, import_events};
+use tsunagari_core::opendata::{export_events, import_events};
 use tsunagari_core::{DirectorySeed, YearStyle};
 
 const EVENTS_JSON: &str = include_str!("../../data/events.json");
@@ -120,9 +120,10 @@ fn the_seeds_dates_and_places() {
 fn the_demo_events_go_through_ical_and_open_data() {
     let events = seed().events;
     let stamp = DateTimeUtc::new(d(2024, 1, 1), 0, 0, 0).expect("valid");
-    let parsed = parse_ics(&to_ics(&events, stamp, "つながり")).expect("parses");
+    let parsed =
+        parse_ics(&to_ics(&events, stamp, "つながり", "tsunagari.kanazawa")).expect("parses");
     assert_eq!(parsed.len(), events.len());
-    let csv = export_events(&events, KANAZAWA_CODE, "石川県", "金沢市");
+    let csv = export_events(&events, "172014", "石川県", "金沢市");
     let report = import_events(csv.as_bytes());
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     let ids: Vec<&str> = report.events.iter().map(|e| e.id.as_str()).collect();

@@ -108,14 +108,19 @@ fn assert_well_formed(ics: &str) {
 
 #[test]
 fn golden_empty_calendar() {
-    let ics = to_ics(&[], stamp(), "つながり 金沢 協働のまちづくり");
+    let ics = to_ics(
+        &[],
+        stamp(),
+        "つながり 金沢 協働のまちづくり",
+        "tsunagari.kanazawa",
+    );
     assert_well_formed(&ics);
     golden("empty.ics", &ics);
 }
 
 #[test]
 fn golden_all_day_event() {
-    let ics = to_ics(&[festival()], stamp(), "つながり");
+    let ics = to_ics(&[festival()], stamp(), "つながり", "tsunagari.kanazawa");
     assert_well_formed(&ics);
     assert!(ics.contains("DTSTART;VALUE=DATE:20211023\r\nDTEND;VALUE=DATE:20211024\r\n"));
     golden("all_day.ics", &ics);
@@ -123,7 +128,7 @@ fn golden_all_day_event() {
 
 #[test]
 fn golden_timed_event() {
-    let ics = to_ics(&[summit()], stamp(), "つながり");
+    let ics = to_ics(&[summit()], stamp(), "つながり", "tsunagari.kanazawa");
     assert_well_formed(&ics);
     assert!(ics.contains("GEO:36.5613;136.6562\r\n"));
     golden("timed.ics", &ics);
@@ -131,7 +136,7 @@ fn golden_timed_event() {
 
 #[test]
 fn golden_multi_day_event() {
-    let ics = to_ics(&[new_year()], stamp(), "つながり");
+    let ics = to_ics(&[new_year()], stamp(), "つながり", "tsunagari.kanazawa");
     assert_well_formed(&ics);
     // Exclusive end: the day after the last day, across the year end.
     assert!(ics.contains("DTSTART;VALUE=DATE:20211230\r\nDTEND;VALUE=DATE:20220103\r\n"));
@@ -141,7 +146,7 @@ fn golden_multi_day_event() {
 #[test]
 fn parse_back_round_trip() {
     let events = vec![festival(), summit(), new_year()];
-    let ics = to_ics(&events, stamp(), "つながり");
+    let ics = to_ics(&events, stamp(), "つながり", "tsunagari.kanazawa");
     let parsed = parse_ics(&ics).expect("our own file parses");
     assert_eq!(parsed.len(), events.len());
     for (event, back) in events.iter().zip(&parsed) {
@@ -185,9 +190,9 @@ fn parse_back_round_trip() {
 
 #[test]
 fn uids_are_stable() {
-    let a = to_ics(&[summit()], stamp(), "x");
+    let a = to_ics(&[summit()], stamp(), "x", "tsunagari.kanazawa");
     let later = DateTimeUtc::new(d(2025, 6, 1), 0, 0, 0).expect("valid");
-    let b = to_ics(&[summit()], later, "x");
+    let b = to_ics(&[summit()], later, "x", "tsunagari.kanazawa");
     let uid = |ics: &str| parse_ics(ics).expect("parses")[0].uid.clone();
     assert_eq!(uid(&a), uid(&b));
     assert_eq!(uid(&a), "civic-tech-summit-2021@tsunagari.kanazawa");
@@ -199,7 +204,12 @@ fn long_japanese_text_folds_and_unfolds() {
     e.description = "金沢まちづくり学生会議は、学生らしい柔軟な発想力と行動力で、まちの活性化に取り組んでいます。"
         .repeat(8);
     e.title = "🎉絵文字も含む長い長いイベント名、カンマ; セミコロン\\".repeat(5);
-    let ics = to_ics(std::slice::from_ref(&e), stamp(), "つながり");
+    let ics = to_ics(
+        std::slice::from_ref(&e),
+        stamp(),
+        "つながり",
+        "tsunagari.kanazawa",
+    );
     assert_well_formed(&ics);
     // Every physical line is valid UTF-8 on its own: no character is split.
     for physical in ics.as_bytes().split(|&b| b == b'\n') {
@@ -257,7 +267,7 @@ proptest! {
     fn any_title_survives_a_whole_file(title in any_text()) {
         prop_assume!(!title.trim().is_empty());
         let e = Event::new("p", title.clone(), EventDate::all_day(d(2024, 2, 29)), EventCategory::Other);
-        let ics = to_ics(&[e], stamp(), &title);
+        let ics = to_ics(&[e], stamp(), &title, "tsunagari.kanazawa");
         let parsed = parse_ics(&ics).expect("our own file parses");
         prop_assert_eq!(&parsed[0].summary, &ical::sanitize_text(&title));
     }

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use tsunagari_core::calendar::Date;
 use tsunagari_core::merge::{Conflict, merge_proposals, merge_text, split_sentences};
 use tsunagari_core::proposal::{BudgetKind, BudgetLine, Field, Milestone, Proposal};
-use tsunagari_core::{Amount, Division};
+use tsunagari_core::{Amount, DivisionId};
 
 fn d(y: u16, m: u8, day: u8) -> Date {
     Date::new(y, m, day).expect("valid test date")
@@ -28,7 +28,7 @@ fn line(id: &str, kind: BudgetKind, item: &str, amount_yen: u64) -> BudgetLine {
 }
 
 fn example() -> Proposal {
-    let mut p = Proposal::new_draft(2025, Division::General, "porepore".into());
+    let mut p = Proposal::new_draft(2025, DivisionId::from("general"), "porepore".into());
     p.title = "雪かきの輪".into();
     p.summary = "雪かきをする。町会と学生が組む。冬の暮らしを支える。".into();
     p.schedule = vec![milestone("m1", 1, "説明会"), milestone("m2", 2, "雪かき")];
@@ -155,13 +155,13 @@ fn the_same_id_added_differently_on_both_sides_is_a_conflict_with_an_empty_base(
 fn short_fields_changed_differently_conflict_and_keep_ours() {
     let base = example();
     let mut ours = base.clone();
-    ours.division = Division::Start;
+    ours.division = DivisionId::from("start");
     ours.schedule[0].date = d(2025, 7, 1);
     let mut theirs = base.clone();
-    theirs.division = Division::Collaboration;
+    theirs.division = DivisionId::from("collaboration");
     theirs.schedule[0].date = d(2025, 8, 1);
     let out = merge_proposals(&base, &ours, &theirs);
-    assert_eq!(out.merged.division, Division::Start);
+    assert_eq!(out.merged.division, DivisionId::from("start"));
     let fields: Vec<(&Field, &str, &str, &str)> = out
         .conflicts
         .iter()
@@ -347,7 +347,7 @@ fn arb_proposal() -> impl Strategy<Value = Proposal> {
     );
     let shorts = (
         2024u16..2027,
-        prop::sample::select(vec![Division::Start, Division::General]),
+        prop::sample::select(vec![DivisionId::from("start"), DivisionId::from("general")]),
         short(),
         short(),
         short(),
@@ -365,11 +365,16 @@ fn arb_proposal() -> impl Strategy<Value = Proposal> {
             local_issue: li,
             activities: ac,
             schedule,
-            place: pl,
+            place: pl.clone(),
             outcomes: ou,
             role_division: ro,
             department: de,
             budget,
+            // The group's contact lines merge like the contact person (`pick`).
+            representative: co.clone(),
+            address: pl.clone(),
+            phone: String::new(),
+            email: String::new(),
             contact_person: co,
             round: None,
         },
@@ -381,7 +386,7 @@ fn arb_proposal() -> impl Strategy<Value = Proposal> {
 enum Edit {
     Title(String),
     Place(String),
-    Division(Division),
+    Division(DivisionId),
     FiscalYear(u16),
     Summary(String),
     Activities(String),
@@ -397,8 +402,11 @@ fn arb_edit() -> impl Strategy<Value = Edit> {
     prop_oneof![
         "[か-こ]{1,3}".prop_map(Edit::Title),
         "[さ-そ]{1,3}".prop_map(Edit::Place),
-        prop::sample::select(vec![Division::Collaboration, Division::StudentHighSchool])
-            .prop_map(Edit::Division),
+        prop::sample::select(vec![
+            DivisionId::from("collaboration"),
+            DivisionId::from("student_high_school")
+        ])
+        .prop_map(Edit::Division),
         (2030u16..2032).prop_map(Edit::FiscalYear),
         arb_text().prop_map(Edit::Summary),
         arb_text().prop_map(Edit::Activities),
@@ -426,7 +434,7 @@ fn apply(p: &mut Proposal, edit: &Edit, side: &str, n: usize) -> Option<String> 
             "place".into()
         }
         Edit::Division(d) => {
-            p.division = *d;
+            p.division = d.clone();
             "division".into()
         }
         Edit::FiscalYear(y) => {

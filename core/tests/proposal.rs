@@ -4,7 +4,7 @@
 use tsunagari_core::calendar::Date;
 use tsunagari_core::proposal::{BudgetKind, BudgetLine, Field, FieldError, Milestone, Proposal};
 use tsunagari_core::round::Round;
-use tsunagari_core::{Amount, Division};
+use tsunagari_core::{Amount, DivisionId};
 
 /// Kanazawa's round file, for the fiscal year these tests' proposals name.
 fn round() -> Round {
@@ -37,7 +37,7 @@ fn line(id: &str, kind: BudgetKind, item: &str, amount_yen: u64) -> BudgetLine {
 fn valid() -> Proposal {
     Proposal {
         fiscal_year: 2025,
-        division: Division::General,
+        division: DivisionId::from("general"),
         group_id: "porepore".into(),
         title: "雪かきボランティアの輪".into(),
         summary: "高齢者世帯の雪かきを学生と町会で行う。".into(),
@@ -66,6 +66,10 @@ fn valid() -> Proposal {
             line("b3", BudgetKind::Expense, "保険料", 80_000),
         ],
         contact_person: "金沢 花子".into(),
+        representative: String::new(),
+        address: String::new(),
+        phone: String::new(),
+        email: String::new(),
         round: None,
     }
 }
@@ -120,7 +124,7 @@ fn required_fields_say_what_to_enter() {
     assert_eq!(e.message_ja, "事業名を入力してください。");
     assert_eq!(e.message_en, "Enter the project title.");
 
-    let mut p = Proposal::new_draft(2025, Division::Start, "porepore".into());
+    let mut p = Proposal::new_draft(2025, DivisionId::from("start"), "porepore".into());
     p.schedule.clear();
     let fields: Vec<Field> = validate(&p).into_iter().map(|e| e.field).collect();
     for f in [
@@ -155,7 +159,7 @@ fn required_fields_say_what_to_enter() {
 #[test]
 fn length_limits_count_characters_and_give_the_count() {
     let max = round()
-        .division(Division::General)
+        .division(&DivisionId::from("general"))
         .expect("offered")
         .limits
         .title_max;
@@ -196,12 +200,12 @@ fn fiscal_year_and_division_must_be_offered() {
     );
 
     let mut p = valid();
-    p.division = Division::Alumni;
+    p.division = DivisionId::from("alumni");
     let e = only_error(&p);
     assert_eq!(e.field, Field::Division);
     assert!(
         e.message_ja
-            .starts_with("採択実績団体部門は新しい提案を受け付けていません。")
+            .starts_with("選んだ部門はこの募集では受け付けていません。")
     );
     assert!(
         e.message_ja
@@ -209,7 +213,7 @@ fn fiscal_year_and_division_must_be_offered() {
     );
     assert!(
         e.message_en
-            .starts_with("The Past awardees division takes no new proposals.")
+            .starts_with("This round takes no proposals in the chosen division.")
     );
 }
 
@@ -304,7 +308,7 @@ fn budget_must_balance() {
 #[test]
 fn expenses_stay_within_the_division_cap() {
     let mut p = valid();
-    p.division = Division::Start;
+    p.division = DivisionId::from("start");
     let e = only_error(&p);
     assert_eq!(e.field, Field::Budget);
     assert_eq!(
@@ -316,10 +320,7 @@ fn expenses_stay_within_the_division_cap() {
             .budget_cap_yen
             .expect("every offered division has a cap");
         let mut p = valid();
-        p.division = Division::ALL
-            .into_iter()
-            .find(|d| d.code() == rules.code)
-            .expect("a known code");
+        p.division = rules.code.clone();
         p.budget = vec![
             line("i", BudgetKind::Income, "補助金", cap),
             line("e", BudgetKind::Expense, "会場費", cap),
@@ -379,7 +380,7 @@ fn limits_cap_lists_and_texts_and_name_the_limit() {
     );
 
     let max_lines = round()
-        .division(Division::General)
+        .division(&DivisionId::from("general"))
         .expect("rules")
         .limits
         .budget_lines_max;
@@ -513,4 +514,97 @@ proptest::proptest! {
         let back: Proposal = serde_json::from_value(json).expect("parses");
         proptest::prop_assert_eq!(back.budget[0].amount.text(), text.as_str());
     }
+}
+
+/// Drafts stored when 部門 were a compiled enum (its snake_case names on
+/// the wire) read as the same 部門 id, validate against the round, and
+/// write back byte for byte.
+#[test]
+fn a_draft_stored_with_the_old_division_enum_still_loads() {
+    let stored = r#"{"fiscal_year":2025,"division":"student_high_school","group_id":"porepore",
+        "title":"","summary":"","purpose":"","local_issue":"","activities":"","schedule":[],
+        "place":"","outcomes":"","role_division":"","department":"","budget":[],"contact_person":""}"#;
+    let p: Proposal = serde_json::from_str(stored).expect("an old draft reads");
+    assert_eq!(p.division, DivisionId::from("student_high_school"));
+    assert_eq!(
+        round().division(&p.division).map(|d| d.label_ja.as_str()),
+        Some("学生・高校生部門")
+    );
+    let again = serde_json::to_value(&p).expect("json");
+    assert_eq!(again["division"], "student_high_school");
+}
+
+/// 代表者, 所在地, the group's phone and e-mail: optional unless the round
+/// requires them; a phone or e-mail the city cannot use is refused at its
+/// field, in both languages; the directory's contact lines prefill them.
+#[test]
+fn the_groups_phone_and_email_are_checked_at_their_fields() {
+    let mut p = valid();
+    assert!(validate(&p).is_empty());
+    for ok in [
+        "076-220-2026",
+        "０７６－２２０－２０２６",
+        "090 1234 5678",
+        "(076)220-2026",
+        "+81-76-220-2026",
+    ] {
+        p.phone = ok.into();
+        assert!(validate(&p).is_empty(), "{ok}");
+    }
+    for bad in ["220-2026", "076-220-2026-1234", "tel 076", "0762202026x"] {
+        p.phone = bad.into();
+        let e = only_error(&p);
+        assert_eq!(e.field, Field::Phone, "{bad}");
+        assert!(e.message_ja.contains("076-220-2026"), "{}", e.message_ja);
+        assert!(e.message_en.contains("area code"), "{}", e.message_en);
+    }
+    p.phone = String::new();
+    for ok in ["kyoudou@city.kanazawa.lg.jp", "a.b+c@example.jp"] {
+        p.email = ok.into();
+        assert!(validate(&p).is_empty(), "{ok}");
+    }
+    for bad in [
+        "kyoudou",
+        "a@b",
+        "a b@example.jp",
+        "@example.jp",
+        "a@@example.jp",
+    ] {
+        p.email = bad.into();
+        let e = only_error(&p);
+        assert_eq!(e.field, Field::Email, "{bad}");
+        assert_eq!(
+            e.message_ja,
+            "メールアドレスは name@example.jp の形で入力してください。"
+        );
+    }
+    p.email = String::new();
+    p.representative = "あ".repeat(51);
+    assert_eq!(only_error(&p).field, Field::Representative);
+    p.representative = "金沢 太郎".into();
+
+    // A round that requires them names each missing one.
+    let mut r = round();
+    r.required.extend([Field::Address, Field::Phone]);
+    let fields: Vec<Field> = tsunagari_core::proposal::validate(&p, Some(&r))
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(fields, [Field::Address, Field::Phone]);
+
+    // The directory's contact lines give the phone and e-mail to start from.
+    let mut group = tsunagari_core::synthetic::groups(1, 1).remove(0);
+    group.contacts = vec![
+        "TEL 076-220-2026（平日）".into(),
+        "E-mail kyoudou@city.kanazawa.lg.jp".into(),
+    ];
+    let mut fresh = Proposal::new_draft(2025, "general".into(), group.id.clone());
+    fresh.prefill_from(&group);
+    assert_eq!(
+        (fresh.phone.as_str(), fresh.email.as_str()),
+        ("076-220-2026", "kyoudou@city.kanazawa.lg.jp")
+    );
+    fresh.phone = "090-0000-0000".into();
+    fresh.prefill_from(&group);
+    assert_eq!(fresh.phone, "090-0000-0000", "what the group typed is kept");
 }

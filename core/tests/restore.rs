@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use tsunagari_core::Division;
+use tsunagari_core::DivisionId;
 use tsunagari_core::proposal::Proposal;
 /// No round published, a member named hanako.
 const CTX: SubmitContext<'static> = SubmitContext {
@@ -141,7 +141,7 @@ impl Phone {
     }
 
     fn create(&mut self, id: &DraftId, purpose: &str) {
-        let mut p = Proposal::new_draft(2025, Division::General, "porepore".into());
+        let mut p = Proposal::new_draft(2025, DivisionId::from("general"), "porepore".into());
         p.purpose = purpose.into();
         self.locals
             .insert(id.clone(), LocalDraft::new(id.clone(), p, 0));
@@ -231,7 +231,7 @@ fn a_restore_loses_no_word_when_the_offline_phone_syncs_first() {
 
 #[test]
 fn the_shared_base_keeps_what_both_have() {
-    let mut ours = Proposal::new_draft(2025, Division::General, "porepore".into());
+    let mut ours = Proposal::new_draft(2025, DivisionId::from("general"), "porepore".into());
     ours.purpose = "一。二。三。".into();
     ours.title = "同じ".into();
     let mut theirs = ours.clone();
@@ -248,7 +248,7 @@ fn the_shared_base_keeps_what_both_have() {
 /// the restored server never made: its words are kept, not merged away.
 #[test]
 fn a_put_on_a_base_ahead_of_a_restored_server_keeps_its_words() {
-    let mut p = Proposal::new_draft(2025, Division::General, "porepore".into());
+    let mut p = Proposal::new_draft(2025, DivisionId::from("general"), "porepore".into());
     p.purpose = "一。".into();
     let restored = Draft {
         id: did("draft-shared"),

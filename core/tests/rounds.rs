@@ -3,7 +3,7 @@
 //! machine through `decide`.
 
 use proptest::prelude::*;
-use tsunagari_core::Division;
+use tsunagari_core::DivisionId;
 use tsunagari_core::proposal::{Field, Proposal, check_limits, validate};
 use tsunagari_core::review::{Actor, Review, Status, staff_move};
 use tsunagari_core::round::{PeriodState, Round, TextLimits, changes_for, parse_rfc3339, round_of};
@@ -72,7 +72,7 @@ fn a_bad_round_file_names_every_problem_and_where() {
     v["id"] = "Kanazawa 2026".into();
     v["city"]["code"] = "17201".into();
     v["version"] = 0.into();
-    v["divisions"][0]["code"] = "space".into();
+    v["divisions"][0]["code"] = "Space Division".into();
     v["divisions"][1]["budget_cap_yen"] = 0.into();
     v["divisions"][2]["limits"]["title_max"] = 100_000.into();
     v["departments"][1]["name_ja"] = v["departments"][0]["name_ja"].clone();
@@ -98,16 +98,17 @@ fn a_bad_round_file_names_every_problem_and_where() {
     );
     // Messages are sentences in both languages.
     let mut v = json(&round());
-    v["divisions"][0]["code"] = "space".into();
+    v["divisions"][0]["code"] = "Space Division".into();
     let e = &Round::parse(&v.to_string()).expect_err("refused")[0];
     assert!(
         e.message_ja
-            .contains("「space」は部門のコードではありません"),
+            .contains("「Space Division」は部門のIDにできません"),
         "{}",
         e.message_ja
     );
     assert!(
-        e.message_en.contains("“space” is not a division code"),
+        e.message_en
+            .contains("“Space Division” cannot be a division id"),
         "{}",
         e.message_en
     );
@@ -489,14 +490,29 @@ proptest! {
 }
 
 #[test]
-fn division_codes_of_the_round_are_the_forms() {
+fn division_ids_of_the_round_are_well_formed_and_a_bad_one_is_refused() {
     for d in round().divisions {
-        assert!(
-            Division::ALL.iter().any(|k| k.code() == d.code),
-            "{}",
-            d.code
-        );
+        assert!(d.code.is_well_formed(), "{}", d.code);
     }
+    // New drafts start in the file's default 部門, which must be offered.
+    assert_eq!(
+        round().first_division().map(|d| d.code.as_str()),
+        Some("general")
+    );
+    let mut r = round();
+    r.default_division = Some(DivisionId::from("alumni"));
+    let errors = r.check().expect_err("refused");
+    assert!(
+        errors.iter().any(|e| e.path == "default_division"),
+        "{errors:?}"
+    );
+    let mut r = round();
+    r.divisions[1].code = DivisionId::from("General Division");
+    let errors = r.check().expect_err("refused");
+    assert!(
+        errors.iter().any(|e| e.path == "divisions[1].code"),
+        "{errors:?}"
+    );
 }
 
 /// The answer on the group's phone: a phone holding the submitted copy

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use tsunagari_core::Division;
+use tsunagari_core::DivisionId;
 use tsunagari_core::calendar::Date;
 use tsunagari_core::proposal::{Field, Milestone, Proposal};
 use tsunagari_core::sync::{
@@ -43,7 +43,7 @@ fn d(y: u16, m: u8, day: u8) -> Date {
 }
 
 fn blank() -> Proposal {
-    Proposal::new_draft(2025, Division::General, "porepore".into())
+    Proposal::new_draft(2025, DivisionId::from("general"), "porepore".into())
 }
 
 fn valid() -> Proposal {

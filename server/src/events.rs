@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use tsunagari_core::city::CityConfig;
 use tsunagari_core::ical::{self, DateTimeUtc};
 use tsunagari_core::opendata::{self, ImportReport, Schema};
 use tsunagari_core::{Cursor, Date, Event, EventCategory, EventSeed, FeedPage, Group, normalize};
@@ -12,11 +13,6 @@ use tsunagari_core::{Cursor, Date, Event, EventCategory, EventSeed, FeedPage, Gr
 use crate::store::{Feed, Source, Store, StoreError, UpsertSummary};
 use crate::{feed, readings};
 
-/// The calendar's name in `.ics` files (`X-WR-CALNAME`).
-pub const CALENDAR_NAME: &str = "つながり 金沢 協働のまちづくり";
-/// What `export-events` writes in the first columns.
-pub const PREFECTURE: &str = "石川県";
-pub const CITY: &str = "金沢市";
 /// The widest `from`–`to` window, in days (both ends counted).
 pub const MAX_WINDOW_DAYS: i64 = 366;
 /// The seed of `fill-synthetic-events` (the same events every time).
@@ -266,15 +262,22 @@ impl CalendarFilter {
     }
 }
 
-/// The `.ics` file of the live events `filter` keeps, stamped `now`.
+/// The `.ics` file of the live events `filter` keeps, stamped `now`, named
+/// and identified by the city's configuration.
 pub async fn calendar(
     store: &Store,
     filter: &CalendarFilter,
     now: DateTimeUtc,
+    city: &CityConfig,
 ) -> Result<String, StoreError> {
     let mut events = all(store).await?;
     events.retain(|e| filter.matches(e));
-    Ok(ical::to_ics(&events, now, CALENDAR_NAME))
+    Ok(ical::to_ics(
+        &events,
+        now,
+        &city.calendar_name(),
+        &city.calendar_uid_domain,
+    ))
 }
 
 /// Sets `organiser_group_id` where it is missing and the organiser's name
@@ -377,14 +380,15 @@ pub async fn import_csv(store: &Store, bytes: &[u8]) -> Result<CsvImport, Events
     })
 }
 
-/// The 32-column open-data CSV of every live event (Kanazawa's code).
-pub async fn export_csv(store: &Store) -> Result<String, StoreError> {
+/// The 32-column open-data CSV of every live event, under the city's
+/// code, prefecture and name.
+pub async fn export_csv(store: &Store, city: &CityConfig) -> Result<String, StoreError> {
     let events = all(store).await?;
     Ok(opendata::export_events(
         &events,
-        opendata::KANAZAWA_CODE,
-        PREFECTURE,
-        CITY,
+        &city.code,
+        &city.prefecture_ja,
+        &city.name_ja,
     ))
 }
 

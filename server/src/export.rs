@@ -5,9 +5,12 @@
 //! and the review's status.
 
 use serde::Serialize;
+use tsunagari_core::city::CityConfig;
 use tsunagari_core::csv;
+use tsunagari_core::i18n::Lang;
 use tsunagari_core::proposal::Proposal;
 use tsunagari_core::review::Status;
+use tsunagari_core::round::round_of;
 use tsunagari_core::sync::Draft;
 
 use crate::groups;
@@ -38,18 +41,27 @@ pub struct Submission {
 }
 
 /// Every submitted, not deleted draft, oldest submission first.
-pub async fn submissions(store: &Store) -> Result<Vec<Submission>, StoreError> {
+pub async fn submissions(store: &Store, city: &CityConfig) -> Result<Vec<Submission>, StoreError> {
     let mut out = Vec::new();
+    let rounds = store.rounds().await?;
     for draft in store.submitted_drafts().await? {
         let group_name = groups::get(store, &draft.group_id)
             .await?
             .map_or_else(|| draft.group_id.clone(), |g| g.name);
-        out.push(submission(draft, group_name));
+        // The 部門's label from the draft's round, else the city file's.
+        let division = &draft.proposal.division;
+        let division_ja = round_of(&draft.proposal, &rounds)
+            .and_then(|r| r.division(division))
+            .map_or_else(
+                || city.division_label(Lang::Ja, division),
+                |d| d.label_ja.clone(),
+            );
+        out.push(submission(draft, group_name, division_ja));
     }
     Ok(out)
 }
 
-fn submission(draft: Draft, group_name: String) -> Submission {
+fn submission(draft: Draft, group_name: String, division_ja: String) -> Submission {
     let totals = draft.proposal.totals();
     let status = draft
         .review
@@ -61,7 +73,7 @@ fn submission(draft: Draft, group_name: String) -> Submission {
         group_name,
         submitted_at: draft.submitted_at.unwrap_or_default(),
         fiscal_year_ja: draft.proposal.fiscal_year_ja(),
-        division_ja: draft.proposal.division.label_ja().to_string(),
+        division_ja,
         income_total_yen: totals.income_yen,
         expense_total_yen: totals.expense_yen,
         receipt_no: draft
@@ -80,7 +92,7 @@ pub fn to_json(submissions: &[Submission]) -> Result<String, serde_json::Error> 
     Ok(serde_json::to_string_pretty(submissions)? + "\n")
 }
 
-const HEADER: [&str; 23] = [
+const HEADER: [&str; 27] = [
     "下書きID",
     "団体ID",
     "団体名",
@@ -102,6 +114,10 @@ const HEADER: [&str; 23] = [
     "協働課",
     "収支予算",
     "担当者",
+    "代表者氏名",
+    "所在地",
+    "電話番号",
+    "メールアドレス",
     "受付番号",
     "状態",
 ];
@@ -153,6 +169,10 @@ pub fn to_csv(submissions: &[Submission]) -> String {
                 p.department.clone(),
                 budget,
                 p.contact_person.clone(),
+                p.representative.clone(),
+                p.address.clone(),
+                p.phone.clone(),
+                p.email.clone(),
                 s.receipt_no.clone(),
                 s.status_ja.clone(),
             ],

@@ -44,6 +44,7 @@ use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
+use tsunagari_core::city::CityConfig;
 
 pub use api::ApiError;
 pub use store::{Feed, ImportSummary, Store, StoreError, UpsertSummary};
@@ -56,6 +57,8 @@ pub struct AppState {
     pub dist: PathBuf,
     /// `data/city_contacts.json`; may not exist.
     pub city_contacts: PathBuf,
+    /// The municipality running this server (`data/city.json`, `--city`).
+    pub city: Arc<CityConfig>,
 }
 
 /// The whole HTTP surface.
@@ -69,7 +72,11 @@ pub fn app(state: AppState) -> Router {
         .merge(api::calendar_router(state.clone()))
         .fallback_service(static_files::service(
             state.dist.clone(),
-            pages::Pages::new(state.store.clone(), state.city_contacts.clone()),
+            pages::Pages::new(
+                state.store.clone(),
+                state.city_contacts.clone(),
+                state.city.clone(),
+            ),
         ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(

@@ -20,6 +20,7 @@
 use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
+use tsunagari_core::city::CityConfig;
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -48,6 +49,7 @@ struct Data {
 pub struct Pages {
     store: Store,
     city_contacts: std::path::PathBuf,
+    city: Arc<CityConfig>,
     cache: Mutex<Option<Arc<Data>>>,
 }
 
@@ -74,10 +76,11 @@ fn modified(path: &Path) -> Option<SystemTime> {
 }
 
 impl Pages {
-    pub fn new(store: Store, city_contacts: std::path::PathBuf) -> Pages {
+    pub fn new(store: Store, city_contacts: std::path::PathBuf, city: Arc<CityConfig>) -> Pages {
         Pages {
             store,
             city_contacts,
+            city,
             cache: Mutex::new(None),
         }
     }
@@ -140,10 +143,10 @@ impl Pages {
             }
         };
         let follows = follows_of(headers);
-        let rendered = render(&page, query, &data, lang, today_jst(), &follows);
+        let rendered = render(&page, query, &data, &self.city, lang, today_jst(), &follows);
         let url = page_url(headers, path, query);
         let size = text_size_of(headers);
-        let html = fill(&template, &rendered, (lang, size), &url, &page);
+        let html = fill(&template, &rendered, &self.city, (lang, size), &url, &page);
         let status = if rendered.not_found {
             StatusCode::NOT_FOUND
         } else {
@@ -262,6 +265,7 @@ fn render(
     page: &Page,
     query: Option<&str>,
     data: &Data,
+    city: &CityConfig,
     lang: Lang,
     today: Date,
     follows: &[String],
@@ -275,26 +279,27 @@ fn render(
             &data.index,
             &data.events,
             follows,
+            city,
             lang,
             today,
             event_rel,
         ),
-        Page::Groups => html::groups_page(&data.groups, &data.index, lang),
+        Page::Groups => html::groups_page(&data.groups, &data.index, city, lang),
         Page::Group(id) => match data.groups.iter().find(|g| &g.id == id) {
             Some(g) => {
                 let viewer = html::Viewer {
                     today,
                     followed: follows.contains(&g.id),
                 };
-                html::group_page(g, &data.events, &data.contacts, lang, event_rel, viewer)
+                html::group_page(g, &data.events, &data.contacts, city, lang, event_rel, viewer)
             }
             None => html::not_found_page(lang, NotFound::Group),
         },
         Page::Calendar => {
             let month = month_of(query).unwrap_or_else(|| today.year_month());
-            html::calendar_page(&data.events, month, today, lang)
+            html::calendar_page(&data.events, month, today, city, lang)
         }
-        Page::Agenda => html::agenda_page(&data.events, today, lang, shows_past(query)),
+        Page::Agenda => html::agenda_page(&data.events, today, city, lang, shows_past(query)),
         Page::Event(id) => match data.events.iter().find(|e| &e.id == id) {
             Some(e) => {
                 let organiser = e
@@ -316,6 +321,7 @@ fn render(
 pub fn fill(
     template: &str,
     rendered: &Rendered,
+    city: &CityConfig,
     prefs: (Lang, TextSize),
     url: &str,
     page: &Page,
@@ -369,7 +375,7 @@ pub fn fill(
         "<div id=\"ssr\" data-page=\"{}\" data-bundle=\"{}\">{}{}{}</div>",
         escape(&page.path()),
         routes::bundle_for(&page.path()).file(),
-        html::chrome_start(lang, size),
+        html::chrome_start(lang, size, city),
         rendered.main,
         html::CHROME_END
     );
@@ -448,9 +454,11 @@ mod tests {
             main: "<p>content</p>".into(),
             not_found: false,
         };
+        let city = CityConfig::parse(include_str!("../../data/city.json")).expect("city");
         let out = fill(
             template,
             &rendered,
+            &city,
             (Lang::En, TextSize::Standard),
             "http://h/events/e",
             &Page::Event("e".into()),
@@ -459,6 +467,7 @@ mod tests {
         let large = fill(
             template,
             &rendered,
+            &city,
             (Lang::Ja, TextSize::ExtraLarge),
             "http://h/events/e",
             &Page::Event("e".into()),

@@ -182,7 +182,7 @@ fn summary(draft: &Draft, review: &Review) -> SubmissionSummary {
         submitted_at: draft.submitted_at.clone().unwrap_or_default(),
         fiscal_year: p.fiscal_year,
         round: p.round.as_ref().map(|r| r.id.clone()),
-        division: p.division.code().to_string(),
+        division: p.division.to_string(),
         department: p.department.clone(),
         title: p.title.clone(),
     }

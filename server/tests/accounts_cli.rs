@@ -29,6 +29,7 @@ fn router_on(store: &Store, dir: &Path) -> Router {
         store: store.clone(),
         dist: dir.join("no-dist"),
         city_contacts: dir.join("city_contacts.json"),
+        city: std::sync::Arc::new(common::kanazawa()),
     })
 }
 
@@ -144,7 +145,16 @@ async fn export_submissions_has_the_submitted_draft_only() {
     let app = router_on(&store, dir.path());
     one_submitted_one_not(&store, &app).await;
 
-    let (ok, out, err) = admin(&data, &["export-submissions", "--format", "json"]);
+    let (ok, out, err) = admin(
+        &data,
+        &[
+            "export-submissions",
+            "--format",
+            "json",
+            "--city",
+            common::CITY_FILE,
+        ],
+    );
     assert!(ok, "{err}");
     let rows: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     let rows = rows.as_array().expect("an array");
@@ -172,6 +182,8 @@ async fn export_submissions_has_the_submitted_draft_only() {
         &data,
         &[
             "export-submissions",
+            "--city",
+            common::CITY_FILE,
             "--format",
             "csv",
             "--out",
@@ -209,7 +221,9 @@ async fn the_export_reads_both_backends() {
             .expect("seed");
         let app = common::router(&db);
         one_submitted_one_not(&db.store, &app).await;
-        let rows = export::submissions(&db.store).await.expect("export");
+        let rows = export::submissions(&db.store, &common::kanazawa())
+            .await
+            .expect("export");
         let titles: Vec<&str> = rows.iter().map(|s| s.proposal.title.as_str()).collect();
         assert_eq!(titles, ["提出した提案"], "{}", db.name);
         assert_eq!(rows[0].draft_id, "draft-sub1");
@@ -228,7 +242,8 @@ fn the_first_start_makes_the_demo_account() {
         .collect();
     std::fs::write(&seed, json!({ "groups": groups }).to_string()).expect("seed");
     let mut server = Command::new(BIN)
-        .args(["serve", "--port", "0", "--seed"])
+        .args(["serve", "--city", common::CITY_FILE])
+        .args(["--port", "0", "--seed"])
         .arg(&seed)
         .arg("--data-dir")
         .arg(&data)

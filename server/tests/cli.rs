@@ -70,7 +70,8 @@ fn serve_seeds_once_admin_commands_and_sigterm() {
     seed_file(&seed, &["porepore", "machiya", "hoshi"]);
     let mut server = Server(
         Command::new(BIN)
-            .args(["serve", "--host", "127.0.0.1", "--port", "0", "--dist"])
+            .args(["serve", "--city", common::CITY_FILE])
+            .args(["--host", "127.0.0.1", "--port", "0", "--dist"])
             .arg(dir.path().join("dist"))
             .arg("--seed")
             .arg(&seed)
@@ -160,7 +161,8 @@ fn readings_come_with_the_next_start_when_the_dictionary_was_missing() {
 
     let mut server = Server(
         Command::new(BIN)
-            .args(["serve", "--host", "127.0.0.1", "--port", "0", "--dist"])
+            .args(["serve", "--city", common::CITY_FILE])
+            .args(["--host", "127.0.0.1", "--port", "0", "--dist"])
             .arg(dir.path().join("dist"))
             .arg("--seed")
             .arg(&seed)

@@ -7,7 +7,7 @@ mod common;
 use axum::Router;
 use axum::http::StatusCode;
 use common::{Answer, call, databases, post_json, router, two_members, valid_proposal as valid};
-use tsunagari_core::Division;
+
 use tsunagari_core::proposal::Proposal;
 use tsunagari_core::sync::{
     ClientId, Draft, Mutation, MutationId, Op, Outcome, PullResponse, PushRequest, PushResponse,
@@ -345,7 +345,7 @@ async fn a_valid_submission_is_recorded_and_read_only() {
         assert_eq!(stored(&app, &pore, "draft-0001").await.proposal, p);
 
         // An incomplete proposal is refused, saying what to fix.
-        let blank = Proposal::new_draft(2025, Division::General, "porepore".into());
+        let blank = Proposal::new_draft(2025, "general".into(), "porepore".into());
         push(
             &app,
             &pore,

@@ -447,7 +447,9 @@ async fn export_then_import_keeps_the_events() {
             .await
             .expect("groups");
         events::upsert(&db.store, &rich).await.expect("upsert");
-        let csv = events::export_csv(&db.store).await.expect("export");
+        let csv = events::export_csv(&db.store, &common::kanazawa())
+            .await
+            .expect("export");
         assert!(csv.starts_with('\u{feff}'));
         assert!(csv.contains("172014,") && csv.contains("石川県,金沢市"));
 

@@ -53,7 +53,7 @@ fn import_twice_export_and_import_back() {
     );
 
     // Export to stdout and to a file: the same 32-column CSV.
-    let out = run(&data, &["export-events"]);
+    let out = run(&data, &["export-events", "--city", common::CITY_FILE]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let exported = text(&out.stdout);
     assert!(exported.starts_with('\u{feff}'));
@@ -68,7 +68,13 @@ fn import_twice_export_and_import_back() {
     let file = dir.path().join("out.csv");
     let out = run(
         &data,
-        &["export-events", "--out", file.to_str().expect("utf-8")],
+        &[
+            "export-events",
+            "--city",
+            common::CITY_FILE,
+            "--out",
+            file.to_str().expect("utf-8"),
+        ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
@@ -85,7 +91,7 @@ fn import_twice_export_and_import_back() {
         "{}",
         text(&out.stdout)
     );
-    let again = run(&other, &["export-events"]);
+    let again = run(&other, &["export-events", "--city", common::CITY_FILE]);
     assert_eq!(text(&again.stdout), exported);
 
     // Unreadable, or no header: exit 1, nothing written.
@@ -110,7 +116,7 @@ fn import_twice_export_and_import_back() {
         "{}",
         text(&out.stdout)
     );
-    let out = run(&data, &["export-events"]);
+    let out = run(&data, &["export-events", "--city", common::CITY_FILE]);
     assert_eq!(text(&out.stdout).lines().count(), 1 + 2 + 500);
 }
 
@@ -137,7 +143,7 @@ fn export_events_writes_formulas_as_text() {
         text(&out.stdout)
     );
 
-    let out = run(&data, &["export-events"]);
+    let out = run(&data, &["export-events", "--city", common::CITY_FILE]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let exported = text(&out.stdout);
     assert!(
@@ -162,7 +168,10 @@ fn export_events_writes_formulas_as_text() {
     let other = dir.path().join("other");
     let out = run(&other, &["import-events", file.to_str().expect("utf-8")]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert_eq!(text(&run(&other, &["export-events"]).stdout), exported);
+    assert_eq!(
+        text(&run(&other, &["export-events", "--city", common::CITY_FILE]).stdout),
+        exported
+    );
 }
 
 /// A Shift_JIS file with bytes that are not Shift_JIS: each such row is
@@ -190,7 +199,7 @@ fn import_events_reports_undecodable_rows() {
         stdout.contains("2 added, 0 updated, 0 unchanged, 1 bad rows"),
         "{stdout}"
     );
-    let exported = text(&run(&data, &["export-events"]).stdout);
+    let exported = text(&run(&data, &["export-events", "--city", common::CITY_FILE]).stdout);
     assert!(!exported.contains('\u{FFFD}'), "{exported}");
     assert!(!exported.contains("summer"), "{exported}");
 }
@@ -230,7 +239,8 @@ fn serve_loads_the_real_demo_events_on_first_start() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut server = Server(
         Command::new(BIN)
-            .args(["serve", "--host", "127.0.0.1", "--port", "0", "--dist"])
+            .args(["serve", "--city", common::CITY_FILE])
+            .args(["--host", "127.0.0.1", "--port", "0", "--dist"])
             .arg(dir.path().join("dist"))
             .arg("--seed")
             .arg(dir.path().join("no-groups.json"))

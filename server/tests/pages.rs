@@ -59,6 +59,7 @@ fn router(store: &Store, dist: &Path) -> axum::Router {
         store: store.clone(),
         dist: dist.to_path_buf(),
         city_contacts: dist.join("no-contacts.json"),
+        city: std::sync::Arc::new(common::kanazawa()),
     })
 }
 

@@ -43,6 +43,10 @@ async fn publish(db: &TestDb, r: &Round) -> bool {
 fn proposal(r: &Round) -> Proposal {
     let mut p = tsunagari_core::synthetic::valid_proposal("porepore");
     p.round = Some(r.reference());
+    p.representative = "金沢 太郎".into();
+    p.address = "金沢市広坂1-1-1".into();
+    p.phone = "076-220-2026".into();
+    p.email = "pore@example.jp".into();
     p
 }
 
@@ -400,7 +404,7 @@ async fn a_proposal_goes_from_draft_to_decision() {
         assert_eq!(d.review.as_ref().map(|r| r.status), Some(Status::Selected));
 
         // The export carries the 受付番号 and the status.
-        let exported = tsunagari_server::export::submissions(&db.store)
+        let exported = tsunagari_server::export::submissions(&db.store, &common::kanazawa())
             .await
             .expect("export");
         assert_eq!(exported.len(), 1);
@@ -416,9 +420,14 @@ async fn a_proposal_goes_from_draft_to_decision() {
             csv.lines()
                 .next()
                 .expect("header")
-                .ends_with(",受付番号,状態")
+                .ends_with(",担当者,代表者氏名,所在地,電話番号,メールアドレス,受付番号,状態")
         );
-        assert!(csv.ends_with(",2025-0001,採択\r\n"), "{csv}");
+        assert!(
+            csv.ends_with(
+                ",金沢 太郎,金沢市広坂1-1-1,076-220-2026,pore@example.jp,2025-0001,採択\r\n"
+            ),
+            "{csv}"
+        );
 
         // A second submission gets the next number.
         push(&app, &pore, "phone-a1", vec![(2, "draft-0002", 0, put(&p))]).await;
@@ -644,5 +653,93 @@ async fn group_and_staff_endpoints_refuse_each_other() {
         )
         .await;
         assert_eq!(a.api_error(StatusCode::BAD_REQUEST), "bad_query");
+    }
+}
+
+/// Staff see submissions only, never a draft that was not submitted; the
+/// new endpoints keep the API's limits (size, NUL, sessions).
+#[tokio::test]
+async fn staff_never_see_unsubmitted_drafts_and_the_limits_hold() {
+    for db in databases().await {
+        let app = router(&db);
+        let (pore, machiya) = two_members(&db, &app).await;
+        let staff = staff_token(&db, &app, "sato.staff").await;
+        let r = round(1, OPEN);
+        publish(&db, &r).await;
+        let mut p = proposal(&r);
+        push(
+            &app,
+            &pore,
+            "phone-a1",
+            vec![(1, "draft-0001", 0, put(&p)), (2, "draft-0002", 0, put(&p))],
+        )
+        .await;
+        body::<Receipt>(&submit(&app, &pore, "draft-0001", 1).await);
+        p.title = "machiya の書きかけ".into();
+        p.group_id = "machiya".into();
+        push(
+            &app,
+            &machiya,
+            "phone-m1",
+            vec![(1, "draft-m001", 0, put(&p))],
+        )
+        .await;
+
+        // Only the submitted one is listed or readable.
+        let list: Vec<SubmissionSummary> =
+            body(&call(&app, "GET", "/api/staff/submissions", Some(&staff), None).await);
+        let ids: Vec<&str> = list.iter().map(|s| s.draft_id.as_str()).collect();
+        assert_eq!(ids, ["draft-0001"], "{}", db.name);
+        for unsent in ["draft-0002", "draft-m001"] {
+            let a = call(
+                &app,
+                "GET",
+                &format!("/api/staff/submissions/{unsent}"),
+                Some(&staff),
+                None,
+            )
+            .await;
+            assert_eq!(a.api_error(StatusCode::NOT_FOUND), "not_found", "{unsent}");
+            let a = transition(&app, &staff, unsent, "received", "").await;
+            assert_eq!(a.api_error(StatusCode::NOT_FOUND), "not_found", "{unsent}");
+        }
+
+        // Size: a body over the limit is refused before it is read.
+        let huge = format!(r#"{{"to":"received","comment":"{}"}}"#, "x".repeat(1 << 20));
+        let a = post_json(
+            &app,
+            "/api/staff/submissions/draft-0001/transition",
+            Some(&staff),
+            &huge,
+        )
+        .await;
+        assert_eq!(a.api_error(StatusCode::PAYLOAD_TOO_LARGE), "too_large");
+        // NUL in the path or the query.
+        for uri in [
+            "/api/staff/submissions/draft%000001",
+            "/api/staff/submissions?division=%00",
+        ] {
+            let a = call(&app, "GET", uri, Some(&staff), None).await;
+            assert_eq!(a.status, StatusCode::BAD_REQUEST, "{uri}");
+        }
+        // Nothing moved.
+        let one: StaffSubmission = body(
+            &call(
+                &app,
+                "GET",
+                "/api/staff/submissions/draft-0001",
+                Some(&staff),
+                None,
+            )
+            .await,
+        );
+        assert_eq!(one.review.status, Status::Submitted);
+        assert_eq!(one.review.history.len(), 1);
+
+        // Sessions: a signed-out staff token is refused like any other.
+        let a = call(&app, "POST", "/api/auth/signout", Some(&staff), None).await;
+        assert!(a.status.is_success(), "{}", a.status);
+        let a = call(&app, "GET", "/api/staff/submissions", Some(&staff), None).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     }
 }

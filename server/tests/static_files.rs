@@ -344,7 +344,8 @@ fn overlong_paths_log_no_error() {
     std::fs::create_dir(&dist).expect("dist");
     write_dist(&dist);
     let mut server = std::process::Command::new(common::BIN)
-        .args(["serve", "--host", "127.0.0.1", "--port", "0", "--dist"])
+        .args(["serve", "--city", common::CITY_FILE])
+        .args(["--host", "127.0.0.1", "--port", "0", "--dist"])
         .arg(&dist)
         .arg("--seed")
         .arg(dir.path().join("no-groups.json"))

@@ -14,7 +14,7 @@ use crate::store::main_db;
 use leptos::logging::warn;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
-use tsunagari_core::Division;
+use tsunagari_core::DivisionId;
 use tsunagari_core::account::Session;
 use tsunagari_core::calendar::fiscal_year_of;
 use tsunagari_core::proposal::Proposal;
@@ -252,15 +252,28 @@ impl Drafts {
     }
 
     /// A new empty draft of the member's group, stored and queued.
-    pub fn create(self, fiscal_year: u16, division: Division) -> Option<DraftId> {
+    /// Its 部門 is the round's first (the form's first choice).
+    /// `profile`: the group's directory entry, whose contact lines prefill
+    /// the group's phone and e-mail ([`Proposal::prefill_from`]).
+    pub fn create(
+        self,
+        fiscal_year: u16,
+        profile: Option<&tsunagari_core::Group>,
+    ) -> Option<DraftId> {
         crate::install::persist();
         let group = self.session.get_untracked()?.group_id;
         let id = DraftId::parse(&random_id()).ok()?;
         // Started in the round of its year, which it records.
-        let proposal = match round::current().filter(|r| r.fiscal_year == fiscal_year) {
-            Some(r) => Proposal::new_in_round(r, division, group),
-            None => Proposal::new_draft(fiscal_year, division, group),
+        let mut proposal = match round::current().filter(|r| r.fiscal_year == fiscal_year) {
+            Some(r) => {
+                let first = r.first_division().map(|d| d.code.clone());
+                Proposal::new_in_round(r, first.unwrap_or_default(), group)
+            }
+            None => Proposal::new_draft(fiscal_year, DivisionId::default(), group),
         };
+        if let Some(group) = profile {
+            proposal.prefill_from(group);
+        }
         let local = LocalDraft::new(id.clone(), proposal, now_ms());
         self.locals.update(|m| {
             m.insert(id.clone(), local);

@@ -7,6 +7,8 @@
 
 use std::cell::Cell;
 use std::sync::OnceLock;
+use tsunagari_core::DivisionId;
+use tsunagari_core::i18n::Lang;
 use tsunagari_core::round::Round;
 
 /// The shipped round, or `None` if the file does not parse.
@@ -53,4 +55,15 @@ pub fn set_current(round: Option<&Round>) {
     }
     let leaked: &'static Round = Box::leak(Box::new(round.clone()));
     CURRENT.with(|c| c.set(Some(leaked)));
+}
+
+/// A 部門's label: the current round's, else the city file's, else its id.
+pub fn division_label(lang: Lang, division: &DivisionId) -> String {
+    match current().and_then(|r| r.division(division)) {
+        Some(d) => match lang {
+            Lang::Ja => d.label_ja.clone(),
+            Lang::En => d.label_en.clone(),
+        },
+        None => crate::city::city().division_label(lang, division),
+    }
 }

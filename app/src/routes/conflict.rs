@@ -7,7 +7,6 @@
 //! text: that text, field by field, selectable and with a copy button.
 
 use super::draft_form::format_yen;
-use crate::drafts::round::current as round;
 use crate::drafts::use_drafts;
 use crate::i18n::LangExt as _;
 use crate::i18n::{self, Lang};
@@ -37,6 +36,10 @@ fn text_mut<'a>(p: &'a mut Proposal, f: &Field) -> Option<&'a mut String> {
         Field::Outcomes => &mut p.outcomes,
         Field::RoleDivision => &mut p.role_division,
         Field::ContactPerson => &mut p.contact_person,
+        Field::Representative => &mut p.representative,
+        Field::Address => &mut p.address,
+        Field::Phone => &mut p.phone,
+        Field::Email => &mut p.email,
         Field::MilestoneWhat(id) => &mut p.schedule.iter_mut().find(|m| m.id == *id)?.what,
         Field::BudgetItem(id) => &mut p.budget.iter_mut().find(|l| l.id == *id)?.item,
         _ => return None,
@@ -48,7 +51,7 @@ fn text_mut<'a>(p: &'a mut Proposal, f: &Field) -> Option<&'a mut String> {
 fn copy_field(dst: &mut Proposal, src: &Proposal, f: &Field) {
     match f {
         Field::FiscalYear => dst.fiscal_year = src.fiscal_year,
-        Field::Division => dst.division = src.division,
+        Field::Division => dst.division = src.division.clone(),
         Field::GroupId => dst.group_id = src.group_id.clone(),
         Field::Department => dst.department = src.department.clone(),
         Field::Schedule => dst.schedule = src.schedule.clone(),
@@ -89,17 +92,7 @@ fn copy_field(dst: &mut Proposal, src: &Proposal, f: &Field) {
 fn shown(lang: Lang, p: &Proposal, c: &Conflict, wire: &str) -> String {
     match &c.field {
         Field::FiscalYear => i18n::fiscal_year(lang, p.fiscal_year),
-        Field::Division => round()
-            .and_then(|r| r.division(p.division))
-            .map(|r| {
-                if lang == Lang::Ja {
-                    r.label_ja.as_str()
-                } else {
-                    r.label_en.as_str()
-                }
-            })
-            .unwrap_or_else(|| i18n::division_label(lang, p.division))
-            .to_string(),
+        Field::Division => crate::drafts::round::division_label(lang, &p.division),
         Field::BudgetAmount(id) => p
             .budget
             .iter()
@@ -241,7 +234,7 @@ pub fn ConflictPanel(id: DraftId, local: Memo<Option<LocalDraft>>) -> impl IntoV
 fn field_text(lang: Lang, p: &Proposal, f: &Field) -> String {
     match f {
         Field::FiscalYear => i18n::fiscal_year(lang, p.fiscal_year),
-        Field::Division => i18n::division_label(lang, p.division).to_string(),
+        Field::Division => crate::drafts::round::division_label(lang, &p.division),
         Field::Department => p.department.clone(),
         Field::Schedule => p
             .schedule

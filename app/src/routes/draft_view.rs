@@ -35,16 +35,7 @@ pub fn ProposalView(proposal: Proposal, #[prop(optional)] as_page: bool) -> impl
     move || {
         let lang = lang.get();
         let p = p.get_value();
-        let division = round()
-            .and_then(|r| r.division(p.division))
-            .map(|r| {
-                if lang == Lang::Ja {
-                    r.label_ja.as_str()
-                } else {
-                    r.label_en.as_str()
-                }
-            })
-            .unwrap_or_else(|| i18n::division_label(lang, p.division));
+        let division = crate::drafts::round::division_label(lang, &p.division);
         let dept = round()
             .and_then(|r| r.department(&p.department))
             .map(|d| {
@@ -126,6 +117,10 @@ pub fn ProposalView(proposal: Proposal, #[prop(optional)] as_page: bool) -> impl
                         {text_row(Field::RoleDivision, &p.role_division)}
                         {text_row(Field::Department, &dept)}
                         {text_row(Field::ContactPerson, &p.contact_person)}
+                        {text_row(Field::Representative, &p.representative)}
+                        {text_row(Field::Address, &p.address)}
+                        {text_row(Field::Phone, &p.phone)}
+                        {text_row(Field::Email, &p.email)}
                     </tbody>
                 </table>
                 {section(t.section_schedule)}

@@ -8,7 +8,6 @@ use crate::i18n::{self, Lang};
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use tsunagari_core::Division;
 use tsunagari_core::calendar::fiscal_year_of;
 use tsunagari_core::review::Status;
 use tsunagari_core::round::PeriodState;
@@ -23,7 +22,14 @@ pub fn DraftsPage() -> impl IntoView {
     Effect::new(move |_| set_title(t().drafts_title, lang.get()));
     let navigate = use_navigate();
     let new_draft = move |_| {
-        if let Some(id) = d.create(fiscal_year_of(today_jst()), Division::General) {
+        // The group's directory profile gives its phone and e-mail to start from.
+        let profile = d.session.with_untracked(|s| {
+            let gid = &s.as_ref()?.group_id;
+            state
+                .groups
+                .with_untracked(|gs| gs.iter().find(|g| &g.id == gid).cloned())
+        });
+        if let Some(id) = d.create(fiscal_year_of(today_jst()), profile.as_ref()) {
             navigate(&format!("/drafts/{id}"), Default::default());
         }
     };
@@ -329,7 +335,7 @@ fn item(l: &LocalDraft, s: DraftState, lang: Lang) -> impl IntoView + use<> {
                 {review}
                 {new}
                 <small class="draft-meta">
-                    {year} " · " {i18n::division_label(lang, p.division)} " · "
+                    {year} " · " {crate::drafts::round::division_label(lang, &p.division)} " · "
                     {t.changed_at} ": " {i18n::format_jst(l.draft.updated_at_ms as f64)}
                 </small>
             </a>

@@ -71,6 +71,7 @@ fn GroupDetail(group: Group) -> impl IntoView {
                     g,
                     events,
                     city_contacts(),
+                    crate::city::city(),
                     lang,
                     crate::routes::rel_for("/events/:id"),
                     viewer,

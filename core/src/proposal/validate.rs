@@ -2,9 +2,9 @@
 //! English, attached to its field.
 
 use super::{
-    BUDGET_ITEM_MAX, BUDGET_LINE_MAX_YEN, BudgetKind, CONTACT_PERSON_MAX, DEPARTMENT_MAX,
-    FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Field, FieldError, ITEM_ID_MAX, MILESTONE_WHAT_MAX,
-    PLACE_MAX, Proposal,
+    ADDRESS_MAX, BUDGET_ITEM_MAX, BUDGET_LINE_MAX_YEN, BudgetKind, CONTACT_PERSON_MAX,
+    DEPARTMENT_MAX, EMAIL_MAX, FISCAL_YEAR_MAX, FISCAL_YEAR_MIN, Field, FieldError, ITEM_ID_MAX,
+    MILESTONE_WHAT_MAX, PHONE_MAX, PLACE_MAX, Proposal, REPRESENTATIVE_MAX, email_ok, phone_ok,
 };
 use crate::amount::group_digits as yen;
 use crate::calendar::{Date, YearStyle, format_date_ja_with};
@@ -83,7 +83,7 @@ fn long_item_id(list: Field, id: &str) -> Option<FieldError> {
 /// ([`crate::round::round_of`]); without one (not known to the server, or
 /// no round published) the limits are [`TextLimits::CEILING`].
 pub fn check_limits(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
-    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
+    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(&p.division));
     let mut errors = Vec::new();
     let texts = [
         (Field::Title, &p.title, limits.title_max),
@@ -96,8 +96,17 @@ pub fn check_limits(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
         (Field::RoleDivision, &p.role_division, limits.text_max),
         (Field::Department, &p.department, DEPARTMENT_MAX),
         (Field::ContactPerson, &p.contact_person, CONTACT_PERSON_MAX),
+        (Field::Representative, &p.representative, REPRESENTATIVE_MAX),
+        (Field::Address, &p.address, ADDRESS_MAX),
+        (Field::Phone, &p.phone, PHONE_MAX),
+        (Field::Email, &p.email, EMAIL_MAX),
     ];
     errors.extend(texts.iter().filter_map(|(f, v, max)| too_long(f, v, *max)));
+    errors.extend(too_long(
+        &Field::Division,
+        p.division.as_str(),
+        crate::directory::DivisionId::MAX,
+    ));
     if p.schedule.len() > limits.milestones_max {
         errors.push(too_many_milestones(limits.milestones_max));
     }
@@ -166,7 +175,7 @@ pub fn validate(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
             ),
         ));
     }
-    let rules = round.and_then(|r| r.division(p.division));
+    let rules = round.and_then(|r| r.division(&p.division));
     if let Some(round) = round
         && rules.is_none()
     {
@@ -183,19 +192,21 @@ pub fn validate(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
         errors.push(FieldError::new(
             Field::Division,
             format!(
-                "{}は新しい提案を受け付けていません。{}から選んでください。",
-                p.division.label_ja(),
+                "選んだ部門はこの募集では受け付けていません。{}から選んでください。",
                 offered_ja.join("・")
             ),
             format!(
-                "The {} division takes no new proposals. Choose one of: {}.",
-                p.division.label_en(),
+                "This round takes no proposals in the chosen division. Choose one of: {}.",
                 offered_en.join(", ")
             ),
         ));
     }
-    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
-    let req = |f: Field| round.is_none_or(|r| r.is_required(&f));
+    let limits = round.map_or(TextLimits::CEILING, |r| r.limits_for(&p.division));
+    let req = |f: Field| {
+        round.map_or(crate::round::DEFAULT_REQUIRED.contains(&f), |r| {
+            r.is_required(&f)
+        })
+    };
     if p.group_id.trim().is_empty() {
         errors.push(FieldError::new(
             Field::GroupId,
@@ -299,7 +310,39 @@ pub fn validate(p: &Proposal, round: Option<&Round>) -> Vec<FieldError> {
         &p.contact_person,
         CONTACT_PERSON_MAX,
     );
+    validate_group_contact(&mut errors, p, req);
     errors
+}
+
+/// 代表者, 所在地, the group's phone and e-mail: required where the round
+/// says so; the phone and e-mail, when given, in a form the city can use.
+fn validate_group_contact(errors: &mut Vec<FieldError>, p: &Proposal, req: impl Fn(Field) -> bool) {
+    for (field, value, max) in [
+        (Field::Representative, &p.representative, REPRESENTATIVE_MAX),
+        (Field::Address, &p.address, ADDRESS_MAX),
+        (Field::Phone, &p.phone, PHONE_MAX),
+        (Field::Email, &p.email, EMAIL_MAX),
+    ] {
+        let before = errors.len();
+        check_text(errors, req(field.clone()), field.clone(), value, max);
+        if errors.len() > before || value.trim().is_empty() {
+            continue;
+        }
+        if field == Field::Phone && !phone_ok(value) {
+            errors.push(FieldError::new(
+                Field::Phone,
+                "電話番号は 076-220-2026 のように、市外局番から数字で入力してください。".into(),
+                "Enter the phone number with its area code, in digits, e.g. 076-220-2026.".into(),
+            ));
+        }
+        if field == Field::Email && !email_ok(value) {
+            errors.push(FieldError::new(
+                Field::Email,
+                "メールアドレスは name@example.jp の形で入力してください。".into(),
+                "Enter the e-mail address in the form name@example.jp.".into(),
+            ));
+        }
+    }
 }
 
 fn validate_schedule(

@@ -276,6 +276,12 @@ pub fn left_out_fields(base: &Proposal, ours: &Proposal, submitted: &Proposal) -
     check(Field::ContactPerson, |a, b| {
         a.contact_person != b.contact_person
     });
+    check(Field::Representative, |a, b| {
+        a.representative != b.representative
+    });
+    check(Field::Address, |a, b| a.address != b.address);
+    check(Field::Phone, |a, b| a.phone != b.phone);
+    check(Field::Email, |a, b| a.email != b.email);
     fields
 }
 

@@ -1,7 +1,6 @@
 //! The server's decision for one mutation ([`decide`]).
 
 use super::wire::{Draft, Mutation, MutationResult, Op, Outcome};
-use crate::directory::Division;
 use crate::merge::{merge_proposals, split_sentences};
 use crate::proposal::{Proposal, validate};
 use crate::review::{Actor, submit};
@@ -284,12 +283,13 @@ pub fn assumed_base(ours: &Proposal, theirs: &Proposal) -> Proposal {
             .unwrap_or(0)
     };
     let division = if ours.division == theirs.division {
-        ours.division
+        ours.division.clone()
     } else {
-        [Division::Alumni, Division::PreChallenge, Division::Student]
+        ["", "\u{0}", "\u{0}\u{0}"]
             .into_iter()
-            .find(|d| *d != ours.division && *d != theirs.division)
-            .unwrap_or(Division::Alumni)
+            .find(|d| *d != ours.division.as_str() && *d != theirs.division.as_str())
+            .unwrap_or_default()
+            .into()
     };
     let group_id = if ours.group_id == theirs.group_id {
         ours.group_id.clone()
@@ -348,6 +348,10 @@ pub fn shared_base(ours: &Proposal, theirs: &Proposal) -> Proposal {
         department: short(&o.department, &t.department),
         budget: items(&o.budget, &t.budget, |b| &b.id),
         contact_person: short(&o.contact_person, &t.contact_person),
+        representative: short(&o.representative, &t.representative),
+        address: short(&o.address, &t.address),
+        phone: short(&o.phone, &t.phone),
+        email: short(&o.email, &t.email),
         ..assumed_base(ours, theirs)
     }
 }

@@ -203,13 +203,13 @@ impl LocalDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Division;
+    use crate::DivisionId;
     use crate::proposal::Proposal;
     use crate::review::{Actor, Transition};
     use crate::sync::{DraftId, DraftState};
 
     fn synced() -> LocalDraft {
-        let p = Proposal::new_draft(2026, Division::General, "g-1".into());
+        let p = Proposal::new_draft(2026, DivisionId::from("general"), "g-1".into());
         let mut l = LocalDraft::new(DraftId::parse("draft-0001").unwrap(), p, 1);
         l.draft.revision = 3;
         l.last_common = Some(l.draft.proposal.clone());

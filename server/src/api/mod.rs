@@ -330,7 +330,7 @@ async fn calendar(
         .and_then(|d| i64::try_from(d.as_secs()).ok())
         .ok_or(ApiError::Clock)?;
     let now = DateTimeUtc::from_unix_seconds(seconds).ok_or(ApiError::Clock)?;
-    let body = events::calendar(&state.store, &filter, now).await?;
+    let body = events::calendar(&state.store, &filter, now, &state.city).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),

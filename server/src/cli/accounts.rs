@@ -72,6 +72,9 @@ pub enum AccountCommand {
         format: Format,
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The city whose 部門 labels name a draft's 部門 when no round does.
+        #[arg(long, value_name = "FILE", default_value = "data/city.json")]
+        city: PathBuf,
     },
 }
 
@@ -167,8 +170,9 @@ async fn run_on(store: &tsunagari_server::Store, command: AccountCommand) -> Res
             }
             println!("tsunagari: revoked {login} and ended its sessions");
         }
-        AccountCommand::ExportSubmissions { format, out } => {
-            let submissions = export::submissions(store)
+        AccountCommand::ExportSubmissions { format, out, city } => {
+            let city = super::load_city(&city)?;
+            let submissions = export::submissions(store, &city)
                 .await
                 .context("reading the submissions")?;
             let text = match format {
@@ -224,7 +228,8 @@ mod tests {
             parsed("export-submissions --format csv --out s.csv").expect("parses"),
             AccountCommand::ExportSubmissions {
                 format: Format::Csv,
-                out: Some("s.csv".into())
+                out: Some("s.csv".into()),
+                city: "data/city.json".into(),
             }
         );
         for bad in [

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
+use tsunagari_core::city::CityConfig;
 use tsunagari_server::clock::Millis;
 use tsunagari_server::readings::Readings;
 use tsunagari_server::store::{Store, is_postgres_url};
@@ -45,6 +46,10 @@ pub struct ServeOptions {
     pub seed: PathBuf,
     #[arg(long, value_name = "FILE", default_value = "data/city_contacts.json")]
     pub city_contacts: PathBuf,
+    /// The municipality running this server: its name, code, tagline,
+    /// calendar ids and 部門 labels (another city brings its own file).
+    #[arg(long, value_name = "FILE", default_value = "data/city.json")]
+    pub city: PathBuf,
     /// The events loaded into a new, empty database.
     #[arg(long, value_name = "FILE", default_value = "data/events.json")]
     pub events_seed: PathBuf,
@@ -78,6 +83,9 @@ pub enum Command {
     ExportEvents {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The city whose code, prefecture and name head the rows.
+        #[arg(long, value_name = "FILE", default_value = "data/city.json")]
+        city: PathBuf,
     },
     /// Add N synthetic events (for benchmarks).
     FillSyntheticEvents {
@@ -136,9 +144,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 println!("tsunagari: deleted event {id}");
                 Ok(())
             }
-            Command::ExportEvents { out } => {
+            Command::ExportEvents { out, city } => {
+                let city = load_city(&city)?;
                 let store = open_store(&data_dir).await?;
-                let csv = events::export_csv(&store).await;
+                let csv = events::export_csv(&store, &city).await;
                 store.close().await;
                 let csv = csv.context("reading the events")?;
                 match out {
@@ -220,7 +229,16 @@ pub(crate) async fn open_store(data_dir: &Path) -> Result<Store> {
     }
 }
 
+/// Reads the city file (`--city`, `data/city.json`), saying which file and
+/// what is wrong with it.
+fn load_city(path: &Path) -> Result<CityConfig> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the city file {}", path.display()))?;
+    CityConfig::parse(&text).with_context(|| format!("in the city file {}", path.display()))
+}
+
 async fn serve(o: ServeOptions, data_dir: &Path) -> Result<()> {
+    let city = load_city(&o.city)?;
     let _lock = backup::DataDirLock::serving(data_dir)?;
     let store = open_store(data_dir).await?;
     if let Some(summary) = groups::seed_if_empty(&store, &o.seed)
@@ -250,6 +268,7 @@ async fn serve(o: ServeOptions, data_dir: &Path) -> Result<()> {
         store: store.clone(),
         dist: o.dist,
         city_contacts: o.city_contacts,
+        city: std::sync::Arc::new(city),
     };
     let listener = tokio::net::TcpListener::bind((o.host.as_str(), o.port))
         .await
@@ -419,7 +438,8 @@ mod tests {
         assert_eq!(
             command("export-events --out e.csv").0,
             Command::ExportEvents {
-                out: Some("e.csv".into())
+                out: Some("e.csv".into()),
+                city: "data/city.json".into(),
             }
         );
         assert_eq!(

@@ -118,7 +118,17 @@ pub fn state(db: &TestDb, dist: &Path) -> AppState {
         store: db.store.clone(),
         dist: dist.to_path_buf(),
         city_contacts: db.dir.path().join("city_contacts.json"),
+        city: std::sync::Arc::new(kanazawa()),
     }
+}
+
+/// Kanazawa's city file, for `serve --city` (the tests run in `server/`).
+pub const CITY_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/city.json");
+
+/// Kanazawa's city file, `data/city.json`.
+pub fn kanazawa() -> tsunagari_core::city::CityConfig {
+    tsunagari_core::city::CityConfig::parse(include_str!("../../../data/city.json"))
+        .expect("data/city.json")
 }
 
 pub fn router(db: &TestDb) -> Router {

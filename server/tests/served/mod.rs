@@ -72,6 +72,8 @@ impl Server {
         std::fs::write(&seed, groups.to_string()).expect("write the seed");
         let mut child = place
             .command(&["serve", "--host", "127.0.0.1", "--port", "0"])
+            .arg("--city")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/city.json"))
             .arg("--dist")
             .arg(scratch.join("no-dist"))
             .arg("--seed")

@@ -10,7 +10,10 @@ use crate::i18n::{self, Lang};
 use leptos::prelude::*;
 use tsunagari_core::amount::{format_yen_en, format_yen_ja};
 use tsunagari_core::calendar::fiscal_year_of;
-use tsunagari_core::proposal::{CONTACT_PERSON_MAX, Field, PLACE_MAX, Proposal};
+use tsunagari_core::proposal::{
+    ADDRESS_MAX, CONTACT_PERSON_MAX, EMAIL_MAX, Field, PHONE_MAX, PLACE_MAX, Proposal,
+    REPRESENTATIVE_MAX,
+};
 use tsunagari_core::round::TextLimits;
 
 type Read = fn(&Proposal) -> &String;
@@ -18,12 +21,16 @@ type Write = fn(&mut Proposal, String);
 
 /// The character limit of a text field under the form's division.
 fn limit(p: &Proposal, field: &Field) -> Option<usize> {
-    let limits = round().map_or(TextLimits::CEILING, |r| r.limits_for(p.division));
+    let limits = round().map_or(TextLimits::CEILING, |r| r.limits_for(&p.division));
     Some(match field {
         Field::Title => limits.title_max,
         Field::Summary => limits.summary_max,
         Field::Place => PLACE_MAX,
         Field::ContactPerson => CONTACT_PERSON_MAX,
+        Field::Representative => REPRESENTATIVE_MAX,
+        Field::Address => ADDRESS_MAX,
+        Field::Phone => PHONE_MAX,
+        Field::Email => EMAIL_MAX,
         _ => limits.text_max,
     })
 }
@@ -68,9 +75,16 @@ pub fn text_field(
         }
         .into_any()
     } else {
+        // The phone and e-mail get their keyboards and the browser's autofill.
+        let (kind, autocomplete) = match field {
+            Field::Phone => ("tel", "tel"),
+            Field::Email => ("email", "email"),
+            Field::Address => ("text", "street-address"),
+            _ => ("text", "off"),
+        };
         view! {
-            <input id=id aria-describedby=described.clone() aria-invalid=invalid
-                prop:value=initial on:input=on_input/>
+            <input id=id type=kind autocomplete=autocomplete aria-describedby=described.clone()
+                aria-invalid=invalid prop:value=initial on:input=on_input/>
         }
         .into_any()
     };
@@ -95,6 +109,10 @@ pub fn Basics(form: Form) -> impl IntoView {
             <DepartmentSelect form=form/>
             {text_field(form, Field::Place, "f-place", |p| &p.place, |p, v| p.place = v, false)}
             {text_field(form, Field::ContactPerson, "f-contact", |p| &p.contact_person, |p, v| p.contact_person = v, false)}
+            {text_field(form, Field::Representative, "f-representative", |p| &p.representative, |p, v| p.representative = v, false)}
+            {text_field(form, Field::Address, "f-address", |p| &p.address, |p, v| p.address = v, false)}
+            {text_field(form, Field::Phone, "f-phone", |p| &p.phone, |p, v| p.phone = v, false)}
+            {text_field(form, Field::Email, "f-email", |p| &p.email, |p, v| p.email = v, false)}
         </div>
     }
 }
@@ -166,7 +184,7 @@ fn DivisionSelect(form: Form) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let code = r.code.as_str();
+            let code = &r.code;
             let label = move || {
                 let name = match lang.get() {
                     Lang::Ja => r.label_ja.as_str(),
@@ -178,7 +196,7 @@ fn DivisionSelect(form: Form) -> impl IntoView {
                 }
             };
             view! {
-                <option value=i.to_string() selected=move || form.proposal.with(|p| p.division.code() == code)>
+                <option value=i.to_string() selected=move || form.proposal.with(|p| p.division == *code)>
                     {label}
                 </option>
             }
@@ -189,10 +207,7 @@ fn DivisionSelect(form: Form) -> impl IntoView {
             <label for="f-division">{move || i18n::field_label(lang.get(), &Field::Division)}</label>
             <select id="f-division" on:change=move |ev| {
                 let rules = event_target_value(&ev).parse::<usize>().ok().and_then(|i| divisions.get(i));
-                let division = rules.and_then(|r| {
-                    tsunagari_core::Division::ALL.into_iter().find(|d| d.code() == r.code)
-                });
-                if let Some(d) = division {
+                if let Some(d) = rules.map(|r| r.code.clone()) {
                     form.change(Field::Division, move |p| p.division = d);
                 }
             }>

@@ -192,7 +192,7 @@ pub fn Budget(form: Form) -> impl IntoView {
         form.proposal.with(|p| {
             let totals = p.totals();
             let cap = match round()
-                .and_then(|r| r.division(p.division))
+                .and_then(|r| r.division(&p.division))
                 .and_then(|r| r.budget_cap_yen)
             {
                 Some(cap) => format_yen(lang, cap),

@@ -59,7 +59,11 @@ impl Step {
             | Field::Summary
             | Field::Department
             | Field::Place
-            | Field::ContactPerson => Step::Basics,
+            | Field::ContactPerson
+            | Field::Representative
+            | Field::Address
+            | Field::Phone
+            | Field::Email => Step::Basics,
             Field::Purpose
             | Field::LocalIssue
             | Field::Activities
@@ -98,6 +102,10 @@ pub fn element_id(field: &Field) -> Option<String> {
         Field::Department => "f-department".into(),
         Field::Place => "f-place".into(),
         Field::ContactPerson => "f-contact".into(),
+        Field::Representative => "f-representative".into(),
+        Field::Address => "f-address".into(),
+        Field::Phone => "f-phone".into(),
+        Field::Email => "f-email".into(),
         Field::Purpose => "f-purpose".into(),
         Field::LocalIssue => "f-issue".into(),
         Field::Activities => "f-activities".into(),
