@@ -14,9 +14,9 @@ use crate::calendar::{
     events_on, events_per_cell, format_range_en, format_range_ja, month_grid,
     nearest_month_with_events, past, upcoming,
 };
+use crate::city::CityConfig;
 use crate::contact::{linked_html, offices_for};
 use crate::i18n::{self, Lang, TextSize, Texts};
-use crate::city::CityConfig;
 use crate::search::SearchIndex;
 use crate::sort::sort_by;
 use crate::{CityContact, Date, Event, Group, GroupKind, WeekStart, Weekday, YearMonth, YearStyle};
@@ -218,7 +218,12 @@ fn directory_filters(t: &Texts, lang: Lang) -> String {
 
 /// `/` and `/groups`: the directory in the order the app lists it with no
 /// query (`index.search("")`), the first [`GROUPS_SHOWN`] cards.
-pub fn groups_page(groups: &[Group], index: &SearchIndex, city: &CityConfig, lang: Lang) -> Rendered {
+pub fn groups_page(
+    groups: &[Group],
+    index: &SearchIndex,
+    city: &CityConfig,
+    lang: Lang,
+) -> Rendered {
     directory(groups, index, city, lang, lang.texts().groups_title, "")
 }
 
@@ -1526,7 +1531,13 @@ mod tests {
             event_on("old", day(2021, 10, 23), Some("porepore")),
             event_on("soon", day(2026, 12, 24), Some("porepore")),
         ];
-        let page = home_page(&groups, &index, &events, &[], &kanazawa(), Lang::Ja,
+        let page = home_page(
+            &groups,
+            &index,
+            &events,
+            &[],
+            &kanazawa(),
+            Lang::Ja,
             today,
             Some("external"),
         );
@@ -1557,7 +1568,16 @@ mod tests {
             "{}",
             followed.main
         );
-        let nothing = home_page(&groups, &index, &events[..1], &[], &kanazawa(), Lang::En, today, None);
+        let nothing = home_page(
+            &groups,
+            &index,
+            &events[..1],
+            &[],
+            &kanazawa(),
+            Lang::En,
+            today,
+            None,
+        );
         assert!(nothing.main.contains("No events are planned right now."));
         assert!(nothing.main.contains("イベント一覧"));
     }

@@ -6,8 +6,8 @@
 pub mod account;
 pub mod amount;
 pub mod calendar;
-pub mod contact;
 pub mod city;
+pub mod contact;
 pub mod csv;
 pub mod directory;
 pub mod events;

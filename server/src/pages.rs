@@ -291,7 +291,15 @@ fn render(
                     today,
                     followed: follows.contains(&g.id),
                 };
-                html::group_page(g, &data.events, &data.contacts, city, lang, event_rel, viewer)
+                html::group_page(
+                    g,
+                    &data.events,
+                    &data.contacts,
+                    city,
+                    lang,
+                    event_rel,
+                    viewer,
+                )
             }
             None => html::not_found_page(lang, NotFound::Group),
         },
