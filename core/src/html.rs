@@ -369,18 +369,26 @@ pub fn home_sections(
     m
 }
 
+/// Who opens the home page: today (what is still to come) and the groups
+/// this device follows (from the `follows` cookie).
+#[derive(Debug, Clone, Copy)]
+pub struct HomeViewer<'a> {
+    pub today: Date,
+    pub follows: &'a [String],
+}
+
 /// `/`: the home page: the search box, [`home_sections`], then the
 /// directory as `/groups` lists it.
 pub fn home_page(
     groups: &[Group],
     index: &SearchIndex,
     events: &[Event],
-    follows: &[String],
     city: &CityConfig,
     lang: Lang,
-    today: Date,
+    viewer: HomeViewer<'_>,
     rel: Option<&str>,
 ) -> Rendered {
+    let HomeViewer { today, follows } = viewer;
     let h = lang.home();
     let sections = format!(
         "<div class=\"home-sections\">{}</div><h2 class=\"directory-title\">{}</h2>",
@@ -1535,10 +1543,12 @@ mod tests {
             &groups,
             &index,
             &events,
-            &[],
             &kanazawa(),
             Lang::Ja,
-            today,
+            HomeViewer {
+                today,
+                follows: &[],
+            },
             Some("external"),
         );
         let m = &page.main;
@@ -1555,10 +1565,12 @@ mod tests {
             &groups,
             &index,
             &events,
-            &["porepore".to_string(), "gone".to_string()],
             &kanazawa(),
             Lang::Ja,
-            today,
+            HomeViewer {
+                today,
+                follows: &["porepore".to_string(), "gone".to_string()],
+            },
             None,
         );
         assert!(
@@ -1572,10 +1584,12 @@ mod tests {
             &groups,
             &index,
             &events[..1],
-            &[],
             &kanazawa(),
             Lang::En,
-            today,
+            HomeViewer {
+                today,
+                follows: &[],
+            },
             None,
         );
         assert!(nothing.main.contains("No events are planned right now."));

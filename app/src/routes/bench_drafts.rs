@@ -9,7 +9,7 @@ use crate::drafts::store::{self, Write};
 use crate::drafts::{self, DraftSync, random_id, use_drafts};
 use crate::routes::bench::{bench_results, ms, now, sleep};
 use leptos::prelude::*;
-use tsunagari_core::Division;
+use tsunagari_core::DivisionId;
 use tsunagari_core::account::RedeemRequest;
 use tsunagari_core::proposal::Proposal;
 use tsunagari_core::sync::{DraftId, Intent, LocalDraft};
@@ -60,7 +60,7 @@ async fn run(d: drafts::Drafts) -> Result<String, String> {
     let now_ms = js_sys::Date::now() as u64;
     let locals: Vec<LocalDraft> = (0..DRAFTS)
         .map(|i| {
-            let mut p = Proposal::new_draft(2026, Division::General, group.clone());
+            let mut p = Proposal::new_draft(2026, DivisionId::from("general"), group.clone());
             p.title = format!("ベンチマーク下書き {}", i + 1);
             p.summary = "地域の見守りと交流の場をつくる取り組みです。".repeat(4);
             let id = DraftId::parse(&random_id()).expect("random ids have the id shape");
