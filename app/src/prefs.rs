@@ -23,15 +23,26 @@ struct Stored {
     text_size: String,
 }
 
-/// The saved choices, else Japanese and the standard size.
+/// The saved choices; with none saved on this device, what the page says
+/// (`<html lang data-text-size>`, which the server took from the `lang`
+/// and `text_size` cookies), so the app never redraws the server's page
+/// in another language; else Japanese and the standard size.
 pub fn load() -> (Lang, TextSize) {
-    let stored = LocalStorage::get::<Stored>(KEY).unwrap_or_else(|_| Stored {
-        lang: LocalStorage::raw()
-            .get_item(OLD_LANG_KEY)
-            .ok()
-            .flatten()
-            .unwrap_or_default(),
-        text_size: String::new(),
+    let stored = LocalStorage::get::<Stored>(KEY).unwrap_or_else(|_| {
+        let page = |name: &str| {
+            document()
+                .document_element()
+                .and_then(|html| html.get_attribute(name))
+                .unwrap_or_default()
+        };
+        Stored {
+            lang: LocalStorage::raw()
+                .get_item(OLD_LANG_KEY)
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| page("lang")),
+            text_size: page("data-text-size"),
+        }
     });
     (
         Lang::from_code(&stored.lang),

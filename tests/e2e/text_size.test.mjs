@@ -126,3 +126,22 @@ for (const [what, fontPx, size] of [['特大', 16, 'xlarge'], ['200 % browser te
     }));
   }
 }
+
+// With nothing stored on the device (storage cleared, or a first visit
+// with cookies from before), the app takes the language and the size the
+// server's page has, so the takeover does not redraw the page in another
+// language.
+test('with no stored preference the app keeps the first HTML\'s language and size', () => withApp(() => phoneContext(browser), async ({ page, url, context }) => {
+  await context.addCookies([
+    { name: 'lang', value: 'en', url },
+    { name: 'text_size', value: 'large', url },
+  ]);
+  await page.goto(url + '/');
+  await page.locator('#ssr').waitFor({ state: 'detached', timeout: 20_000 });
+  assert.equal(await page.locator('main h1').first().innerText(), 'Groups and events');
+  assert.equal(await page.locator('[data-testid=lang-switch]').innerText(), '日本語');
+  assert.equal(await page.evaluate(() => document.documentElement.getAttribute('data-text-size')), 'large');
+  assert.equal(await page.locator('[data-testid=text-size]').inputValue(), 'large');
+  assert.deepEqual(JSON.parse(await page.evaluate(() => localStorage.getItem('tsunagari.preferences'))),
+    { lang: 'en', text_size: 'large' });
+}));
