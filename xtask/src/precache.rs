@@ -15,6 +15,8 @@
 use anyhow::{Context, Result, bail};
 use std::fs;
 use std::path::{Path, PathBuf};
+use tsunagari_core::city::CityConfig;
+use tsunagari_core::i18n::Lang;
 use tsunagari_core::routes;
 
 const WORKER: &str = "sw.js";
@@ -48,6 +50,7 @@ pub fn run(staging_dir: &Path, full_app: Option<&Path>) -> Result<()> {
              (`cargo xtask run` builds both)"
         ),
     }
+    city_manifest(staging_dir, Path::new(CITY_FILE))?;
     let source = fs::read_to_string(&worker)
         .with_context(|| format!("reading the staged service worker {}", worker.display()))?;
 
@@ -74,6 +77,37 @@ pub fn run(staging_dir: &Path, full_app: Option<&Path>) -> Result<()> {
     fs::write(&worker, written).with_context(|| format!("writing {}", worker.display()))?;
     println!("precache: {} files, cache version {version}", urls.len());
     Ok(())
+}
+
+/// The city file the app compiles in (`app/src/city.rs`), relative to the
+/// workspace root (xtask's working directory).
+const CITY_FILE: &str = "data/city.json";
+
+/// Names the city of `city` (its tagline and name) in the staged web app
+/// manifest, which the home screen and the install prompt show: the one
+/// city-specific text of `public/`, written from the same file as the
+/// app's. Runs before the precache list is hashed.
+pub fn city_manifest(staging_dir: &Path, city: &Path) -> Result<()> {
+    let path = staging_dir.join("manifest.webmanifest");
+    if !path.is_file() {
+        return Ok(());
+    }
+    let city = CityConfig::parse(
+        &fs::read_to_string(city).with_context(|| format!("reading {}", city.display()))?,
+    )
+    .map_err(|e| anyhow::anyhow!("{}: {e}", city.display()))?;
+    let mut manifest: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
+    )
+    .with_context(|| format!("{} is not JSON", path.display()))?;
+    manifest["name"] = format!("つながり — {}", city.tagline(Lang::Ja)).into();
+    manifest["description"] = format!(
+        "{}の協働のまちづくりに関わる市民団体・NPO・町会・学生団体をさがせる名簿。オフラインでも使えます。",
+        city.name_ja
+    )
+    .into();
+    fs::write(&path, serde_json::to_string_pretty(&manifest)? + "\n")
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// Rewrites the staged page (each build's `index.html`) with
@@ -290,6 +324,35 @@ window.wasmBindings = bindings;
 </script>
     <link rel="stylesheet" href="/style-2.css" integrity="sha384-css"/>
   <link rel="modulepreload" href="/app-1.js" crossorigin="anonymous" integrity="sha384-js"><link rel="preload" href="/app-1_bg.wasm" crossorigin="anonymous" integrity="sha384-wasm" as="fetch" type="application/wasm"></head>"#;
+
+    #[test]
+    fn the_manifest_names_the_city_of_the_city_file() {
+        let dir = std::env::temp_dir().join(format!("tsunagari-manifest-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let shipped = include_str!("../../public/manifest.webmanifest");
+        fs::write(dir.join("manifest.webmanifest"), shipped).unwrap();
+        let city = dir.join("city.json");
+        fs::write(
+            &city,
+            r#"{"code":"162019","name_ja":"富山市","name_en":"Toyama City","prefecture_ja":"富山県",
+"place_ja":"富山","place_en":"Toyama","tagline_ja":"富山 市民協働","tagline_en":"Toyama civic partnership",
+"calendar_uid_domain":"tsunagari.toyama","divisions":[]}"#,
+        )
+        .unwrap();
+        city_manifest(&dir, &city).unwrap();
+        let written = fs::read_to_string(dir.join("manifest.webmanifest")).unwrap();
+        fs::remove_dir_all(&dir).unwrap();
+        let m: serde_json::Value = serde_json::from_str(&written).unwrap();
+        assert_eq!(m["name"], "つながり — 富山 市民協働");
+        assert!(
+            m["description"].as_str().unwrap().starts_with("富山市の"),
+            "{m}"
+        );
+        assert!(!written.contains("金沢"), "{written}");
+        let before: serde_json::Value = serde_json::from_str(shipped).unwrap();
+        assert_eq!(m["shortcuts"], before["shortcuts"], "the rest is kept");
+        assert_eq!(m["icons"], before["icons"]);
+    }
 
     #[test]
     fn the_app_starts_after_the_first_paint() {
