@@ -184,7 +184,7 @@ fn run(args: &[String]) -> Result<()> {
              xtask: (group account of 四十万きずな町会; single use, valid 14 days; a new one is printed at every start)\n\n\
              xtask: city staff (市職員) sign up at http://{addr}/signin with the staff invitation code\n\
              \n        {staff_code}\n\n\
-             xtask: (staff account: reviews submissions through /api/staff/...; single use, valid 14 days)\n"
+             xtask: (staff account: the review page is http://{addr}/staff; single use, valid 14 days)\n"
         );
     } else {
         eprintln!(
