@@ -1152,6 +1152,52 @@ fn weekday_class(d: Weekday) -> &'static str {
     }
 }
 
+/// The events of `month` among `on_grid` (events touching the month's
+/// grid), day by day: each day with events as an `h2` and its list, at
+/// most [`MONTH_LISTED`] events, then 表示しきれない… The inside of the
+/// calendar's `<section class="month-events">`, drawn by the server and by
+/// the app while no day is chosen; with how many events it lists (0: the
+/// month is empty, and the text too).
+pub fn month_events(
+    on_grid: &[Event],
+    month: YearMonth,
+    lang: Lang,
+    today: Date,
+) -> (String, usize) {
+    let Some(first) = month.first_day() else {
+        return (String::new(), 0);
+    };
+    let mut listed = 0;
+    let mut list = String::new();
+    let mut more = false;
+    for day in
+        std::iter::successors(Some(first), |d| d.next_day()).take_while(|d| d.year_month() == month)
+    {
+        let found = events_on(day, on_grid);
+        if found.is_empty() {
+            continue;
+        }
+        if listed >= MONTH_LISTED {
+            more = true;
+            break;
+        }
+        let _ = write!(
+            list,
+            "<h2>{}</h2><ul class=\"event-list\">",
+            escape(&i18n::long_date(lang, day))
+        );
+        for i in found {
+            list.push_str(&event_item(&on_grid[i], lang, YearStyle::Omit, None, today));
+            listed += 1;
+        }
+        list.push_str("</ul>");
+    }
+    if more {
+        let _ = write!(list, "<p class=\"hint\">{}</p>", lang.texts().more_shown);
+    }
+    (list, listed)
+}
+
 /// `/calendar?m=YYYY-MM`: the month grid (Sunday first; `month` is the
 /// app's choice: the `m` query, else today's month) and the month's events.
 pub fn calendar_page(
@@ -1238,38 +1284,7 @@ pub fn calendar_page(
     }
     m.push_str("</div></div>");
     // The month's events, day by day: readable without the grid's buttons.
-    let month_days: Vec<Date> = weeks
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|d| d.year_month() == month)
-        .collect();
-    let mut listed = 0;
-    let mut list = String::new();
-    let mut more = false;
-    for day in &month_days {
-        let found = events_on(*day, &on_grid);
-        if found.is_empty() {
-            continue;
-        }
-        if listed >= MONTH_LISTED {
-            more = true;
-            break;
-        }
-        let _ = write!(
-            list,
-            "<h2>{}</h2><ul class=\"event-list\">",
-            escape(&i18n::long_date(lang, *day))
-        );
-        for i in found {
-            list.push_str(&event_item(&on_grid[i], lang, YearStyle::Omit, None, today));
-            listed += 1;
-        }
-        list.push_str("</ul>");
-    }
-    if more {
-        let _ = write!(list, "<p class=\"hint\">{}</p>", t.more_shown);
-    }
+    let (list, listed) = month_events(&on_grid, month, lang, today);
     if listed == 0 {
         let message = if events.is_empty() {
             t.loading
@@ -1299,10 +1314,12 @@ pub fn calendar_page(
     } else {
         let _ = write!(
             m,
-            "<p class=\"hint\">{}</p><section class=\"month-events\">{list}</section>",
+            "<p class=\"hint\">{}</p><section class=\"month-events\" data-testid=\"month-events\">{list}</section>",
             t.pick_day
         );
     }
+    // The filters, where the app draws them (`EventFilters`).
+    m.push_str(&event_filters(events, lang));
     m.push_str(&subscribe_link(lang, None));
     m.push_str("</div>");
     let in_month = match (month.first_day(), month.last_day()) {
@@ -1627,6 +1644,44 @@ mod tests {
         let at = page.main.find(&hint).expect("the hint");
         assert!(empty < at, "{}", page.main);
         assert_eq!(page.main.matches(&hint).count(), 1);
+    }
+
+    #[test]
+    fn a_month_with_events_lists_them_after_the_hint_then_the_filters() {
+        let month = YearMonth::new(2026, 12).unwrap();
+        let today = Date::new(2026, 12, 1).unwrap();
+        let mut events = vec![
+            event_on("b", day(2026, 12, 24), None),
+            event_on("a", day(2026, 12, 3), None),
+            // On the grid (the last days of November), not in the month.
+            event_on("nov", day(2026, 11, 30), None),
+        ];
+        events[0].title = "<script>x</script>".into();
+        let page = calendar_page(&events, month, today, &kanazawa(), Lang::Ja);
+        let m = &page.main;
+        let hint = m
+            .find(&format!(
+                "<p class=\"hint\">{}</p>",
+                Lang::Ja.texts().pick_day
+            ))
+            .unwrap();
+        let list = m
+            .find("data-testid=\"month-events\"")
+            .expect("the month's events");
+        let filters = m.find("id=\"event-search\"").expect("the filters");
+        let subscribe = m.find("data-testid=\"subscribe\"").unwrap();
+        assert!(hint < list && list < filters && filters < subscribe, "{m}");
+        assert!(!m.contains("data-testid=\"empty-month\""));
+        // Day by day, the 3rd first; escaped; November's day not listed.
+        let (inner, listed) = month_events(&events, month, Lang::Ja, today);
+        assert_eq!(listed, 2);
+        assert!(m.contains(&inner));
+        assert!(inner.find("a の集い").unwrap() < inner.find("&lt;script&gt;").unwrap());
+        assert!(!inner.contains("nov の集い") && !inner.contains("<script>"));
+        assert_eq!(
+            month_events(&[], month, Lang::Ja, today),
+            (String::new(), 0)
+        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, phoneContext, withApp, demoGroups, ROOT, observeShifts } from './fixtures.mjs';
+import { launchBrowser, phoneContext, withApp, demoGroups, ROOT, observeShifts, importEvents, jstDate } from './fixtures.mjs';
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -85,6 +85,46 @@ test('text typed before the app starts is kept, focused and searched', () => wit
   await page.keyboard.press('End');
   await page.keyboard.type('zzzz');
   assert.equal(await box.inputValue(), typed + 'zzzz');
+}));
+
+// Two coming events in one month, imported as the city does (open-data CSV).
+const fair = { id: 'first-html-fair', title: '金沢まちづくりフェア', date: jstDate(20), start: '10:00', end: '15:00', place: '金沢市役所', organiser: '金沢市' };
+const salon = { id: 'first-html-salon', title: 'ポレポレ冬のサロン', date: jstDate(21), start: '13:30', place: '近江町交流プラザ', organiser: 'ポレポレ' };
+
+/** What a reader sees in `main`: every element without child elements (and
+ * each select), with its text (a select's value) and its box. */
+function seen(page) {
+  return page.evaluate(() => [...document.querySelectorAll('main *')]
+    .filter((e) => e.children.length === 0 || e.matches('select'))
+    .map((e) => {
+      const r = e.getBoundingClientRect();
+      const text = e.matches('select, input') ? `=${e.value}` : e.textContent.trim();
+      return [e.tagName.toLowerCase(), text, ...[r.top, r.left, r.width, r.height].map(Math.round)].join(' ');
+    }));
+}
+
+test('a month with events: the app\'s calendar is the server\'s, element for element', () => withApp(() => phoneContext(browser), async ({ server, url, page }) => {
+  await importEvents(server, [fair, salon]);
+  const month = fair.date.slice(0, 7);
+  const path = `/calendar?m=${month}`;
+  const plain = await noScriptContext();
+  const serverPage = await plain.newPage();
+  await serverPage.goto(url + path);
+  const listed = serverPage.locator('[data-testid=month-events] [data-testid=event-link]');
+  assert.ok(await listed.count() >= 1, 'the server lists the month\'s events');
+  assert.match(await serverPage.locator('[data-testid=month-events]').innerText(), /金沢まちづくりフェア/);
+  const before = await seen(serverPage);
+  await plain.close();
+
+  await page.goto(url + path);
+  await page.locator('html[data-events=stored]').waitFor({ state: 'attached', timeout: 20_000 });
+  await page.locator('#ssr').waitFor({ state: 'detached', timeout: 20_000 });
+  await page.waitForTimeout(500);
+  assert.deepEqual(await seen(page), before);
+  // A chosen day shows its events instead of the month's.
+  await page.locator(`[data-testid=day][data-date="${salon.date}"]`).click();
+  assert.match(await page.locator('[data-testid=day-events]').innerText(), /ポレポレ冬のサロン/);
+  assert.equal(await page.locator('[data-testid=month-events]').count(), 0);
 }));
 
 for (const path of [`/groups/${group.id}`, `/events/${event.id}`]) {

@@ -1,5 +1,5 @@
-//! `/calendar?m=YYYY-MM`: a month at a glance (Sunday first), the chosen
-//! day's events below it.
+//! `/calendar?m=YYYY-MM`: a month at a glance (Sunday first), the month's
+//! events below it, or the chosen day's.
 
 use crate::event_ui::{self, EventFilters, passes, today_jst};
 use crate::i18n::{self, Lang};
@@ -288,7 +288,19 @@ fn DayEvents(
         let t = lang.texts();
         let day = selected.get().filter(|d| d.year_month() == month.get());
         let Some(day) = day else {
-            return view! { <p class="hint">{t.pick_day}</p> }.into_any();
+            // No day chosen: the month's events, day by day, as the
+            // server's page lists them (`html::month_events`).
+            let (list, listed) = grid_events.with(|events| {
+                tsunagari_core::html::month_events(events, month.get(), lang, today_jst())
+            });
+            let list = (listed > 0).then(|| {
+                view! { <section class="month-events" data-testid="month-events" inner_html=list></section> }
+            });
+            return view! {
+                <p class="hint">{t.pick_day}</p>
+                {list}
+            }
+            .into_any();
         };
         let list = grid_events.with(|events| {
             let found = events_on(day, events);
