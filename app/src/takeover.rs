@@ -11,12 +11,13 @@
 //! a failed pull, another tab holding the database), replaces the server's content with the app's in one DOM
 //! operation, so no frame shows a blank or shorter page. It keeps:
 //! - the scroll position (read before, restored after);
-//! - the kind chosen in the server's filter, and a tap on its language
-//!   switch (the app follows both while hidden);
-//! - what was typed into the server's search box before the wasm ran:
-//!   the app's query starts from it and follows it while hidden (so the
-//!   app has searched it when it appears), and the app's box gets the
-//!   text, the caret and the focus.
+//! - the kind (directory) or the category and organiser (agenda,
+//!   calendar) chosen in the server's filters, and a tap on its language
+//!   switch (the app follows them while hidden);
+//! - what was typed into the server's search box (the directory's, or the
+//!   events' filter) before the wasm ran: the app's query starts from it
+//!   and follows it while hidden (so the app has searched it when it
+//!   appears), and the app's box gets the text, the caret and the focus.
 //!
 //! The first render runs in a task of its own after the wasm's start (the
 //! page is readable meanwhile); the build's loader starts the wasm only
@@ -28,7 +29,7 @@
 
 use crate::state::{AppState, SyncState};
 use leptos::prelude::*;
-use tsunagari_core::GroupKind;
+use tsunagari_core::{EventCategory, GroupKind};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
 
@@ -39,18 +40,31 @@ fn server_content() -> Option<HtmlElement> {
         .and_then(|e| e.dyn_into::<HtmlElement>().ok())
 }
 
-/// The server's search box, inside its content.
-fn server_search_box(ssr: &HtmlElement) -> Option<HtmlInputElement> {
-    ssr.query_selector("#group-search")
+/// The input `#id` inside `root`.
+fn input_by_id(root: &HtmlElement, id: &str) -> Option<HtmlInputElement> {
+    root.query_selector(&format!("#{id}"))
         .ok()
         .flatten()
         .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
 }
 
+/// The directory's search box.
+const GROUP_SEARCH: &str = "group-search";
+
+/// The search boxes of the server's pages (the directory's, and the
+/// events' filter on the agenda and the calendar), each with the query it
+/// sets.
+fn search_boxes(state: AppState) -> [(&'static str, RwSignal<String>); 2] {
+    [
+        (GROUP_SEARCH, state.query),
+        ("event-search", state.event_query),
+    ]
+}
+
 /// Text typed into the server's search box before the app started.
 pub fn typed_query() -> String {
     server_content()
-        .and_then(|ssr| server_search_box(&ssr))
+        .and_then(|ssr| input_by_id(&ssr, GROUP_SEARCH))
         .map(|input| input.value())
         .unwrap_or_default()
 }
@@ -95,30 +109,54 @@ pub fn watch(state: AppState) {
         return;
     };
     // Typing goes on in the server's box until the swap: the app searches
-    // as it goes.
-    if let Some(input) = server_search_box(&ssr) {
+    // as it goes (from what was typed before it started).
+    for (id, query) in search_boxes(state) {
+        let Some(input) = input_by_id(&ssr, id) else {
+            continue;
+        };
+        let typed = input.value();
+        if !typed.is_empty() && query.get_untracked() != typed {
+            query.set(typed);
+        }
         let target = input.clone();
         let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-            state.query.set(target.value());
+            query.set(target.value());
         });
         let _ = input.add_event_listener_with_callback("input", listener.as_ref().unchecked_ref());
         listener.forget();
     }
-    // So do the kind filter and the language switch.
-    if let Some(select) = ssr
-        .query_selector("#kind-filter")
-        .ok()
-        .flatten()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
-    {
+    // So do the filters and the language switch.
+    let on_change = |id: &str, f: Box<dyn Fn(String)>| {
+        let Some(select) = ssr
+            .query_selector(id)
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+        else {
+            return;
+        };
+        // Chosen before the app started.
+        if !select.value().is_empty() {
+            f(select.value());
+        }
         let target = select.clone();
-        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
-            state.kind.set(GroupKind::from_code(&target.value()));
-        });
+        let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || f(target.value()));
         let _ =
             select.add_event_listener_with_callback("change", listener.as_ref().unchecked_ref());
         listener.forget();
-    }
+    };
+    on_change(
+        "#kind-filter",
+        Box::new(move |v| state.kind.set(GroupKind::from_code(&v))),
+    );
+    on_change(
+        "#category-filter",
+        Box::new(move |v| state.event_category.set(EventCategory::from_code(&v))),
+    );
+    on_change(
+        "#organiser-filter",
+        Box::new(move |v| state.event_organiser.set((!v.is_empty()).then_some(v))),
+    );
     if let Some(button) = ssr
         .query_selector("[data-testid=lang-switch]")
         .ok()
@@ -165,38 +203,38 @@ fn swap(state: AppState) {
         window.scroll_x().unwrap_or(0.0),
         window.scroll_y().unwrap_or(0.0),
     );
-    let typed = server_search_box(&ssr).map(|input| {
-        let node: &web_sys::Node = input.as_ref();
-        let focused = document()
-            .active_element()
-            .is_some_and(|a| a.is_same_node(Some(node)));
-        let selection = (
-            input.selection_start().ok().flatten(),
-            input.selection_end().ok().flatten(),
-        );
-        (input.value(), focused, selection)
-    });
+    let typed: Vec<_> = search_boxes(state)
+        .into_iter()
+        .filter_map(|(id, query)| {
+            let input = input_by_id(&ssr, id)?;
+            let node: &web_sys::Node = input.as_ref();
+            let focused = document()
+                .active_element()
+                .is_some_and(|a| a.is_same_node(Some(node)));
+            let selection = (
+                input.selection_start().ok().flatten(),
+                input.selection_end().ok().flatten(),
+            );
+            Some((id, query, input.value(), focused, selection))
+        })
+        .collect();
     if ssr.replace_with_with_node_1(&root).is_err() {
         return;
     }
-    if let Some((text, focused, (start, end))) = typed {
-        let mine = root
-            .query_selector("#group-search")
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
-        if let Some(mine) = mine {
-            if mine.value() != text {
-                mine.set_value(&text);
-            }
-            if state.query.get_untracked() != text {
-                state.query.set(text);
-            }
-            if focused {
-                let _ = mine.focus();
-                if let (Some(start), Some(end)) = (start, end) {
-                    let _ = mine.set_selection_range(start, end);
-                }
+    for (id, query, text, focused, (start, end)) in typed {
+        let Some(mine) = input_by_id(&root, id) else {
+            continue;
+        };
+        if mine.value() != text {
+            mine.set_value(&text);
+        }
+        if query.get_untracked() != text {
+            query.set(text);
+        }
+        if focused {
+            let _ = mine.focus();
+            if let (Some(start), Some(end)) = (start, end) {
+                let _ = mine.set_selection_range(start, end);
             }
         }
     }

@@ -127,6 +127,32 @@ test('a month with events: the app\'s calendar is the server\'s, element for ele
   assert.equal(await page.locator('[data-testid=month-events]').count(), 0);
 }));
 
+test('text typed into the agenda\'s filter before the app starts is kept, focused and searched', () => withApp(() => phoneContext(browser), async ({ server, url, page }) => {
+  await importEvents(server, [fair, salon]);
+  let release;
+  const held = new Promise((ok) => { release = ok; });
+  await page.route('**/*.wasm', async (route) => { await held; await route.continue(); });
+  await page.goto(url + '/events');
+  const agenda = page.locator('[data-testid=agenda] [data-testid=event-link]');
+  assert.equal(await agenda.count(), 2, 'the server lists both coming events');
+  const box = page.locator('#event-search');
+  await box.click();
+  await page.keyboard.type('フェア');
+  assert.equal(await page.locator('#ssr').count(), 1, 'still the server\'s page');
+  release();
+  await page.locator('html[data-events=stored]').waitFor({ state: 'attached', timeout: 20_000 });
+  await page.locator('#ssr').waitFor({ state: 'detached', timeout: 10_000 });
+  assert.equal(await box.inputValue(), 'フェア');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'event-search');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=agenda] [data-testid=event-link]').length === 1);
+  assert.match(await agenda.innerText(), /金沢まちづくりフェア/);
+  // Typing goes on in the app's box.
+  await page.keyboard.press('End');
+  await page.keyboard.type('zzzz');
+  assert.equal(await box.inputValue(), 'フェアzzzz');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=agenda] [data-testid=event-link]').length === 0);
+}));
+
 for (const path of [`/groups/${group.id}`, `/events/${event.id}`]) {
   test(`${path} does not move while it loads and the app takes over (first visit and reload)`, () => withApp(() => phoneContext(browser), async ({ url, page }) => {
     await page.addInitScript(observeShifts);
