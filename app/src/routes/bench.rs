@@ -196,8 +196,10 @@ async fn run(
     let idb_write = now() - start;
     // Read back (as at start-up), READS times, interleaved with the same
     // read done the simple way (one `getAll`, then decoding every bucket:
-    // its halves timed apart); medians. Every group is there each time.
+    // its halves timed apart) and in other numbers of parts; medians.
+    // Every group is there each time.
     let (mut reads, mut gets, mut decodes, mut simple) = (vec![], vec![], vec![], vec![]);
+    let mut by_parts: Vec<(u32, Vec<f64>)> = [1, 4, 16, 64].map(|p| (p, vec![])).into();
     for _ in 0..READS {
         let start = now();
         let stored = store::load_groups(&db).await?;
@@ -210,7 +212,20 @@ async fn run(
         gets.push(got - start);
         decodes.push(end - got);
         simple.push(end - start);
-        for (how, n) in [("read back", stored.len()), ("decoded", decoded.len())] {
+        let mut counts = vec![("read back", stored.len()), ("decoded", decoded.len())];
+        for (parts, times) in &mut by_parts {
+            let start = now();
+            let n = store::buckets::load_in::<tsunagari_core::Group>(
+                &db,
+                &store::buckets::GROUPS,
+                *parts,
+            )
+            .await?
+            .len();
+            times.push(now() - start);
+            counts.push(("read back in parts", n));
+        }
+        for (how, n) in counts {
             if n != GROUPS {
                 return Err(store::StoreError(format!(
                     "stored {GROUPS} groups, {how} {n}"
@@ -225,8 +240,12 @@ async fn run(
     };
 
     leptos::logging::log!("bench: {hits} hits over {} queries", queries.len());
+    let parts: String = by_parts
+        .iter_mut()
+        .map(|(parts, times)| format!(", \"idb_read_in_{parts}_ms\": {}", ms(median(times))))
+        .collect();
     Ok(format!(
-        "{{\"search_p50_ms\": {}, \"search_p95_ms\": {}, \"search_p99_ms\": {}, \"keystroke_to_paint_p95_ms\": {}, \"keystroke_to_paint_wall_p95_ms\": {}, \"index_build_ms\": {}, \"idb_write_10000_ms\": {}, \"idb_read_10000_ms\": {}, \"idb_read_getall_then_decode_ms\": {}, \"idb_read_get_ms\": {}, \"idb_read_decode_ms\": {}}}",
+        "{{\"search_p50_ms\": {}, \"search_p95_ms\": {}, \"search_p99_ms\": {}, \"keystroke_to_paint_p95_ms\": {}, \"keystroke_to_paint_wall_p95_ms\": {}, \"index_build_ms\": {}, \"idb_write_10000_ms\": {}, \"idb_read_10000_ms\": {}, \"idb_read_getall_then_decode_ms\": {}, \"idb_read_get_ms\": {}, \"idb_read_decode_ms\": {}{parts}}}",
         ms(quantile(&timings, 0.50)),
         ms(quantile(&timings, 0.95)),
         ms(quantile(&timings, 0.99)),

@@ -13,6 +13,7 @@
 
 use super::{StoreError, feed_transaction, finish_feed};
 use crate::api::Feed;
+use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
@@ -157,28 +158,46 @@ fn touched<'a, T>(feed: &'a Feed<T>, id: impl Fn(&T) -> &str) -> Vec<Option<Touc
 
 /// Every stored item of the feed (in bucket order; the screens sort).
 ///
-/// One `get` per bucket, all sent at once: IndexedDB reads the next
-/// buckets while this one is decoded, so the decoding overlaps the reading
-/// instead of following it (a `getAll` hands back nothing until the last
-/// bucket is read). Each bucket's bytes go to `serde_json` as they are (no
-/// `String` in between).
+/// Read in [`READ_PARTS`] `getAll`s over consecutive buckets, all sent at
+/// once: IndexedDB reads the next part while this one is decoded, so the
+/// decoding overlaps the reading instead of following it (one `getAll`
+/// hands back nothing until the last bucket is read). Each bucket's bytes
+/// go to `serde_json` as they are (no `String` in between).
 pub async fn load<T: DeserializeOwned>(
     db: &Database,
     buckets: &Buckets,
 ) -> Result<Vec<T>, StoreError> {
+    load_in(db, buckets, READ_PARTS).await
+}
+
+/// How many requests [`load`] reads a feed in (`/bench` compares).
+pub const READ_PARTS: u32 = 8;
+
+/// [`load`] in `parts` requests (a divisor of [`BUCKETS`]).
+pub async fn load_in<T: DeserializeOwned>(
+    db: &Database,
+    buckets: &Buckets,
+    parts: u32,
+) -> Result<Vec<T>, StoreError> {
     let tx = db.transaction(buckets.store).build()?;
     let store = tx.object_store(buckets.store)?;
-    let requests = (0..BUCKETS)
-        .map(|bucket| store.get::<JsValue, _, _>(bucket).primitive())
+    let per = BUCKETS / parts;
+    let requests = (0..parts)
+        .map(|part| {
+            let range = KeyRange::Bound(part * per, false, (part + 1) * per - 1, false);
+            store
+                .get_all::<JsValue>()
+                .with_query::<u32, KeyRange<u32>>(range)
+                .primitive()
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let mut items = Vec::new();
     for request in requests {
-        let Some(record) = request.await? else {
-            continue;
-        };
-        match record_bytes(&record) {
-            Some(json) => decode_into(&json, &mut items),
-            None => leptos::logging::warn!("skipping a stored bucket without its JSON text"),
+        for record in request.await? {
+            match record_bytes(&record?) {
+                Some(json) => decode_into(&json, &mut items),
+                None => leptos::logging::warn!("skipping a stored bucket without its JSON text"),
+            }
         }
     }
     Ok(items)
