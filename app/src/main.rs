@@ -85,11 +85,14 @@ fn App() -> impl IntoView {
         blocked: Box::new(move || state.sync.set(SyncState::UpgradeBlocked)),
         newer: Box::new(move || set_update_ready.set(true)),
     });
+    // The route is drawn in a task after the frame's while the app is
+    // hidden (`takeover::page_due`).
+    let page_due = takeover::page_due();
     // Each start in a task of its own after the first render's: the
     // futures they spawn are polled together with the render's effects
     // otherwise, one long task on a slow phone.
     set_timeout(move || sync::start(state), std::time::Duration::ZERO);
-    takeover::watch(state);
+    takeover::watch(state, page_due);
     sync::retry_automatically(state, reconnect);
     #[cfg(feature = "full")]
     {
@@ -97,10 +100,9 @@ fn App() -> impl IntoView {
         drafts_slot.set_value(Some(d));
         provide_context(d);
     }
-    set_timeout(
-        move || pwa::register_service_worker(set_update_ready),
-        std::time::Duration::ZERO,
-    );
+    // Nobody waits for the service worker (it matters on the next visit):
+    // registered when the page is idle.
+    takeover::when_idle(move || pwa::register_service_worker(set_update_ready));
 
     view! {
         <Router>
@@ -111,7 +113,7 @@ fn App() -> impl IntoView {
             <UpdateBanner/>
             <StatusLine retry=reconnect/>
             <main id="main" tabindex="-1">
-                <AppRoutes/>
+                {move || page_due.get().then(|| view! { <AppRoutes/> })}
             </main>
             <FocusOnNavigation/>
         </Router>

@@ -51,6 +51,7 @@ pub fn start(state: AppState) {
         if let Some(db) = &db {
             load_stored(state, db).await;
         }
+        next_task().await;
         if window().navigator().on_line() {
             pull(state, db.as_ref()).await;
         }
@@ -172,6 +173,7 @@ async fn pull(state: AppState, db: Option<&Database>) {
     }
     state.sync.set(SyncState::Syncing);
     let groups = pull_groups(state, db).await;
+    next_task().await;
     let events = pull_events(state, db).await;
     // The worse of the two feeds is what the status line says.
     let worst = [groups, events]
@@ -208,6 +210,7 @@ async fn pull_groups(state: AppState, db: Option<&Database>) -> SyncState {
         Some(db) => store::apply_page(db, &feed, now).await,
         None => Err(store::StoreError("no database".into())),
     };
+    next_task().await;
     state
         .groups
         .update(|groups| merge(groups, feed.page, |g| &g.id));
@@ -248,6 +251,7 @@ async fn pull_events(state: AppState, db: Option<&Database>) -> SyncState {
     let page = feed.page;
     let changed = page.reset || !page.items.is_empty() || !page.deleted.is_empty();
     if changed {
+        next_task().await;
         state
             .events
             .update(|events| merge(events, page, |e: &Event| &e.id));
@@ -263,6 +267,21 @@ async fn pull_events(state: AppState, db: Option<&Database>) -> SyncState {
             SyncState::StorageFailed
         }
     }
+}
+
+/// Resumes in a new task (`setTimeout(0)`): the start's steps (reading,
+/// decoding, storing, drawing what changed) are tasks of their own, not one
+/// long one that holds a tap on a slow phone.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if window()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .is_err()
+        {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The in-memory twin of [`store::apply_page`].

@@ -19,8 +19,8 @@
 //!   and follows it while hidden (so the app has searched it when it
 //!   appears), and the app's box gets the text, the caret and the focus.
 //!
-//! The first render runs in a task of its own after the wasm's start (the
-//! page is readable meanwhile); the build's loader starts the wasm only
+//! The first render runs in tasks of its own after the wasm's start (the
+//! page is readable meanwhile): the frame, then the route (`page_due`); the build's loader starts the wasm only
 //! after the server's page has painted (`xtask/src/precache.rs`,
 //! `start_after_first_paint`).
 //!
@@ -102,9 +102,30 @@ thread_local! {
     static ROOT: std::cell::RefCell<Option<HtmlElement>> = const { std::cell::RefCell::new(None) };
 }
 
+/// Whether the app is drawn hidden beside the server's content (rather
+/// than on `<body>`, seen at once).
+pub fn taking_over() -> bool {
+    ROOT.with_borrow(Option::is_some)
+}
+
+/// True once the page's own part (the route) may be drawn. While the app
+/// is hidden, its first render is two tasks: the frame (header, status
+/// line) first, the route in the next task; each compiles the wasm
+/// functions it calls for the first time (V8 compiles them lazily, on the
+/// main thread), so one render would be one long task. Drawn at once when
+/// nothing is taken over.
+pub fn page_due() -> RwSignal<bool> {
+    let due = RwSignal::new(!taking_over());
+    if !due.get_untracked() {
+        set_timeout(move || due.set(true), std::time::Duration::ZERO);
+    }
+    due
+}
+
 /// Called once by `App`: follows the server's search box while hidden and
-/// swaps the app in when its data is there.
-pub fn watch(state: AppState) {
+/// swaps the app in when its data is there and its page drawn
+/// (`page_due`).
+pub fn watch(state: AppState, page_due: RwSignal<bool>) {
     let Some(ssr) = server_content() else {
         return;
     };
@@ -177,7 +198,7 @@ pub fn watch(state: AppState) {
             state.sync.get(),
             SyncState::Failed | SyncState::StorageFailed | SyncState::UpgradeBlocked
         );
-        if done.get_value() || !(state.ready.get() || stored || news) {
+        if done.get_value() || !page_due.get() || !(state.ready.get() || stored || news) {
             return;
         }
         done.set_value(true);
@@ -191,6 +212,25 @@ pub fn watch(state: AppState) {
 /// does not need to show itself).
 pub fn after_paint(f: impl FnOnce() + 'static) {
     request_animation_frame(move || set_timeout(f, std::time::Duration::ZERO));
+}
+
+/// Runs `f` when the page is idle (`requestIdleCallback`, at most 2 s
+/// later; a task after the next frame where the browser lacks it): work
+/// nobody waits for, such as the service worker's registration.
+pub fn when_idle(f: impl FnOnce() + 'static) {
+    let win = window();
+    let idle = js_sys::Reflect::get(&win, &"requestIdleCallback".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let Some(idle) = idle else {
+        return after_paint(f);
+    };
+    let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"timeout".into(), &2000.into());
+    if idle.call2(&win, &callback, &options).is_err() {
+        leptos::logging::warn!("requestIdleCallback failed");
+    }
 }
 
 /// Replaces the server's content with the app's, in one step.

@@ -170,8 +170,8 @@ pub fn start_after_first_paint(html: &str) -> Result<String> {
     }
     out.push_str(rest);
     let request = match integrity {
-        Some(hash) => format!("new Request('{wasm}', {{ integrity: '{hash}' }})"),
-        None => format!("'{wasm}'"),
+        Some(hash) => format!("fetch(new Request('{wasm}', {{ integrity: '{hash}' }}))"),
+        None => format!("fetch('{wasm}')"),
     };
     let out = out
         .replacen(
@@ -180,13 +180,14 @@ pub fn start_after_first_paint(html: &str) -> Result<String> {
                 "// __tsunagari_after_paint (xtask precache): the server's page first, then the app.\n\
                  if (document.getElementById('ssr')) await new Promise((ok) => {{ requestAnimationFrame(() => setTimeout(ok, 0)); setTimeout(ok, 1000); }});\n\
                  const bindings = await import('{js}');\n\
-                 const init = bindings.default;"
+                 const init = bindings.default;\n\
+                 {PACED}"
             ),
             1,
         )
         .replacen(
             &format!("{INIT}{wasm}' }});"),
-            &format!("const wasm = await init({{ module_or_path: {request} }});"),
+            &format!("const wasm = await init({{ module_or_path: paced({request}) }});"),
             1,
         );
     if out.contains(IMPORT) || out.contains(INIT) {
@@ -194,6 +195,26 @@ pub fn start_after_first_paint(html: &str) -> Result<String> {
     }
     Ok(out)
 }
+
+/// The loader's `paced(response)`: the wasm's body handed to the browser's
+/// streaming compiler in pieces of 64 KB, each in a task of its own. A body
+/// that arrives at once (from a near server, or the service worker's cache)
+/// is otherwise decoded in one task of 30–50 ms on a fast machine (Chromium's
+/// `v8.wasm.compileConsume`, `wasm.OnBytesReceived`), four times that on a
+/// phone, holding a tap; on a slow link the pieces arrive apart anyway.
+const PACED: &str = "const paced = (res) => res.then((r) => {\n\
+  if (!r.ok || !r.body) return r;\n\
+  const reader = r.body.getReader();\n\
+  const body = new ReadableStream({ async pull(c) {\n\
+    const { done, value } = await reader.read();\n\
+    if (done) { c.close(); return; }\n\
+    for (let at = 0; at < value.length; at += 65536) {\n\
+      await new Promise((ok) => setTimeout(ok, 0));\n\
+      c.enqueue(value.subarray(at, at + 65536));\n\
+    }\n\
+  } });\n\
+  return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });\n\
+});";
 
 /// The text between `start` and the next `end`.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -367,7 +388,11 @@ window.wasmBindings = bindings;
         let import = out.find("await import('/app-1.js')").unwrap();
         assert!(wait < import, "{out}");
         assert!(
-            out.contains("init({ module_or_path: new Request('/app-1_bg.wasm', { integrity: 'sha384-wasm' }) })"),
+            out.contains("init({ module_or_path: paced(fetch(new Request('/app-1_bg.wasm', { integrity: 'sha384-wasm' }))) })"),
+            "{out}"
+        );
+        assert!(
+            out.find("const paced = ").unwrap() < out.find("await init(").unwrap(),
             "{out}"
         );
         assert!(out.contains("window.wasmBindings = bindings;"), "{out}");
