@@ -267,66 +267,75 @@ impl Field {
         &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
     }
 
-    /// Whether item `i` of this folded field is stored empty (folding
-    /// changed nothing: the plain field is read instead).
-    fn unfolded(&self) -> impl Fn(usize) -> bool + '_ {
-        |i| self.get(i).is_empty()
-    }
-
     /// Raises `best[item]` to `tier(at_start, whole)` for every item that
-    /// is set in `within` (one bit each), `take`s, holds a tier below `cap` (the highest this field can give)
-    /// and contains `word` (not empty, no [`SEP`]; UTF-8 is
-    /// self-synchronising, so a byte match is a character match):
-    /// `at_start` when the item starts with it, `whole` when the item
-    /// equals it. One memchr pass over the text, jumping over the items
-    /// left out: a word most items hold needs a search per item, so
-    /// leaving out the items a name or reading already placed saves most
+    /// is set in `wanted` (one bit each), holds a tier below `cap` (the
+    /// highest this field can give) and contains `word` (not empty, no
+    /// [`SEP`]; UTF-8 is self-synchronising, so a byte match is a
+    /// character match): `at_start` when the item starts with it, `whole`
+    /// when the item equals it. One memchr pass over the text, jumping over
+    /// the items left out: a word most items hold needs a search per item,
+    /// so leaving out the items a name or reading already placed saves most
     /// of the body pass.
     fn raise_matches(
         &self,
         word: &Finder<'_>,
         best: &mut [u8],
-        within: &[u64],
+        wanted: &[u64],
         cap: u8,
-        take: impl Fn(usize) -> bool,
         tier: impl Fn(bool, bool) -> u8,
     ) {
         let text = self.text.as_bytes();
+        let starts: &[u32] = &self.starts;
         let len = word.needle().len();
-        let items = self.starts.len() - 1;
-        let wanted =
-            |i: usize, best: &[u8]| within[i / 64] >> (i % 64) & 1 == 1 && best[i] < cap && take(i);
+        let items = starts.len() - 1;
         let mut item = 0;
-        loop {
-            while item < items && !wanted(item, best) {
-                item += 1;
-            }
-            if item == items {
+        while let Some(i) = next_set(wanted, item) {
+            if i >= items {
                 return;
             }
-            let from = self.starts[item] as usize;
-            let Some(found) = text.get(from..).and_then(|rest| word.find(rest)) else {
+            if best[i] >= cap {
+                item = i + 1;
+                continue;
+            }
+            let from = starts[i] as usize;
+            let Some(found) = word.find(&text[from..]) else {
                 return;
             };
             let at = from + found;
             // The item whose range holds `at`: matches come in order, so
             // walk forward (O(items) per field in all).
-            while self.starts[item + 1] as usize <= at {
-                item += 1;
+            let mut j = i;
+            while starts[j + 1] as usize <= at {
+                j += 1;
             }
-            if wanted(item, best) {
+            if wanted[j / 64] >> (j % 64) & 1 == 1 && best[j] < cap {
                 // The leftmost match in an item comes first.
-                let start = self.starts[item] as usize;
-                let next = self.starts[item + 1] as usize;
+                let start = starts[j] as usize;
                 let at_start = at == start;
-                let t = tier(at_start, at_start && start + len + SEP.len_utf8() == next);
-                if best[item] < t {
-                    best[item] = t;
+                let t = tier(
+                    at_start,
+                    at_start && start + len + SEP.len_utf8() == starts[j + 1] as usize,
+                );
+                if best[j] < t {
+                    best[j] = t;
                 }
             }
             // One hit per item is enough: go on at the next item.
-            item += 1;
+            item = j + 1;
         }
+    }
+}
+
+/// The first bit set in `bits` at or after `from`.
+fn next_set(bits: &[u64], from: usize) -> Option<usize> {
+    let mut k = from / 64;
+    let mut word = *bits.get(k)? & (!0u64 << (from % 64));
+    loop {
+        if word != 0 {
+            return Some(k * 64 + word.trailing_zeros() as usize);
+        }
+        k += 1;
+        word = *bits.get(k)?;
     }
 }
 
@@ -493,7 +502,8 @@ struct Chars {
     sound_name: Vec<u64>,
     sound_reading: Vec<u64>,
     sound_body: Vec<u64>,
-    /// One bit per item: folding changed its name, reading, body text.
+    /// One bit per item: folding changed its name, reading, body text
+    /// (and left something: the folded field is not stored empty).
     folded_name: Vec<u64>,
     folded_reading: Vec<u64>,
     folded_body: Vec<u64>,
@@ -747,7 +757,10 @@ impl SearchIndex {
                     sound.push("");
                 } else {
                     index.grams.add(i, &folded, Some(bits));
-                    folded_items[i / 64] |= 1 << (i % 64);
+                    // Stored empty (a text of `ー` alone) reads as unfolded.
+                    if !folded.is_empty() {
+                        folded_items[i / 64] |= 1 << (i % 64);
+                    }
                     sound.push(&folded);
                 }
             }
@@ -1077,56 +1090,62 @@ impl SearchIndex {
             _ => tier::NAME_CONTAINS,
         };
         let f = &v.finder;
-        let all = |_: usize| true;
         let body = |_: bool, _: bool| tier::BODY_CONTAINS;
         // Highest tiers first, so a later field skips the items an earlier
         // one already placed at or above what it can give.
         if !v.sounds {
             self.names
-                .raise_matches(f, best, within, tier::NAME_EQUALS, all, name_tier);
+                .raise_matches(f, best, within, tier::NAME_EQUALS, name_tier);
             self.readings
-                .raise_matches(f, best, within, tier::READING_STARTS, all, reading_tier);
+                .raise_matches(f, best, within, tier::READING_STARTS, reading_tier);
             for field in [&self.bodies, &self.body_readings] {
-                field.raise_matches(f, best, within, tier::BODY_CONTAINS, all, body);
+                field.raise_matches(f, best, within, tier::BODY_CONTAINS, body);
             }
             return;
         }
-        // A folded field holds "" where folding changed nothing: there the
-        // plain field is read.
+        // A folded field holds "" where folding changed nothing (its bit in
+        // `folded_*` is clear): there the plain field is read.
+        let chars = &self.chars;
+        let only = |folded: &[u64], yes: bool| -> Vec<u64> {
+            within
+                .iter()
+                .zip(folded)
+                .map(|(w, f)| if yes { w & f } else { w & !f })
+                .collect()
+        };
+        let (folded, plain) = (
+            only(&chars.folded_name, true),
+            only(&chars.folded_name, false),
+        );
         self.sound_names
-            .raise_matches(f, best, within, tier::NAME_EQUALS, all, name_tier);
-        self.names.raise_matches(
-            f,
-            best,
-            within,
-            tier::NAME_EQUALS,
-            self.sound_names.unfolded(),
-            name_tier,
+            .raise_matches(f, best, &folded, tier::NAME_EQUALS, name_tier);
+        self.names
+            .raise_matches(f, best, &plain, tier::NAME_EQUALS, name_tier);
+        let (folded, plain) = (
+            only(&chars.folded_reading, true),
+            only(&chars.folded_reading, false),
         );
         self.sound_readings
-            .raise_matches(f, best, within, tier::READING_STARTS, all, reading_tier);
-        self.readings.raise_matches(
-            f,
-            best,
-            within,
-            tier::READING_STARTS,
-            self.sound_readings.unfolded(),
-            reading_tier,
+            .raise_matches(f, best, &folded, tier::READING_STARTS, reading_tier);
+        self.readings
+            .raise_matches(f, best, &plain, tier::READING_STARTS, reading_tier);
+        let (folded, plain) = (
+            only(&chars.folded_body, true),
+            only(&chars.folded_body, false),
         );
         self.sound_bodies
-            .raise_matches(f, best, within, tier::BODY_CONTAINS, all, body);
-        self.body_readings.raise_matches(
-            f,
-            best,
-            within,
-            tier::BODY_CONTAINS,
-            self.sound_bodies.unfolded(),
-            body,
-        );
-        let no_body_reading =
-            |i: usize| self.sound_bodies.get(i).is_empty() && self.body_readings.get(i).is_empty();
+            .raise_matches(f, best, &folded, tier::BODY_CONTAINS, body);
+        self.body_readings
+            .raise_matches(f, best, &plain, tier::BODY_CONTAINS, body);
+        // The body itself where it has no reading (and folding changed
+        // nothing).
+        let no_reading: Vec<u64> = plain
+            .iter()
+            .zip(&chars.has_body_reading)
+            .map(|(p, h)| p & !h)
+            .collect();
         self.bodies
-            .raise_matches(f, best, within, tier::BODY_CONTAINS, no_body_reading, body);
+            .raise_matches(f, best, &no_reading, tier::BODY_CONTAINS, body);
     }
 
     /// Up to `max` names close to the query's last word, of items the
@@ -1755,6 +1774,8 @@ mod tests {
         // a leading `ー`, a body folded where it has no reading.
         groups.push(group("four", "ああ", Some("をーい"), "とうきょう づつ"));
         groups.push(group("five", "ーおう", Some("ぢ"), "いい"));
+        // Names and readings of `ー` alone fold to nothing.
+        groups.push(group("seven", "ー", Some("ーー"), "ーあ"));
         let mut folded = group("six", "うう", None, "会");
         folded.body_reading = "かあ\nおお".to_owned();
         groups.push(folded);
