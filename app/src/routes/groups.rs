@@ -64,30 +64,45 @@ pub fn Directory(home: bool) -> impl IntoView {
             let _ = index.try_with_untracked(|_| ());
         });
     });
-    let results = Memo::new(move |_| {
-        let hits = if state.query.with(|q| q.trim().is_empty()) {
-            order.get()
+    // What the query finds, of every kind (empty for an empty query).
+    let found = Memo::new(move |_| {
+        if state.query.with(|q| q.trim().is_empty()) {
+            Vec::new()
         } else {
             index.with(|index| state.query.with(|q| index.search(q)))
-        };
+        }
+    });
+    let results = Memo::new(move |_| {
         let kind = state.kind.get();
-        state.groups.with(|groups| {
-            hits.into_iter()
-                .filter(|&i| match kind {
-                    None => true,
-                    Some(kind) => groups.get(i).is_some_and(|g| g.kind == kind),
-                })
-                .collect::<Vec<usize>>()
-        })
+        let keep = |hits: &Vec<usize>| {
+            state.groups.with(|groups| {
+                hits.iter()
+                    .copied()
+                    .filter(|&i| match kind {
+                        None => true,
+                        Some(kind) => groups.get(i).is_some_and(|g| g.kind == kind),
+                    })
+                    .collect::<Vec<usize>>()
+            })
+        };
+        if state.query.with(|q| q.trim().is_empty()) {
+            order.with(keep)
+        } else {
+            found.with(keep)
+        }
     });
 
     // Typo fallback, only when the query found little: the closest names
-    // the query did not already find.
+    // the query did not already find (the search is not run again).
     let suggestions = Memo::new(move |_| {
         if state.query.with(|q| q.trim().is_empty()) || results.with(|r| r.len() >= FEW) {
             return Vec::new();
         }
-        let mut near = index.with(|index| state.query.with(|q| index.suggest(q, FEW)));
+        let mut near = index.with(|index| {
+            state
+                .query
+                .with(|q| found.with(|found| index.suggest_beside(q, found, FEW)))
+        });
         results.with(|hits| near.retain(|s| !hits.contains(&s.item)));
         near
     });
