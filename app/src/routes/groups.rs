@@ -314,11 +314,7 @@ fn changes(hits: impl Track + Send + Sync + 'static) -> Memo<u64> {
 /// soon as the hits change, the others two animation frames later (after
 /// the browser has painted the first ones), unless the hits changed again
 /// by then. So a keystroke is painted within one frame however many cards
-/// a page has; the count line and さらに表示 do not wait. Keyed by the
-/// group: a card already drawn for the last hits is kept (moved if its
-/// place changed), so a keystroke builds only the cards it brings in, and
-/// the rest of the page adds cards after the first ones without drawing
-/// them again.
+/// a page has; the count line and さらに表示 do not wait.
 pub(crate) fn result_cards(
     hits: Signal<Vec<usize>>,
     limit: Signal<usize>,
@@ -328,30 +324,39 @@ pub(crate) fn result_cards(
     let version = changes(hits);
     // The version of the hits the rest is drawn for.
     let rest_for = RwSignal::new(None::<u64>);
-    let drawn = move || {
+    let draw = move |from: usize, to: usize| {
+        let lang = lang.get();
+        groups.with(|groups| {
+            hits.with(|hits| {
+                hits.iter()
+                    .take(to)
+                    .skip(from)
+                    .filter_map(|&i| groups.get(i))
+                    .map(|g| card(g, lang))
+                    .collect_view()
+            })
+        })
+    };
+    // One list, drawn by one closure: the first cards, then (once the rest
+    // is due for these hits) all of them, the first ones kept as they are.
+    // (Two sibling closures, one per part, left stale cards behind when
+    // the hits changed between the two frames.)
+    let cards = move || {
         let v = version.get();
         let limit = limit.get();
-        let to = if rest_for.get() == Some(v) || limit <= FIRST_DRAWN {
-            limit
-        } else {
+        if rest_for.get() == Some(v) || limit <= FIRST_DRAWN {
+            return draw(0, limit);
+        }
+        request_animation_frame(move || {
             request_animation_frame(move || {
-                request_animation_frame(move || {
-                    if version.get_untracked() == v && rest_for.get_untracked() != Some(v) {
-                        rest_for.set(Some(v));
-                    }
-                })
-            });
-            FIRST_DRAWN
-        };
-        hits.with(|hits| hits.iter().take(to).copied().collect::<Vec<usize>>())
+                if version.get_untracked() == v && rest_for.get_untracked() != Some(v) {
+                    rest_for.set(Some(v));
+                }
+            })
+        });
+        draw(0, FIRST_DRAWN)
     };
-    view! {
-        <ul class="group-list">
-            <For each=drawn key=|&i| i let:i>
-                {move || groups.with(|groups| groups.get(i).map(|g| card(g, lang.get())))}
-            </For>
-        </ul>
-    }
+    view! { <ul class="group-list">{cards}</ul> }
 }
 
 /// Nothing found for a typed query: what was searched, and what to try.
