@@ -9,7 +9,7 @@
 //! kanji, half width, full-width Latin), one in four
 //! [`synthetic::romaji_and_typo_queries`] (romaji letter by letter, typos).
 //! A query that finds fewer than 3 groups also asks for suggestions
-//! (`SearchIndex::suggest`, as the app does), inside its time; a second
+//! (`SearchIndex::suggest_beside` those hits, as the app does), inside its time; a second
 //! line gives the time of those calls alone:
 //! `suggest_native calls=… p50_us=… p95_us=… max_us=…`.
 //! Optional arguments: number of groups, number of queries, and `plain`
@@ -53,7 +53,7 @@ fn main() {
         let found = index.search(black_box(q));
         if found.len() < 3 {
             let asked = Instant::now();
-            black_box(index.suggest(q, 3));
+            black_box(index.suggest_beside(q, &found, 3));
             suggest_micros.push(asked.elapsed().as_secs_f64() * 1e6);
         }
         micros.push(start.elapsed().as_secs_f64() * 1e6);

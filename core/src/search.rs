@@ -1164,12 +1164,25 @@ impl SearchIndex {
     /// Reads every item's short keys (name words and reading); meant for a
     /// query that finds little (the app asks when it finds fewer than 3).
     pub fn suggest(&self, query: &str, max: usize) -> Vec<Suggestion> {
-        self.suggest_among(query, max, false)
+        self.suggest_beside(query, &self.search(query), max)
+    }
+
+    /// [`suggest`](SearchIndex::suggest) for a query already searched:
+    /// `found` is what [`search`](SearchIndex::search) answered to it (so
+    /// that a keystroke searches once). The same suggestions.
+    pub fn suggest_beside(&self, query: &str, found: &[usize], max: usize) -> Vec<Suggestion> {
+        self.suggest_among(query, found, max, false)
     }
 
     /// [`suggest`](SearchIndex::suggest), looking at every item when
     /// `every` (tests: the [`KeyStarts`] filter leaves out no suggestion).
-    fn suggest_among<'s>(&'s self, query: &str, max: usize, every: bool) -> Vec<Suggestion> {
+    fn suggest_among<'s>(
+        &'s self,
+        query: &str,
+        found: &[usize],
+        max: usize,
+        every: bool,
+    ) -> Vec<Suggestion> {
         let Some(word) = query.split_whitespace().last() else {
             return Vec::new();
         };
@@ -1180,10 +1193,6 @@ impl SearchIndex {
             .collect();
         if word.is_empty() || max == 0 {
             return Vec::new();
-        }
-        let mut found = vec![false; self.len()];
-        for i in self.search(query) {
-            found[i] = true;
         }
         let rank = &self.rank;
         let heads: Vec<(Option<char>, Option<char>)> = word
@@ -1219,10 +1228,19 @@ impl SearchIndex {
         // nearer (a better class) than the last of them: `bound`.
         let mut bound: Option<(u8, u8)> = None;
         let mut kept: Vec<Kept> = Vec::new();
-        for &i in &self.order {
-            if candidates[i / 64] >> (i % 64) & 1 == 0 || found[i] {
-                continue;
-            }
+        // The candidates the query does not find, by their place in the
+        // base order (one bit each), read in that order.
+        for &i in found {
+            candidates[i / 64] &= !(1u64 << (i % 64));
+        }
+        let mut by_rank = vec![0u64; candidates.len()];
+        each_bit(&candidates, |i| {
+            let r = rank[i] as usize;
+            by_rank[r / 64] |= 1 << (r % 64);
+        });
+        let mut ranks = Vec::new();
+        each_bit(&by_rank, |r| ranks.push(r));
+        for i in ranks.into_iter().map(|r| self.order[r]) {
             if bound == Some((1, 0)) {
                 break;
             }
@@ -2286,7 +2304,11 @@ mod tests {
         for q in &queries {
             let fast = index.suggest(q, 3);
             some += usize::from(!fast.is_empty());
-            assert_eq!(fast, index.suggest_among(q, 3, true), "{q:?}");
+            assert_eq!(
+                fast,
+                index.suggest_among(q, &index.search(q), 3, true),
+                "{q:?}"
+            );
             assert_eq!(fast, suggest_reference(&index, q, 3), "{q:?}");
         }
         assert!(some > 50, "only {some} queries had suggestions");

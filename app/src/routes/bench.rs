@@ -103,7 +103,7 @@ async fn run(
     let answer = |query: &str| {
         let hits = index.search(query);
         if !query.trim().is_empty() && hits.len() < super::groups::FEW {
-            let near = index.suggest(query, super::groups::FEW);
+            let near = index.suggest_beside(query, &hits, super::groups::FEW);
             return (hits, near.len());
         }
         (hits, 0)

@@ -64,30 +64,45 @@ pub fn Directory(home: bool) -> impl IntoView {
             let _ = index.try_with_untracked(|_| ());
         });
     });
-    let results = Memo::new(move |_| {
-        let hits = if state.query.with(|q| q.trim().is_empty()) {
-            order.get()
+    // What the query finds, of every kind (empty for an empty query).
+    let found = Memo::new(move |_| {
+        if state.query.with(|q| q.trim().is_empty()) {
+            Vec::new()
         } else {
             index.with(|index| state.query.with(|q| index.search(q)))
-        };
+        }
+    });
+    let results = Memo::new(move |_| {
         let kind = state.kind.get();
-        state.groups.with(|groups| {
-            hits.into_iter()
-                .filter(|&i| match kind {
-                    None => true,
-                    Some(kind) => groups.get(i).is_some_and(|g| g.kind == kind),
-                })
-                .collect::<Vec<usize>>()
-        })
+        let keep = |hits: &Vec<usize>| {
+            state.groups.with(|groups| {
+                hits.iter()
+                    .copied()
+                    .filter(|&i| match kind {
+                        None => true,
+                        Some(kind) => groups.get(i).is_some_and(|g| g.kind == kind),
+                    })
+                    .collect::<Vec<usize>>()
+            })
+        };
+        if state.query.with(|q| q.trim().is_empty()) {
+            order.with(keep)
+        } else {
+            found.with(keep)
+        }
     });
 
     // Typo fallback, only when the query found little: the closest names
-    // the query did not already find.
+    // the query did not already find (the search is not run again).
     let suggestions = Memo::new(move |_| {
         if state.query.with(|q| q.trim().is_empty()) || results.with(|r| r.len() >= FEW) {
             return Vec::new();
         }
-        let mut near = index.with(|index| state.query.with(|q| index.suggest(q, FEW)));
+        let mut near = index.with(|index| {
+            state
+                .query
+                .with(|q| found.with(|found| index.suggest_beside(q, found, FEW)))
+        });
         results.with(|hits| near.retain(|s| !hits.contains(&s.item)));
         near
     });
@@ -299,11 +314,7 @@ fn changes(hits: impl Track + Send + Sync + 'static) -> Memo<u64> {
 /// soon as the hits change, the others two animation frames later (after
 /// the browser has painted the first ones), unless the hits changed again
 /// by then. So a keystroke is painted within one frame however many cards
-/// a page has; the count line and さらに表示 do not wait. Keyed by the
-/// group: a card already drawn for the last hits is kept (moved if its
-/// place changed), so a keystroke builds only the cards it brings in, and
-/// the rest of the page adds cards after the first ones without drawing
-/// them again.
+/// a page has; the count line and さらに表示 do not wait.
 pub(crate) fn result_cards(
     hits: Signal<Vec<usize>>,
     limit: Signal<usize>,
@@ -313,30 +324,39 @@ pub(crate) fn result_cards(
     let version = changes(hits);
     // The version of the hits the rest is drawn for.
     let rest_for = RwSignal::new(None::<u64>);
-    let drawn = move || {
+    let draw = move |from: usize, to: usize| {
+        let lang = lang.get();
+        groups.with(|groups| {
+            hits.with(|hits| {
+                hits.iter()
+                    .take(to)
+                    .skip(from)
+                    .filter_map(|&i| groups.get(i))
+                    .map(|g| card(g, lang))
+                    .collect_view()
+            })
+        })
+    };
+    // One list, drawn by one closure: the first cards, then (once the rest
+    // is due for these hits) all of them, the first ones kept as they are.
+    // (Two sibling closures, one per part, left stale cards behind when
+    // the hits changed between the two frames.)
+    let cards = move || {
         let v = version.get();
         let limit = limit.get();
-        let to = if rest_for.get() == Some(v) || limit <= FIRST_DRAWN {
-            limit
-        } else {
+        if rest_for.get() == Some(v) || limit <= FIRST_DRAWN {
+            return draw(0, limit);
+        }
+        request_animation_frame(move || {
             request_animation_frame(move || {
-                request_animation_frame(move || {
-                    if version.get_untracked() == v && rest_for.get_untracked() != Some(v) {
-                        rest_for.set(Some(v));
-                    }
-                })
-            });
-            FIRST_DRAWN
-        };
-        hits.with(|hits| hits.iter().take(to).copied().collect::<Vec<usize>>())
+                if version.get_untracked() == v && rest_for.get_untracked() != Some(v) {
+                    rest_for.set(Some(v));
+                }
+            })
+        });
+        draw(0, FIRST_DRAWN)
     };
-    view! {
-        <ul class="group-list">
-            <For each=drawn key=|&i| i let:i>
-                {move || groups.with(|groups| groups.get(i).map(|g| card(g, lang.get())))}
-            </For>
-        </ul>
-    }
+    view! { <ul class="group-list">{cards}</ul> }
 }
 
 /// Nothing found for a typed query: what was searched, and what to try.
