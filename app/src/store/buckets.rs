@@ -205,7 +205,7 @@ pub async fn load_in<T: DeserializeOwned>(
 
 /// The stored buckets' texts in one `getAll`, not decoded: the benchmark
 /// times reading and decoding apart ([`load`] overlaps them).
-#[cfg(any(test, feature = "bench"))]
+#[cfg(feature = "bench")]
 pub async fn load_texts(db: &Database, buckets: &Buckets) -> Result<Vec<String>, StoreError> {
     let tx = db.transaction(buckets.store).build()?;
     let store = tx.object_store(buckets.store)?;
