@@ -85,9 +85,9 @@ fn App() -> impl IntoView {
         blocked: Box::new(move || state.sync.set(SyncState::UpgradeBlocked)),
         newer: Box::new(move || set_update_ready.set(true)),
     });
-    // The route is drawn in a task after the frame's while the app is
-    // hidden (`takeover::page_due`).
-    let page_due = takeover::page_due();
+    // While the app is hidden its parts are drawn in tasks of their own:
+    // the header, the status line, the route (`takeover::stages`).
+    let [header_due, status_due, page_due] = takeover::stages();
     // Each start in a task of its own after the first render's: the
     // futures they spawn are polled together with the render's effects
     // otherwise, one long task on a slow phone.
@@ -109,9 +109,12 @@ fn App() -> impl IntoView {
             <a class="skip-link" href="#main" rel="external">
                 {move || lang.get().texts().skip_link}
             </a>
-            <Header text_size=text_size/>
-            <UpdateBanner/>
-            <StatusLine retry=reconnect/>
+            {move || header_due.get().then(|| view! { <Header text_size=text_size/> })}
+            {move || {
+                status_due
+                    .get()
+                    .then(|| view! { <UpdateBanner/> <StatusLine retry=reconnect/> })
+            }}
             <main id="main" tabindex="-1">
                 {move || page_due.get().then(|| view! { <AppRoutes/> })}
             </main>

@@ -20,7 +20,8 @@
 //!   appears), and the app's box gets the text, the caret and the focus.
 //!
 //! The first render runs in tasks of its own after the wasm's start (the
-//! page is readable meanwhile): the frame, then the route (`page_due`); the build's loader starts the wasm only
+//! page is readable meanwhile): the header, the status line, the route
+//! (`stages`); the build's loader starts the wasm only
 //! after the server's page has painted (`xtask/src/precache.rs`,
 //! `start_after_first_paint`).
 //!
@@ -108,24 +109,39 @@ pub fn taking_over() -> bool {
     ROOT.with_borrow(Option::is_some)
 }
 
-/// True once the page's own part (the route) may be drawn. While the app
-/// is hidden, its first render is two tasks: the frame (header, status
-/// line) first, the route in the next task; each compiles the wasm
-/// functions it calls for the first time (V8 compiles them lazily, on the
-/// main thread), so one render would be one long task. Drawn at once when
-/// nothing is taken over.
-pub fn page_due() -> RwSignal<bool> {
-    let due = RwSignal::new(!taking_over());
-    if !due.get_untracked() {
-        set_timeout(move || due.set(true), std::time::Duration::ZERO);
+/// `N` signals that turn true one after the other, each in a task of its
+/// own, while the app is hidden; all true at once when nothing is taken
+/// over. `App` draws its parts by them: while the app is hidden its first
+/// render is several tasks (the header, the status line, the route), not
+/// one: each compiles the wasm functions it calls for the first time (V8
+/// compiles them lazily, on the main thread), most of a first render's
+/// time.
+pub fn stages<const N: usize>() -> [RwSignal<bool>; N] {
+    let hidden = taking_over();
+    let stages = std::array::from_fn(|_| RwSignal::new(!hidden));
+    if hidden {
+        next_stage(stages.to_vec());
     }
-    due
+    stages
+}
+
+fn next_stage(mut left: Vec<RwSignal<bool>>) {
+    if left.is_empty() {
+        return;
+    }
+    set_timeout(
+        move || {
+            left.remove(0).set(true);
+            next_stage(left);
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 /// Called once by `App`: follows the server's search box while hidden and
-/// swaps the app in when its data is there and its page drawn
-/// (`page_due`).
-pub fn watch(state: AppState, page_due: RwSignal<bool>) {
+/// swaps the app in when its data is there and all of it drawn (`drawn`:
+/// the last of its [`stages`]).
+pub fn watch(state: AppState, drawn: RwSignal<bool>) {
     let Some(ssr) = server_content() else {
         return;
     };
@@ -198,7 +214,7 @@ pub fn watch(state: AppState, page_due: RwSignal<bool>) {
             state.sync.get(),
             SyncState::Failed | SyncState::StorageFailed | SyncState::UpgradeBlocked
         );
-        if done.get_value() || !page_due.get() || !(state.ready.get() || stored || news) {
+        if done.get_value() || !drawn.get() || !(state.ready.get() || stored || news) {
             return;
         }
         done.set_value(true);
