@@ -171,7 +171,7 @@ pub async fn load<T: DeserializeOwned>(
 }
 
 /// How many requests [`load`] reads a feed in (`/bench` compares).
-pub const READ_PARTS: u32 = 8;
+pub const READ_PARTS: u32 = 4;
 
 /// [`load`] in `parts` requests (a divisor of [`BUCKETS`]).
 pub async fn load_in<T: DeserializeOwned>(
