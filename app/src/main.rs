@@ -96,9 +96,17 @@ fn App() -> impl IntoView {
     sync::retry_automatically(state, reconnect);
     #[cfg(feature = "full")]
     {
-        let d = drafts::Drafts::start();
+        let d = drafts::Drafts::empty();
         drafts_slot.set_value(Some(d));
         provide_context(d);
+        // A public page the app takes over has no drafts on it: their
+        // start (the tab lock, the drafts database, the rounds' pull) waits
+        // until the page is idle, out of the first render's task.
+        if takeover::taking_over() {
+            takeover::when_idle(move || d.begin());
+        } else {
+            d.begin();
+        }
     }
     // Nobody waits for the service worker (it matters on the next visit):
     // registered when the page is idle.

@@ -103,11 +103,10 @@ fn now_ms() -> u64 {
 }
 
 impl Drafts {
-    /// Creates the state; once this tab holds the drafts lock
-    /// ([`tab_lock`]), reads IndexedDB, then syncs once if signed in.
-    pub fn start() -> Drafts {
+    /// Creates the state; nothing is read or sent until [`Drafts::begin`].
+    pub fn empty() -> Drafts {
         let temporary = ClientId::parse(&random_id()).expect("random ids have the id shape");
-        let d = Drafts {
+        Drafts {
             session: RwSignal::new(None),
             locals: RwSignal::new(BTreeMap::new()),
             outbox: RwSignal::new(Outbox::new(temporary)),
@@ -122,7 +121,14 @@ impl Drafts {
             soon: StoredValue::new(None),
             failures: StoredValue::new(0),
             retry: StoredValue::new(None),
-        };
+        }
+    }
+
+    /// Once this tab holds the drafts lock ([`tab_lock`]), reads IndexedDB,
+    /// then syncs once if signed in; again every minute and when the page
+    /// is shown again.
+    pub fn begin(self) {
+        let d = self;
         tab_lock::acquire(
             move || d.elsewhere.set(true),
             move || {
@@ -144,7 +150,6 @@ impl Drafts {
                 sync::request(d);
             }
         });
-        d
     }
 
     async fn load(self) {
