@@ -1106,33 +1106,25 @@ impl SearchIndex {
         // A folded field holds "" where folding changed nothing (its bit in
         // `folded_*` is clear): there the plain field is read.
         let chars = &self.chars;
-        let only = |folded: &[u64], yes: bool| -> Vec<u64> {
+        // The wanted items whose field folding changed, and the others.
+        let split = |folded: &[u64]| -> (Vec<u64>, Vec<u64>) {
             within
                 .iter()
                 .zip(folded)
-                .map(|(w, f)| if yes { w & f } else { w & !f })
-                .collect()
+                .map(|(w, f)| (w & f, w & !f))
+                .unzip()
         };
-        let (folded, plain) = (
-            only(&chars.folded_name, true),
-            only(&chars.folded_name, false),
-        );
+        let (folded, plain) = split(&chars.folded_name);
         self.sound_names
             .raise_matches(f, best, &folded, tier::NAME_EQUALS, name_tier);
         self.names
             .raise_matches(f, best, &plain, tier::NAME_EQUALS, name_tier);
-        let (folded, plain) = (
-            only(&chars.folded_reading, true),
-            only(&chars.folded_reading, false),
-        );
+        let (folded, plain) = split(&chars.folded_reading);
         self.sound_readings
             .raise_matches(f, best, &folded, tier::READING_STARTS, reading_tier);
         self.readings
             .raise_matches(f, best, &plain, tier::READING_STARTS, reading_tier);
-        let (folded, plain) = (
-            only(&chars.folded_body, true),
-            only(&chars.folded_body, false),
-        );
+        let (folded, plain) = split(&chars.folded_body);
         self.sound_bodies
             .raise_matches(f, best, &folded, tier::BODY_CONTAINS, body);
         self.body_readings
