@@ -273,9 +273,15 @@ async fn pull_events(state: AppState, db: Option<&Database>) -> SyncState {
 /// decoding, storing, drawing what changed) are tasks of their own, not one
 /// long one that holds a tap on a slow phone.
 async fn next_task() {
+    sleep(0).await;
+}
+
+/// Resumes after a timer of `ms` milliseconds (at once where no timer can
+/// be set).
+pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0)
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
             .is_err()
         {
             let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);

@@ -281,10 +281,4 @@ pub async fn yield_to_browser() {
     sleep(50).await;
 }
 
-/// A timer of `ms` milliseconds.
-pub async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        let _ = window().set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-}
+pub use crate::sync::sleep;
