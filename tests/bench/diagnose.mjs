@@ -8,33 +8,18 @@
 // Run after `cargo xtask bench --only visits` has installed Lighthouse:
 //   node tests/bench/diagnose.mjs
 import lighthouse from 'lighthouse';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Server } from '../e2e/fixtures.mjs';
+import { publicPages, startChromium } from './chromium.mjs';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-async function startChromium() {
-  const profile = mkdtempSync(join(tmpdir(), 'tsunagari-lh-'));
-  const proc = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--no-first-run', '--disable-quic', `--user-data-dir=${profile}`,
-    '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const port = await new Promise((ok) => {
-    let err = '';
-    proc.stderr.on('data', (d) => { err += d; const m = err.match(/DevTools listening on ws:\/\/[^:]+:(\d+)\//); if (m) ok(Number(m[1])); });
-  });
-  return { port, async close() { await new Promise((ok) => { proc.on('exit', ok); proc.kill('SIGKILL'); }); rmSync(profile, { recursive: true, force: true }); } };
-}
 const server = new Server();
 const chrome = await startChromium();
 const out = process.env.OUT ?? join(tmpdir(), 'tsunagari-diagnose');
 try {
   const url = await server.start();
-  const feed = await (await fetch(`${url}/api/events`)).json();
-  const event = feed.items.find((e) => !e.deleted) ?? feed.items[0];
-  const pages = (process.env.PAGES ?? `/,/groups/porepore,/calendar,/events/${encodeURIComponent(event.id)}`).split(',');
+  const pages = process.env.PAGES?.split(',') ?? await publicPages(url);
   for (const path of pages) {
     const result = await lighthouse(`${url}${path}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
     const a = result.lhr.audits;

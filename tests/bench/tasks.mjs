@@ -14,6 +14,7 @@
 //   TSUNAGARI_DIST=… TSUNAGARI_SERVER_BIN=… RUNS=5 PAGES=/,/calendar node tests/bench/tasks.mjs
 //   VERBOSE=1 prints every task above 3 ms with what ran in it.
 import { Server, launchBrowser } from '../e2e/fixtures.mjs';
+import { publicPages } from './chromium.mjs';
 
 const RUNS = Number(process.env.RUNS ?? 3);
 const VERBOSE = Boolean(process.env.VERBOSE);
@@ -81,9 +82,7 @@ const server = new Server();
 const browser = await launchBrowser();
 try {
   const url = await server.start();
-  const feed = await (await fetch(`${url}/api/events`)).json();
-  const event = feed.items.find((e) => !e.deleted) ?? feed.items[0];
-  const pages = (process.env.PAGES ?? `/,/groups/porepore,/calendar,/events/${encodeURIComponent(event.id)}`).split(',');
+  const pages = process.env.PAGES?.split(',') ?? await publicPages(url);
   console.log('page                 run  fcp_ms  tasks>12.5ms(cpu)  tbt4_cpu  tbt4_wall  max_cpu  sum_cpu_after_fcp');
   for (const path of pages) {
     const rows = [];

@@ -8,41 +8,15 @@
 // 2. Repeat visit offline with 10,000 groups stored: from the navigation's
 //    start to the first card shown, and to the search answering a query
 //    typed the moment the list is there (timed inside the page).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import lighthouse from 'lighthouse';
 import { writeFileSync } from 'node:fs';
 import { Server, demoGroups, persistentPhoneContext } from '../e2e/fixtures.mjs';
+import { publicPages, startChromium } from './chromium.mjs';
 
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS ?? 3);
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-
-/** Debian Chromium with a fresh profile and a DevTools port Lighthouse drives. */
-async function startChromium() {
-  const profile = mkdtempSync(join(tmpdir(), 'tsunagari-lh-'));
-  const proc = spawn(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    '--no-first-run', '--disable-quic', `--user-data-dir=${profile}`,
-    '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const port = await new Promise((ok, fail) => {
-    let err = '';
-    const timer = setTimeout(() => fail(new Error(`chromium did not start:\n${err}`)), 30_000);
-    proc.stderr.on('data', (d) => {
-      err += d;
-      const m = err.match(/DevTools listening on ws:\/\/[^:]+:(\d+)\//);
-      if (m) { clearTimeout(timer); ok(Number(m[1])); }
-    });
-  });
-  return {
-    port,
-    async close() {
-      await new Promise((ok) => { proc.on('exit', ok); proc.kill('SIGKILL'); });
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-    },
-  };
-}
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -51,9 +25,7 @@ async function firstVisit() {
   const chrome = await startChromium();
   try {
     const url = await server.start();
-    const feed = await (await fetch(`${url}/api/events`)).json();
-    const event = feed.items.find((e) => !e.deleted) ?? feed.items[0];
-    const pages = ['/', '/groups/porepore', '/calendar', `/events/${encodeURIComponent(event.id)}`];
+    const pages = await publicPages(url);
     const version = await (await fetch(`http://127.0.0.1:${chrome.port}/json/version`)).json();
     console.log(`Lighthouse 13 (mobile defaults, simulated throttling), ${version.Browser}; ${RUNS} runs per page`);
     console.log('page                      score   LCP ms   TBT ms     CLS    FCP ms    runs (score/LCP/TBT/CLS)');
