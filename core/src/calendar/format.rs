@@ -2,7 +2,7 @@
 //! 和暦 when asked) and English.
 
 use super::dates::{Date, Time};
-use crate::events::{Event, EventDate};
+use crate::events::Event;
 use crate::wareki::era_year_ja;
 
 /// Whether formatted dates carry their year.
@@ -67,67 +67,74 @@ pub fn format_time(time: Time) -> String {
 /// With a year style other than `Omit`, the end date repeats the year only
 /// when it differs: `2021年12月30日(木)〜2022年1月2日(日)`.
 pub fn format_range_ja(event: &Event, year: YearStyle) -> String {
-    let start = &event.start;
-    let mut s = format_date_ja_with(start.date, year);
-    let end = event.end.filter(|e| *e != *start);
-    match end {
-        Some(end) if end.date != start.date => {
-            if let Some(t) = start.time {
-                s.push(' ');
-                s.push_str(&format_time(t));
-            }
-            s.push('〜');
-            let end_year = if end.date.year == start.date.year {
-                YearStyle::Omit
-            } else {
-                year
-            };
-            s.push_str(&format_date_ja_with(end.date, end_year));
-            if let Some(t) = end.time {
-                s.push(' ');
-                s.push_str(&format_time(t));
-            }
-        }
-        _ => push_same_day_times(&mut s, start, end.and_then(|e| e.time), "〜"),
-    }
-    s
+    format_range(event, year, &JA)
 }
 
 /// When an event is, in English: `Sat 23 Oct`, `Sat 23 Oct 10:00–16:00`,
 /// `Sat 23 Oct from 10:00`, `Sat 23 Oct – Sun 24 Oct`,
 /// `Sat 23 Oct 10:00 – Sun 24 Oct 16:00`.
 pub fn format_range_en(event: &Event, year: YearStyle) -> String {
-    let start = &event.start;
-    let mut s = format_date_en_with(start.date, year);
-    let end = event.end.filter(|e| *e != *start);
-    match end {
-        Some(end) if end.date != start.date => {
-            if let Some(t) = start.time {
-                s.push(' ');
-                s.push_str(&format_time(t));
-            }
-            s.push_str(" – ");
-            s.push_str(&format_date_en_with(end.date, year));
-            if let Some(t) = end.time {
-                s.push(' ');
-                s.push_str(&format_time(t));
-            }
-        }
-        _ => push_same_day_times(&mut s, start, end.and_then(|e| e.time), " from "),
-    }
-    s
+    format_range(event, year, &EN)
 }
 
-/// ` 10:00–16:00`, or the open-ended form (`10:00〜` / `from 10:00`), or
-/// `–16:00` alone when only the end time is known.
-fn push_same_day_times(s: &mut String, start: &EventDate, end: Option<Time>, open: &str) {
-    match (start.time, end) {
-        (Some(a), Some(b)) => s.push_str(&format!(" {}–{}", format_time(a), format_time(b))),
-        (Some(a), None) if open == "〜" => s.push_str(&format!(" {}〜", format_time(a))),
-        (Some(a), None) => s.push_str(&format!("{open}{}", format_time(a))),
-        (None, Some(b)) => s.push_str(&format!(" –{}", format_time(b))),
-        (None, None) => {}
+/// How a language writes an event's dates and times.
+struct RangeWords {
+    date: fn(Date, YearStyle) -> String,
+    /// Between the first and the last day.
+    to: &'static str,
+    /// Whether the last day repeats the year when it is the first day's.
+    same_year_again: bool,
+    /// A start time with no end: `10:00〜` (`true`) or ` from 10:00`.
+    open_after: bool,
+}
+
+const JA: RangeWords = RangeWords {
+    date: format_date_ja_with,
+    to: "〜",
+    same_year_again: false,
+    open_after: true,
+};
+
+const EN: RangeWords = RangeWords {
+    date: format_date_en_with,
+    to: " – ",
+    same_year_again: true,
+    open_after: false,
+};
+
+fn format_range(event: &Event, year: YearStyle, words: &RangeWords) -> String {
+    let start = &event.start;
+    let mut s = (words.date)(start.date, year);
+    let end = event.end.filter(|e| *e != *start);
+    let push_time = |s: &mut String, t: Option<Time>| {
+        if let Some(t) = t {
+            s.push(' ');
+            s.push_str(&format_time(t));
+        }
+    };
+    match end {
+        Some(end) if end.date != start.date => {
+            push_time(&mut s, start.time);
+            s.push_str(words.to);
+            let end_year = if end.date.year == start.date.year && !words.same_year_again {
+                YearStyle::Omit
+            } else {
+                year
+            };
+            s.push_str(&(words.date)(end.date, end_year));
+            push_time(&mut s, end.time);
+        }
+        // The same day: ` 10:00–16:00`, the open-ended form, or `–16:00`
+        // alone when only the end time is known.
+        _ => match (start.time, end.and_then(|e| e.time)) {
+            (Some(a), Some(b)) => s.push_str(&format!(" {}–{}", format_time(a), format_time(b))),
+            (Some(a), None) if words.open_after => s.push_str(&format!(" {}〜", format_time(a))),
+            (Some(a), None) => s.push_str(&format!(" from {}", format_time(a))),
+            (None, Some(b)) => s.push_str(&format!(" –{}", format_time(b))),
+            (None, None) => {}
+        },
     }
+    s
 }
 
 fn month_abbr_en(month: u8) -> &'static str {
