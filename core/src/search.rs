@@ -896,18 +896,26 @@ impl SearchIndex {
     /// per total (totals are small: at most 6 per word). O(hits + items /
     /// 64).
     fn ranked(&self, totals: &[u16], found: &[u64]) -> Vec<usize> {
+        // Slices, not `Vec`s, in the loops: at `opt-level = "z"` indexing a
+        // `Vec` stays a call.
+        let (rank, order): (&[u32], &[usize]) = (&self.rank, &self.order);
         let mut by_rank = vec![0u64; found.len()];
-        let mut next: Vec<usize> = Vec::new();
+        let by_rank_bits: &mut [u64] = &mut by_rank;
+        // Items per total (at most 6 per word; a query of more words
+        // grows it).
+        let mut next: Vec<usize> = vec![0; 8];
         each_bit(found, |i| {
-            let r = self.rank[i] as usize;
-            by_rank[r / 64] |= 1 << (r % 64);
+            let r = rank[i] as usize;
+            by_rank_bits[r / 64] |= 1 << (r % 64);
             let t = usize::from(totals[i]);
             if next.len() <= t {
                 next.resize(t + 1, 0);
             }
+            let next: &mut [usize] = &mut next;
             next[t] += 1;
         });
         // `next[t]`: where the next item of total `t` goes (higher first).
+        let next: &mut [usize] = &mut next;
         let mut at = 0;
         for t in (1..next.len()).rev() {
             let count = next[t];
@@ -915,10 +923,11 @@ impl SearchIndex {
             at += count;
         }
         let mut hits = vec![0usize; at];
+        let out: &mut [usize] = &mut hits;
         each_bit(&by_rank, |r| {
-            let i = self.order[r];
+            let i = order[r];
             let t = usize::from(totals[i]);
-            hits[next[t]] = i;
+            out[next[t]] = i;
             next[t] += 1;
         });
         hits
@@ -957,14 +966,17 @@ impl SearchIndex {
             }
             may.push(bits);
         }
-        let mut totals = vec![0u16; n];
-        let mut best = vec![0u8; n];
+        let mut totals_vec = vec![0u16; n];
+        let mut best_vec = vec![0u8; n];
+        // Slices in the loops (see `ranked`).
+        let totals: &mut [u16] = &mut totals_vec;
+        let best: &mut [u8] = &mut best_vec;
         for (k, (variants, may)) in words.iter().zip(&may).enumerate() {
             if k > 0 {
                 best.fill(0);
             }
             for (v, may) in variants.iter().zip(may) {
-                if self.one_char(v, &mut best, &candidates) {
+                if self.one_char(v, best, &candidates) {
                     continue;
                 }
                 let count: u32 = may.iter().map(|b| b.count_ones()).sum();
@@ -973,7 +985,7 @@ impl SearchIndex {
                     // costs less than a search per item.
                     let within: Vec<u64> =
                         may.iter().zip(&candidates).map(|(m, c)| m & c).collect();
-                    self.scan(v, &mut best, &within);
+                    self.scan(v, best, &within);
                     continue;
                 }
                 for (k, (&may, &c)) in may.iter().zip(&candidates).enumerate() {
@@ -999,7 +1011,7 @@ impl SearchIndex {
                 }
             }
         }
-        (totals, candidates)
+        (totals_vec, candidates)
     }
 
     /// When `v` is one kana or ASCII character (as typed, or read from
