@@ -264,7 +264,9 @@ impl Field {
     }
 
     fn get(&self, i: usize) -> &str {
-        &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
+        // A slice: at `opt-level = "z"` indexing a `Vec` stays a call.
+        let starts: &[u32] = &self.starts;
+        &self.text[starts[i] as usize..starts[i + 1] as usize - SEP.len_utf8()]
     }
 
     /// Raises `best[item]` to `tier(at_start, whole)` for every item that
@@ -1036,32 +1038,50 @@ impl SearchIndex {
         } else {
             &chars.plain
         };
+        // Slices in the loop: at `opt-level = "z"` indexing a `Vec` stays a
+        // call.
+        let [name_bits, reading_bits, body_bits, body_reading_bits]: [&[u64]; 4] = [
+            &chars.name,
+            &chars.reading,
+            &chars.body,
+            &chars.body_reading,
+        ];
+        let [sound_name, sound_reading, sound_body]: [&[u64]; 3] =
+            [&chars.sound_name, &chars.sound_reading, &chars.sound_body];
+        let [folded_name, folded_reading, folded_body, has_body_reading]: [&[u64]; 4] = [
+            &chars.folded_name,
+            &chars.folded_reading,
+            &chars.folded_body,
+            &chars.has_body_reading,
+        ];
+        let [name_first_bits, reading_first_bits, single_bits]: [&[u64]; 3] =
+            [&starts.name, &starts.reading, &starts.name_single];
         for (k, &within) in within.iter().enumerate() {
             if within == 0 {
                 continue;
             }
             let at = k * CHAR_SLOTS + slot;
-            let (body, body_reading) = (chars.body[at], chars.body_reading[at]);
-            let (mut name, mut reading) = (chars.name[at], chars.reading[at]);
+            let (body, body_reading) = (body_bits[at], body_reading_bits[at]);
+            let (mut name, mut reading) = (name_bits[at], reading_bits[at]);
             // A word read as romaji is matched against the folded name,
             // reading and body reading (or body where there is none; see
             // `sounds`), each the plain text where folding changed nothing.
             let body = if v.sounds {
-                let has = chars.has_body_reading[k];
+                let has = has_body_reading[k];
                 let plain = (body_reading & has) | (body & !has);
                 let pick =
                     |folded: u64, sound: u64, plain: u64| (sound & folded) | (plain & !folded);
-                name = pick(chars.folded_name[k], chars.sound_name[at], name);
-                reading = pick(chars.folded_reading[k], chars.sound_reading[at], reading);
-                pick(chars.folded_body[k], chars.sound_body[at], plain)
+                name = pick(folded_name[k], sound_name[at], name);
+                reading = pick(folded_reading[k], sound_reading[at], reading);
+                pick(folded_body[k], sound_body[at], plain)
             } else {
                 body | body_reading
             };
             let name = name & within;
             let reading = reading & within & !name;
             let rest = body & within & !name & !reading;
-            let (name_first, single) = (starts.name[at], starts.name_single[k]);
-            let reading_first = starts.reading[at];
+            let (name_first, single) = (name_first_bits[at], single_bits[k]);
+            let reading_first = reading_first_bits[at];
             for (bits, t) in [
                 (name & name_first & single, tier::NAME_EQUALS),
                 (name & name_first & !single, tier::NAME_STARTS),
@@ -1198,7 +1218,8 @@ impl SearchIndex {
         if word.is_empty() || max == 0 {
             return Vec::new();
         }
-        let rank = &self.rank;
+        // Slices, not `Vec`s, in the loops (see `ranked`).
+        let rank: &[u32] = &self.rank;
         let heads: Vec<(Option<char>, Option<char>)> = word
             .iter()
             .map(|v| {
@@ -1229,10 +1250,10 @@ impl SearchIndex {
         // `near` (`word.len()` per key), for the keys near some variant
         // (one bit each in `near_keys`); and the items having such a key.
         let variants_n = word.len();
-        let mut near_keys = vec![0u64; candidates.len()];
         let mut near_at: Vec<u32> = Vec::new();
         let mut near: Vec<Closeness> = Vec::new();
-        let mut items = vec![0u64; self.len().div_ceil(64)];
+        let mut items_vec = vec![0u64; self.len().div_ceil(64)];
+        let items: &mut [u64] = &mut items_vec;
         // Closeness reads at most the key's first m + 2 characters (m: the
         // word's), and many keys start alike: the keys are in byte order, so
         // a key starting with the previous one's first m + 2 characters
@@ -1284,16 +1305,17 @@ impl SearchIndex {
                 return;
             }
             near.extend_from_slice(&cur);
-            near_keys[k / 64] |= 1 << (k % 64);
             near_at.push(k as u32);
             for &i in name_keys.items(k) {
                 items[i as usize / 64] |= 1 << (i % 64);
             }
         });
-        let mut near_index = vec![u32::MAX; key_count];
+        let mut near_index_vec = vec![u32::MAX; key_count];
+        let near_index: &mut [u32] = &mut near_index_vec;
         for (at, &k) in near_at.iter().enumerate() {
             near_index[k as usize] = at as u32;
         }
+        let near: &[Closeness] = &near;
         let near_of = |k: u32, v: usize| -> Closeness {
             match near_index[k as usize] {
                 u32::MAX => None,
@@ -1311,7 +1333,7 @@ impl SearchIndex {
             items[i / 64] &= !(1u64 << (i % 64));
         }
         let mut by_rank = vec![0u64; items.len()];
-        each_bit(&items, |i| {
+        each_bit(items, |i| {
             let r = rank[i] as usize;
             by_rank[r / 64] |= 1 << (r % 64);
         });
