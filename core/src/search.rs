@@ -1268,15 +1268,21 @@ impl SearchIndex {
                 .iter()
                 .all(|head| head.is_some_and(|head| text.starts_with(head)))
             {
-                // Where each character of the key's start begins.
+                // The key's first characters, decoded once, and where each
+                // begins.
                 let mut ends = [text.len(); 32];
-                for (n, (b, _)) in text.char_indices().take(longest + 1).enumerate() {
+                let mut kchars = ['\0'; 32];
+                let mut n = 0;
+                for (b, c) in text.char_indices().take(longest + 1) {
                     if n < ends.len() {
                         ends[n] = b;
+                        kchars[n] = c;
                     }
+                    n += 1;
                 }
-                let mut kc = text.chars();
-                let (k0, k1) = (kc.next(), kc.next());
+                let kchars_cap = kchars.len();
+                let kchars = &kchars[..n.min(kchars_cap)];
+                let (k0, k1) = (kchars.first().copied(), kchars.get(1).copied());
                 for (v, c) in cur.iter_mut().enumerate() {
                     if prev[v].is_some_and(|head| text.starts_with(head)) {
                         continue;
@@ -1290,7 +1296,8 @@ impl SearchIndex {
                     // One edit keeps the first or the second character in
                     // one of the first two places.
                     *c = if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1)
-                        || !may_be_one_edit(w, head)
+                        || (w.len() < kchars_cap
+                            && !may_be_one_edit(w, &kchars[..kchars.len().min(w.len() + 1)]))
                     {
                         None
                     } else {
@@ -1476,20 +1483,9 @@ fn closeness(word: &str, key: &str) -> Option<(u8, u8, usize)> {
 /// (see [`closeness`]), cheaply: such a start `p` has `w[t]` at `t - 1`,
 /// `t` or `t + 1` for all but at most one place `t` of the word (a
 /// changed or dropped character misses once, an added or swapped one never),
-/// and `p` is among the key's first `m + 1` characters. False only when
-/// `closeness(w, key)` is `None`.
-fn may_be_one_edit(w: &[char], key: &str) -> bool {
-    let m = w.len();
-    let mut k = ['\0'; 24];
-    if m + 1 > k.len() {
-        return true;
-    }
-    let mut n = 0;
-    for c in key.chars().take(m + 1) {
-        k[n] = c;
-        n += 1;
-    }
-    let k = &k[..n];
+/// and `p` is among the key's first `m + 1` characters (`k`: those, or the
+/// whole key when shorter). False only when `closeness(w, key)` is `None`.
+fn may_be_one_edit(w: &[char], k: &[char]) -> bool {
     let mut misses = 0;
     for (t, &c) in w.iter().enumerate() {
         let near =
@@ -2487,7 +2483,8 @@ mod tests {
         ) {
             if closeness(&w, &key).is_some() {
                 let chars: Vec<char> = w.chars().collect();
-                prop_assert!(may_be_one_edit(&chars, &key));
+                let k: Vec<char> = key.chars().take(chars.len() + 1).collect();
+                prop_assert!(may_be_one_edit(&chars, &k));
             }
         }
 
@@ -2514,7 +2511,8 @@ mod tests {
             let key: String = k.into_iter().collect::<String>() + &tail;
             if closeness(&w, &key).is_some() {
                 let chars: Vec<char> = w.chars().collect();
-                prop_assert!(may_be_one_edit(&chars, &key), "{} {}", w, key);
+                let k: Vec<char> = key.chars().take(chars.len() + 1).collect();
+                prop_assert!(may_be_one_edit(&chars, &k), "{} {}", w, key);
             }
         }
     }
