@@ -1259,45 +1259,58 @@ impl SearchIndex {
         // a key starting with the previous one's first m + 2 characters
         // (`prev[v]`, when it had that many) is as near as it, without a
         // comparison.
-        let longest = word_chars.iter().map(|w| w.len() + 2).max().unwrap_or(0);
         let mut prev: Vec<Option<&str>> = vec![None; variants_n];
         let mut cur: Vec<Closeness> = vec![None; variants_n];
+        // The variants to compare with the key at hand.
+        let mut todo: Vec<usize> = Vec::with_capacity(variants_n);
         each_bit(&candidates, |k| {
             let text = name_keys.keys.get(k);
-            if !prev
-                .iter()
-                .all(|head| head.is_some_and(|head| text.starts_with(head)))
-            {
+            let bytes = text.as_bytes();
+            let (k0, after) = decode_at(bytes, 0);
+            let k1 = decode_at(bytes, after).0;
+            // How many characters the comparisons read: m + 2 for the
+            // longest word compared, and one more to tell whether the key
+            // is longer.
+            let mut need = 0;
+            todo.clear();
+            for (v, c) in cur.iter_mut().enumerate() {
+                if prev[v].is_some_and(|head| text.starts_with(head)) {
+                    continue;
+                }
+                let (w0, w1) = heads[v];
+                // One edit keeps the first or the second character in one
+                // of the first two places.
+                if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1) {
+                    *c = None;
+                    prev[v] = None;
+                    continue;
+                }
+                need = need.max(word_chars[v].len() + 3);
+                todo.push(v);
+            }
+            if need > 0 {
                 // The key's first characters, decoded once, and where each
                 // begins.
                 let mut ends = [text.len(); 32];
                 let mut kchars = ['\0'; 32];
                 let mut n = 0;
-                for (b, c) in text.char_indices().take(longest + 1) {
-                    if n < ends.len() {
-                        ends[n] = b;
-                        kchars[n] = c;
-                    }
+                let mut at = 0;
+                while at < bytes.len() && n < need.min(ends.len()) {
+                    let (c, next) = decode_at(bytes, at);
+                    ends[n] = at;
+                    kchars[n] = c.unwrap_or('\0');
                     n += 1;
+                    at = next;
                 }
-                let kchars_cap = kchars.len();
-                let kchars = &kchars[..n.min(kchars_cap)];
-                let (k0, k1) = (kchars.first().copied(), kchars.get(1).copied());
-                for (v, c) in cur.iter_mut().enumerate() {
-                    if prev[v].is_some_and(|head| text.starts_with(head)) {
-                        continue;
-                    }
-                    let (w0, w1) = heads[v];
+                let kchars = &kchars[..n];
+                for &v in &todo {
                     let w = &word_chars[v];
                     let (head, whole) = match ends.get(w.len() + 2) {
                         Some(&end) if end < text.len() => (&text[..end], false),
                         _ => (text, true),
                     };
-                    // One edit keeps the first or the second character in
-                    // one of the first two places.
-                    *c = if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1)
-                        || (w.len() < kchars_cap
-                            && !may_be_one_edit(w, &kchars[..kchars.len().min(w.len() + 1)]))
+                    cur[v] = if w.len() + 3 <= ends.len()
+                        && !may_be_one_edit(w, &kchars[..kchars.len().min(w.len() + 1)])
                     {
                         None
                     } else {
@@ -1477,6 +1490,28 @@ fn closeness(word: &str, key: &str) -> Option<(u8, u8, usize)> {
         }
     }
     best
+}
+
+/// The character of the UTF-8 text `bytes` (valid) starting at byte `at`
+/// (`None` past the end) and where the next one starts: a short decoder
+/// inlined in `suggest`'s loop over the keys (`chars()` stays a call per
+/// character at `opt-level = "z"`).
+#[inline(always)]
+fn decode_at(bytes: &[u8], at: usize) -> (Option<char>, usize) {
+    let Some(&b0) = bytes.get(at) else {
+        return (None, at);
+    };
+    let more = |k: usize| u32::from(bytes.get(at + k).copied().unwrap_or(0) & 0x3F);
+    let (c, len) = match b0 {
+        0..0x80 => (u32::from(b0), 1),
+        0xC0..0xE0 => ((u32::from(b0 & 0x1F) << 6) | more(1), 2),
+        0xE0..0xF0 => ((u32::from(b0 & 0x0F) << 12) | (more(1) << 6) | more(2), 3),
+        _ => (
+            (u32::from(b0 & 0x07) << 18) | (more(1) << 12) | (more(2) << 6) | more(3),
+            4,
+        ),
+    };
+    (char::from_u32(c), at + len)
 }
 
 /// Whether `key` or one of its starts may be one edit from the word `w`
@@ -2630,6 +2665,19 @@ mod tests {
                 .collect();
             let index = SearchIndex::new(&g);
             prop_assert_eq!(index.suggest(&q, max), suggest_reference(&index, &q, max), "{}", q);
+        }
+
+        #[test]
+        fn decode_at_reads_like_char_indices(s in any::<String>()) {
+            let bytes = s.as_bytes();
+            let mut at = 0;
+            for (b, c) in s.char_indices() {
+                prop_assert_eq!(at, b);
+                let (got, next) = decode_at(bytes, at);
+                prop_assert_eq!(got, Some(c));
+                at = next;
+            }
+            prop_assert_eq!(decode_at(bytes, at), (None, at));
         }
 
         #[test]
