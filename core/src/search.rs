@@ -328,7 +328,9 @@ impl Field {
     }
 }
 
-/// The first bit set in `bits` at or after `from`.
+/// The first bit set in `bits` at or after `from`. Inlined: called once
+/// per wanted item in [`Field::raise_matches`].
+#[inline(always)]
 fn next_set(bits: &[u64], from: usize) -> Option<usize> {
     let mut k = from / 64;
     let mut word = *bits.get(k)? & (!0u64 << (from % 64));
