@@ -1498,7 +1498,6 @@ fn closeness(word: &str, key: &str) -> Option<(u8, u8, usize)> {
 /// (`None` past the end) and where the next one starts: a short decoder
 /// inlined in `suggest`'s loop over the keys (`chars()` stays a call per
 /// character at `opt-level = "z"`).
-#[inline(always)]
 fn decode_at(bytes: &[u8], at: usize) -> (Option<char>, usize) {
     let Some(&b0) = bytes.get(at) else {
         return (None, at);
@@ -1702,25 +1701,30 @@ impl NameWords {
         // Keys in byte order (the order of their characters), so that keys
         // sharing a start are neighbours: `suggest` compares a start once.
         let u = keys.starts.len() - 1;
-        // By their first 16 bytes (big-endian: byte order), then the rest.
-        let mut order: Vec<(u128, u32)> = (0..u)
+        // By their first 16 bytes (big-endian: byte order), then the rest
+        // (`sort_indices`: the sort the base order already uses, no second
+        // copy of sorting code in the wasm).
+        let first: Vec<u128> = (0..u)
             .map(|k| {
                 let mut first = [0u8; 16];
                 let key = keys.get(k).as_bytes();
                 let n = key.len().min(16);
                 first[..n].copy_from_slice(&key[..n]);
-                (u128::from_be_bytes(first), k as u32)
+                u128::from_be_bytes(first)
             })
             .collect();
-        order.sort_unstable_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| keys.get(a.1 as usize).cmp(keys.get(b.1 as usize)))
+        let first: &[u128] = &first;
+        let mut order: Vec<usize> = (0..u).collect();
+        crate::sort::sort_indices(&mut order, &|a, b| {
+            first[a]
+                .cmp(&first[b])
+                .then_with(|| keys.get(a).cmp(keys.get(b)))
         });
         let mut new_id = vec![0u32; u];
         let mut sorted = Field::with_capacity(u);
-        for (k, &(_, old)) in order.iter().enumerate() {
-            new_id[old as usize] = k as u32;
-            sorted.push(keys.get(old as usize));
+        for (k, &old) in order.iter().enumerate() {
+            new_id[old] = k as u32;
+            sorted.push(keys.get(old));
         }
         let keys = sorted;
         for slot in &mut slots {
