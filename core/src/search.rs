@@ -1187,8 +1187,10 @@ impl SearchIndex {
     ///
     /// Law: `search(&s.text)` finds `s.item` for every suggestion `s`.
     ///
-    /// Reads every item's short keys (name words and reading); meant for a
-    /// query that finds little (the app asks when it finds fewer than 3).
+    /// Compares the distinct short keys (name words and readings) that may
+    /// be near, each once; meant for a query that finds little (the app
+    /// asks when it finds fewer than 3). The first call builds the keys
+    /// ([`NameWords`]).
     pub fn suggest(&self, query: &str, max: usize) -> Vec<Suggestion> {
         self.suggest_beside(query, &self.search(query), max)
     }
