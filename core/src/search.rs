@@ -264,7 +264,9 @@ impl Field {
     }
 
     fn get(&self, i: usize) -> &str {
-        &self.text[self.starts[i] as usize..self.starts[i + 1] as usize - SEP.len_utf8()]
+        // A slice: at `opt-level = "z"` indexing a `Vec` stays a call.
+        let starts: &[u32] = &self.starts;
+        &self.text[starts[i] as usize..starts[i + 1] as usize - SEP.len_utf8()]
     }
 
     /// Raises `best[item]` to `tier(at_start, whole)` for every item that
@@ -326,7 +328,9 @@ impl Field {
     }
 }
 
-/// The first bit set in `bits` at or after `from`.
+/// The first bit set in `bits` at or after `from`. Inlined: called once
+/// per wanted item in [`Field::raise_matches`].
+#[inline(always)]
 fn next_set(bits: &[u64], from: usize) -> Option<usize> {
     let mut k = from / 64;
     let mut word = *bits.get(k)? & (!0u64 << (from % 64));
@@ -896,18 +900,26 @@ impl SearchIndex {
     /// per total (totals are small: at most 6 per word). O(hits + items /
     /// 64).
     fn ranked(&self, totals: &[u16], found: &[u64]) -> Vec<usize> {
+        // Slices, not `Vec`s, in the loops: at `opt-level = "z"` indexing a
+        // `Vec` stays a call.
+        let (rank, order): (&[u32], &[usize]) = (&self.rank, &self.order);
         let mut by_rank = vec![0u64; found.len()];
-        let mut next: Vec<usize> = Vec::new();
+        let by_rank_bits: &mut [u64] = &mut by_rank;
+        // Items per total (at most 6 per word; a query of more words
+        // grows it).
+        let mut next: Vec<usize> = vec![0; 8];
         each_bit(found, |i| {
-            let r = self.rank[i] as usize;
-            by_rank[r / 64] |= 1 << (r % 64);
+            let r = rank[i] as usize;
+            by_rank_bits[r / 64] |= 1 << (r % 64);
             let t = usize::from(totals[i]);
             if next.len() <= t {
                 next.resize(t + 1, 0);
             }
+            let next: &mut [usize] = &mut next;
             next[t] += 1;
         });
         // `next[t]`: where the next item of total `t` goes (higher first).
+        let next: &mut [usize] = &mut next;
         let mut at = 0;
         for t in (1..next.len()).rev() {
             let count = next[t];
@@ -915,10 +927,11 @@ impl SearchIndex {
             at += count;
         }
         let mut hits = vec![0usize; at];
+        let out: &mut [usize] = &mut hits;
         each_bit(&by_rank, |r| {
-            let i = self.order[r];
+            let i = order[r];
             let t = usize::from(totals[i]);
-            hits[next[t]] = i;
+            out[next[t]] = i;
             next[t] += 1;
         });
         hits
@@ -957,14 +970,17 @@ impl SearchIndex {
             }
             may.push(bits);
         }
-        let mut totals = vec![0u16; n];
-        let mut best = vec![0u8; n];
+        let mut totals_vec = vec![0u16; n];
+        let mut best_vec = vec![0u8; n];
+        // Slices in the loops (see `ranked`).
+        let totals: &mut [u16] = &mut totals_vec;
+        let best: &mut [u8] = &mut best_vec;
         for (k, (variants, may)) in words.iter().zip(&may).enumerate() {
             if k > 0 {
                 best.fill(0);
             }
             for (v, may) in variants.iter().zip(may) {
-                if self.one_char(v, &mut best, &candidates) {
+                if self.one_char(v, best, &candidates) {
                     continue;
                 }
                 let count: u32 = may.iter().map(|b| b.count_ones()).sum();
@@ -973,7 +989,7 @@ impl SearchIndex {
                     // costs less than a search per item.
                     let within: Vec<u64> =
                         may.iter().zip(&candidates).map(|(m, c)| m & c).collect();
-                    self.scan(v, &mut best, &within);
+                    self.scan(v, best, &within);
                     continue;
                 }
                 for (k, (&may, &c)) in may.iter().zip(&candidates).enumerate() {
@@ -999,7 +1015,7 @@ impl SearchIndex {
                 }
             }
         }
-        (totals, candidates)
+        (totals_vec, candidates)
     }
 
     /// When `v` is one kana or ASCII character (as typed, or read from
@@ -1024,32 +1040,50 @@ impl SearchIndex {
         } else {
             &chars.plain
         };
+        // Slices in the loop: at `opt-level = "z"` indexing a `Vec` stays a
+        // call.
+        let [name_bits, reading_bits, body_bits, body_reading_bits]: [&[u64]; 4] = [
+            &chars.name,
+            &chars.reading,
+            &chars.body,
+            &chars.body_reading,
+        ];
+        let [sound_name, sound_reading, sound_body]: [&[u64]; 3] =
+            [&chars.sound_name, &chars.sound_reading, &chars.sound_body];
+        let [folded_name, folded_reading, folded_body, has_body_reading]: [&[u64]; 4] = [
+            &chars.folded_name,
+            &chars.folded_reading,
+            &chars.folded_body,
+            &chars.has_body_reading,
+        ];
+        let [name_first_bits, reading_first_bits, single_bits]: [&[u64]; 3] =
+            [&starts.name, &starts.reading, &starts.name_single];
         for (k, &within) in within.iter().enumerate() {
             if within == 0 {
                 continue;
             }
             let at = k * CHAR_SLOTS + slot;
-            let (body, body_reading) = (chars.body[at], chars.body_reading[at]);
-            let (mut name, mut reading) = (chars.name[at], chars.reading[at]);
+            let (body, body_reading) = (body_bits[at], body_reading_bits[at]);
+            let (mut name, mut reading) = (name_bits[at], reading_bits[at]);
             // A word read as romaji is matched against the folded name,
             // reading and body reading (or body where there is none; see
             // `sounds`), each the plain text where folding changed nothing.
             let body = if v.sounds {
-                let has = chars.has_body_reading[k];
+                let has = has_body_reading[k];
                 let plain = (body_reading & has) | (body & !has);
                 let pick =
                     |folded: u64, sound: u64, plain: u64| (sound & folded) | (plain & !folded);
-                name = pick(chars.folded_name[k], chars.sound_name[at], name);
-                reading = pick(chars.folded_reading[k], chars.sound_reading[at], reading);
-                pick(chars.folded_body[k], chars.sound_body[at], plain)
+                name = pick(folded_name[k], sound_name[at], name);
+                reading = pick(folded_reading[k], sound_reading[at], reading);
+                pick(folded_body[k], sound_body[at], plain)
             } else {
                 body | body_reading
             };
             let name = name & within;
             let reading = reading & within & !name;
             let rest = body & within & !name & !reading;
-            let (name_first, single) = (starts.name[at], starts.name_single[k]);
-            let reading_first = starts.reading[at];
+            let (name_first, single) = (name_first_bits[at], single_bits[k]);
+            let reading_first = reading_first_bits[at];
             for (bits, t) in [
                 (name & name_first & single, tier::NAME_EQUALS),
                 (name & name_first & !single, tier::NAME_STARTS),
@@ -1153,8 +1187,10 @@ impl SearchIndex {
     ///
     /// Law: `search(&s.text)` finds `s.item` for every suggestion `s`.
     ///
-    /// Reads every item's short keys (name words and reading); meant for a
-    /// query that finds little (the app asks when it finds fewer than 3).
+    /// Compares the distinct short keys (name words and readings) that may
+    /// be near, each once; meant for a query that finds little (the app
+    /// asks when it finds fewer than 3). The first call builds the keys
+    /// ([`NameWords`]).
     pub fn suggest(&self, query: &str, max: usize) -> Vec<Suggestion> {
         self.suggest_beside(query, &self.search(query), max)
     }
@@ -1166,10 +1202,10 @@ impl SearchIndex {
         self.suggest_among(query, found, max, false)
     }
 
-    /// [`suggest`](SearchIndex::suggest), looking at every item when
-    /// `every` (tests: the [`KeyStarts`] filter leaves out no suggestion).
-    fn suggest_among<'s>(
-        &'s self,
+    /// [`suggest`](SearchIndex::suggest), comparing every key when `every`
+    /// (tests: the [`KeyStarts`] filter leaves out no suggestion).
+    fn suggest_among(
+        &self,
         query: &str,
         found: &[usize],
         max: usize,
@@ -1186,7 +1222,8 @@ impl SearchIndex {
         if word.is_empty() || max == 0 {
             return Vec::new();
         }
-        let rank = &self.rank;
+        // Slices, not `Vec`s, in the loops (see `ranked`).
+        let rank: &[u32] = &self.rank;
         let heads: Vec<(Option<char>, Option<char>)> = word
             .iter()
             .map(|v| {
@@ -1194,39 +1231,133 @@ impl SearchIndex {
                 (c.next(), c.next())
             })
             .collect();
-        // (cost, 0 for a whole key or 1 for its start, rank, item, key,
-        // bytes of the key matched); the key `usize::MAX` is the reading.
-        type Near = (u8, u8, u32, usize, usize, usize);
         let word_chars: Vec<Vec<char>> = word.iter().map(|v| v.text().chars().collect()).collect();
-        let mut memos: Vec<NearMemo<'s>> = word.iter().map(|_| NearMemo::new()).collect();
         let name_keys = self
             .keys
             .get_or_init(|| NameWords::new(&self.raw_names, &self.readings, &self.sound_readings));
-        let any_sounds = word.iter().any(|v| v.sounds);
+        // The keys that may be near a variant.
         let mut candidates = vec![0u64; name_keys.starts.words];
         for v in &word {
             name_keys.starts.may_be_near(v.text(), &mut candidates);
         }
+        let key_count = name_keys.keys.starts.len() - 1;
         if every {
             candidates.fill(!0);
             if let Some(last) = candidates.last_mut()
-                && !self.len().is_multiple_of(64)
+                && !key_count.is_multiple_of(64)
             {
-                *last = (1u64 << (self.len() % 64)) - 1;
+                *last = (1u64 << (key_count % 64)) - 1;
             }
         }
+        // Each candidate key's closeness to each variant, computed once
+        // however many items share the key: `near_at` (ascending keys) and
+        // `near` (`word.len()` per key), for the keys near some variant
+        // (one bit each in `near_keys`); and the items having such a key.
+        let variants_n = word.len();
+        let mut near_at: Vec<u32> = Vec::new();
+        let mut near: Vec<Closeness> = Vec::new();
+        let mut items_vec = vec![0u64; self.len().div_ceil(64)];
+        let items: &mut [u64] = &mut items_vec;
+        // Closeness reads at most the key's first m + 2 characters (m: the
+        // word's), and many keys start alike: the keys are in byte order, so
+        // a key starting with the previous one's first m + 2 characters
+        // (`prev[v]`, when it had that many) is as near as it, without a
+        // comparison.
+        let mut prev: Vec<Option<&str>> = vec![None; variants_n];
+        let mut cur: Vec<Closeness> = vec![None; variants_n];
+        // The variants to compare with the key at hand.
+        let mut todo: Vec<usize> = Vec::with_capacity(variants_n);
+        each_bit(&candidates, |k| {
+            let text = name_keys.keys.get(k);
+            let bytes = text.as_bytes();
+            let (k0, after) = decode_at(bytes, 0);
+            let k1 = decode_at(bytes, after).0;
+            // How many characters the comparisons read: m + 2 for the
+            // longest word compared, and one more to tell whether the key
+            // is longer.
+            let mut need = 0;
+            todo.clear();
+            for (v, c) in cur.iter_mut().enumerate() {
+                if prev[v].is_some_and(|head| text.starts_with(head)) {
+                    continue;
+                }
+                let (w0, w1) = heads[v];
+                // One edit keeps the first or the second character in one
+                // of the first two places.
+                if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1) {
+                    *c = None;
+                    prev[v] = None;
+                    continue;
+                }
+                need = need.max(word_chars[v].len() + 3);
+                todo.push(v);
+            }
+            if need > 0 {
+                // The key's first characters, decoded once, and where each
+                // begins.
+                let mut ends = [text.len(); 32];
+                let mut kchars = ['\0'; 32];
+                let mut n = 0;
+                let mut at = 0;
+                while at < bytes.len() && n < need.min(ends.len()) {
+                    let (c, next) = decode_at(bytes, at);
+                    ends[n] = at;
+                    kchars[n] = c.unwrap_or('\0');
+                    n += 1;
+                    at = next;
+                }
+                let kchars = &kchars[..n];
+                for &v in &todo {
+                    let w = &word_chars[v];
+                    let (head, whole) = match ends.get(w.len() + 2) {
+                        Some(&end) if end < text.len() => (&text[..end], false),
+                        _ => (text, true),
+                    };
+                    cur[v] = if w.len() + 3 <= ends.len()
+                        && !may_be_one_edit(w, &kchars[..kchars.len().min(w.len() + 1)])
+                    {
+                        None
+                    } else {
+                        closeness(word[v].text(), head)
+                    };
+                    // A key of m + 2 characters or fewer is its own head:
+                    // a longer key starting with it has another.
+                    prev[v] = (!whole).then_some(head);
+                }
+            }
+            if cur.iter().all(Option::is_none) {
+                return;
+            }
+            near.extend_from_slice(&cur);
+            near_at.push(k as u32);
+            for &i in name_keys.items(k) {
+                items[i as usize / 64] |= 1 << (i % 64);
+            }
+        });
+        let mut near_index_vec = vec![u32::MAX; key_count];
+        let near_index: &mut [u32] = &mut near_index_vec;
+        for (at, &k) in near_at.iter().enumerate() {
+            near_index[k as usize] = at as u32;
+        }
+        let near: &[Closeness] = &near;
+        let near_of = |k: u32, v: usize| -> Closeness {
+            match near_index[k as usize] {
+                u32::MAX => None,
+                at => near[at as usize * variants_n + v],
+            }
+        };
         // The items in the base order (rank), so that once `max`
         // suggestions are certain, a later item counts only if it is
         // nearer (a better class) than the last of them: `bound`.
         let mut bound: Option<(u8, u8)> = None;
         let mut kept: Vec<Kept> = Vec::new();
-        // The candidates the query does not find, by their place in the
-        // base order (one bit each), read in that order.
+        // The items with a near key that the query does not find, by their
+        // place in the base order (one bit each), read in that order.
         for &i in found {
-            candidates[i / 64] &= !(1u64 << (i % 64));
+            items[i / 64] &= !(1u64 << (i % 64));
         }
-        let mut by_rank = vec![0u64; candidates.len()];
-        each_bit(&candidates, |i| {
+        let mut by_rank = vec![0u64; items.len()];
+        each_bit(items, |i| {
             let r = rank[i] as usize;
             by_rank[r / 64] |= 1 << (r % 64);
         });
@@ -1236,59 +1367,38 @@ impl SearchIndex {
             if bound == Some((1, 0)) {
                 break;
             }
-            let keys = name_keys.plain.get(i);
             let reading = self.readings.get(i);
-            let (sound_keys, sound_reading) = if any_sounds {
-                (name_keys.sound.get(i), self.sound_readings.get(i))
-            } else {
-                ("", "")
+            let Some((reading_keys, word_keys)) = name_keys.slots(i).split_last() else {
+                continue;
             };
-            let mut best: Option<Near> = None;
-            let mut consider = |v: usize, key: usize, text: &'s str, unfold: Option<&str>| {
-                let (w0, w1) = heads[v];
-                let mut k = text.chars();
-                let (k0, k1) = (k.next(), k.next());
-                // One edit keeps the first or the second character in
-                // one of the first two places.
-                if !(k0 == w0 || k0 == w1 || k1 == w0 || k1 == w1) {
-                    return;
-                }
-                let w = &word_chars[v];
-                if !may_be_one_edit(w, text) || bound.is_some_and(|b| !may_beat(b, w, text)) {
-                    return;
-                }
-                // Closeness reads at most the key's first m + 2
-                // characters (m: the word's): many keys start alike.
-                let head = match text.char_indices().nth(w.len() + 2) {
-                    Some((at, _)) => &text[..at],
-                    None => text,
-                };
-                let near = memos[v].get_or(head, || closeness(word[v].text(), head));
-                if let Some((cost, start, mut len)) = near {
-                    if let Some(plain) = unfold {
-                        len = unfolded_prefix(plain, text[..len].chars().count()).len();
-                    }
-                    let c = (cost, start, rank[i], i, key, len);
-                    if best.is_none_or(|b| (c.0, c.1) < (b.0, b.1)) {
-                        best = Some(c);
-                    }
+            // The first of the nearest keys, in the order: each word of the
+            // name (each variant), then the reading: (cost, 0 for a whole
+            // key or 1 for its start, key, its id, bytes matched, whether
+            // that is of the folded reading).
+            let mut best: Option<(u8, u8, usize, u32, usize, bool)> = None;
+            let mut consider = |v: usize, key: usize, id: u32, unfold: bool| {
+                if let Some((cost, start, len)) = near_of(id, v)
+                    && best.is_none_or(|b| (cost, start) < (b.0, b.1))
+                {
+                    best = Some((cost, start, key, id, len, unfold));
                 }
             };
-            let mut sounds = sound_keys.split(KEY_SEP).filter(|_| !sound_keys.is_empty());
-            for (k, key) in keys.split(KEY_SEP).enumerate().filter(|_| !keys.is_empty()) {
-                let sound = sounds.next().filter(|s| !s.is_empty()).unwrap_or(key);
+            for (k, ids) in word_keys.iter().enumerate() {
                 for (v, variant) in word.iter().enumerate() {
-                    consider(v, k, if variant.sounds { sound } else { key }, None);
+                    consider(v, k, ids[usize::from(variant.sounds)], false);
                 }
             }
             for (v, variant) in word.iter().enumerate() {
-                if variant.sounds {
-                    let sound = or_plain(sound_reading, reading);
-                    consider(v, usize::MAX, sound, Some(reading));
-                } else {
-                    consider(v, usize::MAX, reading, None);
-                }
+                let sounds = usize::from(variant.sounds);
+                consider(v, usize::MAX, reading_keys[sounds], variant.sounds);
             }
+            let best = best.map(|(cost, start, key, id, mut len, unfold)| {
+                if unfold {
+                    let text = name_keys.keys.get(id as usize);
+                    len = unfolded_prefix(reading, text[..len].chars().count()).len();
+                }
+                (cost, start, rank[i], i, key, len)
+            });
             let Some((cost, start, _, item, key, len)) = best else {
                 continue;
             };
@@ -1349,77 +1459,8 @@ struct Kept {
     text: String,
 }
 
-/// Whether `key` or one of its starts may be nearer the word `w` than
-/// `bound` (see [`closeness`]): cost 1 needs a start of exactly `m`
-/// characters (m: the word's) differing from `w` in one place only by
-/// ゛ ゜ or size; a whole key (class `(_, 0)`) needs `m - 1` to `m + 1`
-/// characters. False only when `closeness(w, key)` is not below `bound`.
-fn may_beat(bound: (u8, u8), w: &[char], key: &str) -> bool {
-    let m = w.len();
-    let mut len = 0;
-    let mut misses = 0;
-    let mut plain_miss = true;
-    for c in key.chars().take(m + 2) {
-        if let Some(&x) = w.get(len)
-            && x != c
-        {
-            misses += 1;
-            plain_miss &= plain_kana(x) == plain_kana(c);
-        }
-        len += 1;
-    }
-    let cost1 = len >= m && misses == 1 && plain_miss;
-    let whole = len + 1 >= m && len <= m + 1;
-    match bound {
-        (0, _) | (1, 0) => false,
-        (1, _) => cost1 && len == m,
-        (2, 0) => cost1,
-        _ => cost1 || whole,
-    }
-}
-
 /// What [`closeness`] answers.
 type Closeness = Option<(u8, u8, usize)>;
-
-/// What [`closeness`] answered for one word and the starts of keys, within
-/// one [`suggest`](SearchIndex::suggest): an open-addressing table that
-/// stops remembering when half full.
-struct NearMemo<'s> {
-    slots: Vec<Option<(&'s str, Closeness)>>,
-    used: usize,
-}
-
-impl<'s> NearMemo<'s> {
-    fn new() -> Self {
-        NearMemo {
-            slots: vec![None; 1024],
-            used: 0,
-        }
-    }
-
-    fn get_or(&mut self, key: &'s str, f: impl FnOnce() -> Closeness) -> Closeness {
-        let mask = self.slots.len() - 1;
-        // FNV-1a.
-        let hash = key.bytes().fold(0x811c_9dc5u32, |h, b| {
-            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-        });
-        let mut at = mix(hash) & mask;
-        loop {
-            match self.slots[at] {
-                Some((k, near)) if k == key => return near,
-                Some(_) => at = (at + 1) & mask,
-                None => {
-                    let near = f();
-                    if self.used * 2 < self.slots.len() {
-                        self.slots[at] = Some((key, near));
-                        self.used += 1;
-                    }
-                    return near;
-                }
-            }
-        }
-    }
-}
 
 /// A folded field's text, or the plain text where folding changed nothing
 /// (stored empty).
@@ -1455,24 +1496,34 @@ fn closeness(word: &str, key: &str) -> Option<(u8, u8, usize)> {
     best
 }
 
+/// The character of the UTF-8 text `bytes` (valid) starting at byte `at`
+/// (`None` past the end) and where the next one starts: a short decoder
+/// inlined in `suggest`'s loop over the keys (`chars()` stays a call per
+/// character at `opt-level = "z"`).
+fn decode_at(bytes: &[u8], at: usize) -> (Option<char>, usize) {
+    let Some(&b0) = bytes.get(at) else {
+        return (None, at);
+    };
+    let more = |k: usize| u32::from(bytes.get(at + k).copied().unwrap_or(0) & 0x3F);
+    let (c, len) = match b0 {
+        0..0x80 => (u32::from(b0), 1),
+        0xC0..0xE0 => ((u32::from(b0 & 0x1F) << 6) | more(1), 2),
+        0xE0..0xF0 => ((u32::from(b0 & 0x0F) << 12) | (more(1) << 6) | more(2), 3),
+        _ => (
+            (u32::from(b0 & 0x07) << 18) | (more(1) << 12) | (more(2) << 6) | more(3),
+            4,
+        ),
+    };
+    (char::from_u32(c), at + len)
+}
+
 /// Whether `key` or one of its starts may be one edit from the word `w`
 /// (see [`closeness`]), cheaply: such a start `p` has `w[t]` at `t - 1`,
 /// `t` or `t + 1` for all but at most one place `t` of the word (a
 /// changed or dropped character misses once, an added or swapped one never),
-/// and `p` is among the key's first `m + 1` characters. False only when
-/// `closeness(w, key)` is `None`.
-fn may_be_one_edit(w: &[char], key: &str) -> bool {
-    let m = w.len();
-    let mut k = ['\0'; 24];
-    if m + 1 > k.len() {
-        return true;
-    }
-    let mut n = 0;
-    for c in key.chars().take(m + 1) {
-        k[n] = c;
-        n += 1;
-    }
-    let k = &k[..n];
+/// and `p` is among the key's first `m + 1` characters (`k`: those, or the
+/// whole key when shorter). False only when `closeness(w, key)` is `None`.
+fn may_be_one_edit(w: &[char], k: &[char]) -> bool {
     let mut misses = 0;
     for (t, &c) in w.iter().enumerate() {
         let near =
@@ -1549,57 +1600,200 @@ fn plain_kana(c: char) -> char {
     char::from_u32(plain).unwrap_or(c)
 }
 
-/// The words of every name ([`name_words`]), normalised, separated by
-/// [`KEY_SEP`]; and with long vowels folded (empty where that changes
-/// nothing).
+/// The keys a typo may be near, each distinct text once: the words of
+/// every name ([`name_words`]), normalised, and with long vowels folded;
+/// every reading, plain and folded. Per item, which keys it has, in the
+/// order [`suggest`](SearchIndex::suggest) reads them; per key, which items
+/// have it. Many items share keys (a place, a suffix, a common reading
+/// start), so a query compares each distinct key once, not once per item.
 ///
-/// With them, [`KeyStarts`] over these words and the readings: which
-/// items a typo may be near.
+/// With them, [`KeyStarts`] over the keys: which keys a typo may be near.
 #[derive(Debug, Clone, Default)]
 struct NameWords {
-    plain: Field,
-    sound: Field,
+    /// The distinct keys: key `k` is `keys.get(k)`.
+    keys: Field,
+    /// Per item `i`, `slots[slot_at[i]..slot_at[i + 1]]`: for each word of
+    /// its name, the key as normalised and with long vowels folded (the
+    /// same key where folding changes nothing or leaves nothing); last, its
+    /// reading and its folded reading (the reading where folding changes
+    /// nothing).
+    slot_at: Vec<u32>,
+    slots: Vec<[u32; 2]>,
+    /// Per key `k`, the items that have it, ascending:
+    /// `items[item_at[k]..item_at[k + 1]]`.
+    item_at: Vec<u32>,
+    items: Vec<u32>,
+    /// Which keys start a certain way (one bit per key).
     starts: KeyStarts,
 }
 
 impl NameWords {
     fn new(names: &Field, readings: &Field, sound_readings: &Field) -> NameWords {
         let n = names.starts.len().saturating_sub(1);
-        let mut words = NameWords {
-            plain: Field::with_capacity(n),
-            sound: Field::with_capacity(n),
-            starts: KeyStarts::new(n),
+        let mut keys = Field::with_capacity(n);
+        // Each distinct key once: an open-addressing table of key ids by
+        // FNV-1a, grown at half full.
+        let mut table: Vec<u32> = vec![u32::MAX; 1024];
+        let hash = |key: &str| {
+            let h = key.bytes().fold(0x811c_9dc5u32, |h, b| {
+                (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+            });
+            (u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
         };
-        let mut keys = String::new();
+        let mut id_of = |key: &str| -> u32 {
+            let mut mask = table.len() - 1;
+            let mut at = hash(key) & mask;
+            loop {
+                match table[at] {
+                    u32::MAX => break,
+                    id if keys.get(id as usize) == key => return id,
+                    _ => at = (at + 1) & mask,
+                }
+            }
+            let id = (keys.starts.len() - 1) as u32;
+            keys.push(key);
+            if (id as usize + 1) * 2 > table.len() {
+                table = vec![u32::MAX; table.len() * 2];
+                mask = table.len() - 1;
+                for k in 0..=id {
+                    let mut at = hash(keys.get(k as usize)) & mask;
+                    while table[at] != u32::MAX {
+                        at = (at + 1) & mask;
+                    }
+                    table[at] = k;
+                }
+            } else {
+                table[at] = id;
+            }
+            id
+        };
+        let mut slot_at = Vec::with_capacity(n + 1);
+        slot_at.push(0u32);
+        let mut slots: Vec<[u32; 2]> = Vec::with_capacity(n * 3);
+        let mut joined = String::new();
         for i in 0..n {
-            keys.clear();
+            joined.clear();
             for (_, word) in name_words(names.get(i)) {
-                if !keys.is_empty() {
-                    keys.push(KEY_SEP);
+                if !joined.is_empty() {
+                    joined.push(KEY_SEP);
                 }
-                keys.push_str(&word);
+                joined.push_str(&word);
             }
-            let folded = fold_long_vowels(&keys);
-            for text in [&keys, &folded] {
-                for key in text.split(KEY_SEP) {
-                    words.starts.add(i, key);
-                }
+            let folded = fold_long_vowels(&joined);
+            let sound_keys: &str = if folded == joined { "" } else { &folded };
+            let mut sounds = sound_keys.split(KEY_SEP).filter(|_| !sound_keys.is_empty());
+            for key in joined.split(KEY_SEP).filter(|_| !joined.is_empty()) {
+                let sound = sounds.next().filter(|s| !s.is_empty()).unwrap_or(key);
+                let id = id_of(key);
+                slots.push([id, if sound == key { id } else { id_of(sound) }]);
             }
-            words.starts.add(i, readings.get(i));
-            words.starts.add(i, sound_readings.get(i));
-            words.sound.push(if folded == keys { "" } else { &folded });
-            words.plain.push(&keys);
+            let reading = readings.get(i);
+            let sound_reading = sound_readings.get(i);
+            let id = id_of(reading);
+            slots.push([
+                id,
+                if sound_reading.is_empty() {
+                    id
+                } else {
+                    id_of(sound_reading)
+                },
+            ]);
+            slot_at.push(slots.len() as u32);
         }
-        words
+        // Keys in byte order (the order of their characters), so that keys
+        // sharing a start are neighbours: `suggest` compares a start once.
+        let u = keys.starts.len() - 1;
+        // By their first 16 bytes (big-endian: byte order), then the rest
+        // (`sort_indices`: the sort the base order already uses, no second
+        // copy of sorting code in the wasm).
+        let first: Vec<u128> = (0..u)
+            .map(|k| {
+                let mut first = [0u8; 16];
+                let key = keys.get(k).as_bytes();
+                let n = key.len().min(16);
+                first[..n].copy_from_slice(&key[..n]);
+                u128::from_be_bytes(first)
+            })
+            .collect();
+        let first: &[u128] = &first;
+        let mut order: Vec<usize> = (0..u).collect();
+        crate::sort::sort_indices(&mut order, &|a, b| {
+            first[a]
+                .cmp(&first[b])
+                .then_with(|| keys.get(a).cmp(keys.get(b)))
+        });
+        let mut new_id = vec![0u32; u];
+        let mut sorted = Field::with_capacity(u);
+        for (k, &old) in order.iter().enumerate() {
+            new_id[old] = k as u32;
+            sorted.push(keys.get(old));
+        }
+        let keys = sorted;
+        for slot in &mut slots {
+            *slot = slot.map(|k| new_id[k as usize]);
+        }
+        // The items of each key: counted, then placed (a counting sort).
+        let mut item_at = vec![0u32; u + 1];
+        let mut last = vec![u32::MAX; u];
+        let each = |f: &mut dyn FnMut(usize, u32)| {
+            for i in 0..n {
+                for slot in &slots[slot_at[i] as usize..slot_at[i + 1] as usize] {
+                    for &k in slot {
+                        f(k as usize, i as u32);
+                    }
+                }
+            }
+        };
+        each(&mut |k, i| {
+            if last[k] != i {
+                last[k] = i;
+                item_at[k + 1] += 1;
+            }
+        });
+        for k in 0..u {
+            item_at[k + 1] += item_at[k];
+        }
+        let mut next: Vec<u32> = item_at[..u].to_vec();
+        let mut items = vec![0u32; item_at[u] as usize];
+        last.fill(u32::MAX);
+        each(&mut |k, i| {
+            if last[k] != i {
+                last[k] = i;
+                items[next[k] as usize] = i;
+                next[k] += 1;
+            }
+        });
+        let mut starts = KeyStarts::new(u);
+        for k in 0..u {
+            starts.add(k, keys.get(k));
+        }
+        NameWords {
+            keys,
+            slot_at,
+            slots,
+            item_at,
+            items,
+            starts,
+        }
+    }
+
+    /// Item `i`'s keys: one per word of its name, then its reading.
+    fn slots(&self, i: usize) -> &[[u32; 2]] {
+        &self.slots[self.slot_at[i] as usize..self.slot_at[i + 1] as usize]
+    }
+
+    /// The items that have key `k`, ascending.
+    fn items(&self, k: usize) -> &[u32] {
+        &self.items[self.item_at[k] as usize..self.item_at[k + 1] as usize]
     }
 }
 
 /// How many hash buckets [`KeyStarts`] has: a power of two.
 const KEY_BUCKETS: usize = 512;
 
-/// Which items have a key (a word of the name or the reading, plain or
-/// with long vowels folded) starting a certain way, as a bit-sliced
-/// signature like [`Grams`]: per item, the bigrams of each key's first
+/// Which keys ([`NameWords`]: words of names and readings, plain or with
+/// long vowels folded) start a certain way, as a bit-sliced signature like
+/// [`Grams`], one bit per key: the bigrams of each key's first
 /// four characters, and its first and third character (each with its
 /// place). A key within one edit of a word `w` of three or more
 /// characters, or starting with such a key, has one of `w0w1`, `w1w2`,
@@ -1645,8 +1839,8 @@ impl KeyStarts {
         }
     }
 
-    /// ORs into `out` the items that may have a key one edit from `word`
-    /// (at least three characters) or from its start.
+    /// ORs into `out` the keys that may be one edit from `word` (at least
+    /// three characters) or start with such a key.
     fn may_be_near(&self, word: &str, out: &mut [u64]) {
         let mut c = word.chars();
         let (Some(w0), Some(w1), Some(w2)) = (c.next(), c.next(), c.next()) else {
@@ -2164,6 +2358,26 @@ mod tests {
         );
     }
 
+    /// The words of a name ([`name_words`]), normalised, separated by
+    /// [`KEY_SEP`]; and with long vowels folded (empty where that changes
+    /// nothing): the keys of one item as the first version kept them.
+    fn joined_name_words(name: &str) -> (String, String) {
+        let mut keys = String::new();
+        for (_, word) in name_words(name) {
+            if !keys.is_empty() {
+                keys.push(KEY_SEP);
+            }
+            keys.push_str(&word);
+        }
+        let folded = fold_long_vowels(&keys);
+        let folded = if folded == keys {
+            String::new()
+        } else {
+            folded
+        };
+        (keys, folded)
+    }
+
     /// The suggestions as the first version computed them (every item a
     /// candidate, every key compared, one sort): what the pruned
     /// [`SearchIndex::suggest`] must equal.
@@ -2195,9 +2409,6 @@ mod tests {
         // bytes of the key matched); the key `usize::MAX` is the reading.
         type Near = (u8, u8, u32, usize, usize, usize);
         let mut near: Vec<Near> = Vec::new();
-        let name_keys = index.keys.get_or_init(|| {
-            NameWords::new(&index.raw_names, &index.readings, &index.sound_readings)
-        });
         let any_sounds = word.iter().any(|v| v.sounds);
         let candidates = vec![!0u64; index.grams.words];
         let items = candidates.iter().enumerate().flat_map(|(k, &bits)| {
@@ -2214,10 +2425,11 @@ mod tests {
             if i >= index.len() || found[i] {
                 continue;
             }
-            let keys = name_keys.plain.get(i);
+            let (keys, folded) = joined_name_words(index.raw_names.get(i));
+            let keys = keys.as_str();
             let reading = index.readings.get(i);
             let (sound_keys, sound_reading) = if any_sounds {
-                (name_keys.sound.get(i), index.sound_readings.get(i))
+                (folded.as_str(), index.sound_readings.get(i))
             } else {
                 ("", "")
             };
@@ -2314,7 +2526,8 @@ mod tests {
         ) {
             if closeness(&w, &key).is_some() {
                 let chars: Vec<char> = w.chars().collect();
-                prop_assert!(may_be_one_edit(&chars, &key));
+                let k: Vec<char> = key.chars().take(chars.len() + 1).collect();
+                prop_assert!(may_be_one_edit(&chars, &k));
             }
         }
 
@@ -2341,7 +2554,8 @@ mod tests {
             let key: String = k.into_iter().collect::<String>() + &tail;
             if closeness(&w, &key).is_some() {
                 let chars: Vec<char> = w.chars().collect();
-                prop_assert!(may_be_one_edit(&chars, &key), "{} {}", w, key);
+                let k: Vec<char> = key.chars().take(chars.len() + 1).collect();
+                prop_assert!(may_be_one_edit(&chars, &k), "{} {}", w, key);
             }
         }
     }
@@ -2436,6 +2650,42 @@ mod tests {
         fn suggestions_equal_the_reference(g in arb_groups(), q in mixed(), max in 1usize..5) {
             let index = SearchIndex::new(&g);
             prop_assert_eq!(index.suggest(&q, max), suggest_reference(&index, &q, max), "{}", q);
+        }
+
+        /// Many keys sharing their start (suggest compares a start once
+        /// for the keys after it) and items sharing keys.
+        #[test]
+        fn suggestions_over_keys_that_start_alike_equal_the_reference(
+            rows in prop::collection::vec(
+                (
+                    "[かがきつっーカ]{1,6}[金・]?[かがきつっーカ]{0,6}",
+                    prop::option::of("[かがきつっー]{2,9}"),
+                ),
+                1..40,
+            ),
+            q in "[かがきつっー]{3,7}|[kagitu]{3,8}",
+            max in 1usize..5,
+        ) {
+            let g: Vec<Group> = rows
+                .iter()
+                .enumerate()
+                .map(|(i, (name, reading))| group(&format!("g{i}"), name, reading.as_deref(), ""))
+                .collect();
+            let index = SearchIndex::new(&g);
+            prop_assert_eq!(index.suggest(&q, max), suggest_reference(&index, &q, max), "{}", q);
+        }
+
+        #[test]
+        fn decode_at_reads_like_char_indices(s in any::<String>()) {
+            let bytes = s.as_bytes();
+            let mut at = 0;
+            for (b, c) in s.char_indices() {
+                prop_assert_eq!(at, b);
+                let (got, next) = decode_at(bytes, at);
+                prop_assert_eq!(got, Some(c));
+                at = next;
+            }
+            prop_assert_eq!(decode_at(bytes, at), (None, at));
         }
 
         #[test]
