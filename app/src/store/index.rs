@@ -108,6 +108,7 @@ pub async fn load_groups(
     let count = groups.len();
     shown(groups, cursor.clone());
     let record: Option<JsValue> = record.await?;
+    crate::pwa::mark_time("index-record");
     let (Some(record), Some(cursor)) = (record, cursor) else {
         return Ok(None);
     };
