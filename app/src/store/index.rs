@@ -5,9 +5,9 @@
 //! the groups it was built from, their ids in its order (UTF-8, one per
 //! line) and `SearchIndex::to_bytes` (both as `Uint8Array`s).
 //!
-//! [`load_groups`] reads it alongside the groups and their cursor (read in
-//! one transaction, so a pull can never land between them), and hands it
-//! back only when it is for exactly these groups: its cursor is theirs.
+//! [`load_groups`] reads it in the transaction that reads the groups and
+//! their cursor (after them), so a pull can never land between them, and
+//! hands it back only when it is for exactly these groups.
 
 use super::buckets::{self, GROUPS};
 use super::{META, StoreError};
@@ -92,17 +92,13 @@ pub async fn load_groups(
     db: &Database,
     shown: impl FnOnce(Vec<Group>, Option<String>),
 ) -> Result<Option<Kept>, StoreError> {
-    // The kept index in a transaction of its own, asked for first: its
-    // bytes are read while the groups are read and decoded (in the groups'
-    // transaction they were read only after them). It says which cursor
-    // it was built for, so it may come from another transaction than the
-    // groups: it is used only if that is the cursor read with the groups.
-    let kept_tx = db.transaction(STORE).build()?;
-    let record = kept_tx.object_store(STORE)?.get(KEY).primitive()?;
-    let tx = db.transaction([GROUPS.store, META]).build()?;
+    // One transaction, the kept index asked for last: its bytes (megabytes)
+    // must not delay the groups' parts, which IndexedDB reads in order.
+    let tx = db.transaction([GROUPS.store, META, STORE]).build()?;
     let parts = buckets::read_parts(&tx.object_store(GROUPS.store)?)?;
     let meta = tx.object_store(META)?;
     let cursor = meta.get(GROUPS.cursor_key).primitive()?;
+    let record = tx.object_store(STORE)?.get(KEY).primitive()?;
     let groups: Vec<Group> = buckets::decode_parts(parts).await?;
     let cursor: Option<String> = cursor.await?;
     let count = groups.len();
