@@ -20,6 +20,7 @@ mod event_ui;
 mod follows;
 mod i18n;
 mod install;
+mod kept_index;
 mod prefs;
 mod pwa;
 mod routes;
@@ -65,6 +66,7 @@ fn App() -> impl IntoView {
     let state = AppState {
         lang,
         groups: RwSignal::new(Vec::new()),
+        index_reading: RwSignal::new(false),
         ready: RwSignal::new(false),
         online,
         sync: RwSignal::new(SyncState::Idle),

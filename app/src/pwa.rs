@@ -27,6 +27,19 @@ pub fn mark_directory(state: &str) {
     mark("directory", state);
 }
 
+/// Where the directory's search index comes from, written to
+/// `<html data-search-index>`: `kept` (read from IndexedDB) or `built`.
+pub fn mark_search_index(state: &str) {
+    mark("searchIndex", state);
+}
+
+/// A `performance.mark` (`tsunagari:<name>`), for the benchmarks' timings.
+pub fn mark_time(name: &str) {
+    if let Some(p) = window().performance() {
+        let _ = p.mark(&format!("tsunagari:{name}"));
+    }
+}
+
 /// The same for the events: `<html data-events="cached|stored">`.
 pub fn mark_events(state: &str) {
     mark("events", state);

@@ -27,6 +27,9 @@ pub struct AppState {
     pub lang: RwSignal<Lang>,
     /// The directory as this device has it (IndexedDB, then pulls).
     pub groups: RwSignal<Vec<Group>>,
+    /// The search index kept with the stored groups is being read: the
+    /// directory waits for it rather than build one (`kept_index`).
+    pub index_reading: RwSignal<bool>,
     /// The start-up sequence (read IndexedDB, first pull if online) is over:
     /// a group that is still missing now is really missing.
     pub ready: RwSignal<bool>,

@@ -4,7 +4,7 @@
 //! the page becomes visible, and from the status line's 再試行 button.
 
 use crate::state::{AppState, SyncState};
-use crate::{api, pwa, store};
+use crate::{api, kept_index, pwa, store};
 use indexed_db_futures::database::Database;
 use leptos::leptos_dom::helpers::TimeoutHandle;
 use leptos::logging::warn;
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use std::cell::RefCell;
 use std::time::Duration;
 use tsunagari_core::routes::Page;
-use tsunagari_core::{Event, FeedPage};
+use tsunagari_core::{Event, FeedPage, Group};
 
 /// The first wait before trying a failed pull again; each further failure
 /// doubles it, up to [`RETRY_MAX_MS`].
@@ -155,16 +155,40 @@ async fn load_stored(state: AppState, db: &Database) {
     }
 }
 
+/// The stored groups, shown as soon as they are decoded, then the search
+/// index kept with them, if it is theirs (`kept_index`).
 async fn load_stored_groups(state: AppState, db: &Database) {
-    match store::load_groups(db).await {
-        Ok(groups) => {
-            if !groups.is_empty() {
-                pwa::mark_directory("cached");
-            }
-            state.groups.set(groups);
+    state.index_reading.set(true);
+    // The generation of the groups read: a pull landing while the kept
+    // index is read makes it another, and the index is not kept.
+    let read = std::cell::Cell::new(None);
+    let shown = |groups: Vec<Group>, cursor: Option<String>| {
+        if !groups.is_empty() {
+            pwa::mark_directory("cached");
         }
+        kept_index::groups_changed(cursor);
+        read.set(Some(kept_index::generation()));
+        state.groups.set(groups);
+        pwa::mark_time("groups-read");
+    };
+    match store::index::load_groups(db, shown).await {
+        Ok(Some(kept)) => {
+            pwa::mark_time("index-read");
+            let Some(generation) = read.get().filter(|&g| g == kept_index::generation()) else {
+                state.index_reading.set(false);
+                return;
+            };
+            let to_groups = state
+                .groups
+                .with_untracked(|groups| store::index::to_groups(&kept.ids, groups));
+            if let Some(to_groups) = to_groups {
+                kept_index::keep(generation, kept.index, to_groups);
+            }
+        }
+        Ok(None) => {}
         Err(e) => warn!("{e}"),
     }
+    state.index_reading.set(false);
 }
 
 async fn pull(state: AppState, db: Option<&Database>) {
@@ -211,9 +235,15 @@ async fn pull_groups(state: AppState, db: Option<&Database>) -> SyncState {
         None => Err(store::StoreError("no database".into())),
     };
     next_task().await;
-    state
-        .groups
-        .update(|groups| merge(groups, feed.page, |g| &g.id));
+    let page = feed.page;
+    // An answer that changes nothing leaves the groups (and their search
+    // index) as they are.
+    if page.reset || !page.items.is_empty() || !page.deleted.is_empty() {
+        kept_index::groups_changed(Some(page.cursor.clone()));
+        state.groups.update(|groups| merge(groups, page, |g| &g.id));
+    } else {
+        kept_index::same_groups(page.cursor);
+    }
     state.last_updated.set(Some(now));
     match stored {
         Ok(()) => {

@@ -15,6 +15,8 @@ use crate::width::{fold_width, may_fold_width};
 use memchr::memmem::Finder;
 use std::sync::OnceLock;
 
+pub mod stored;
+
 /// Folds text to the form search compares.
 ///
 /// In order:

@@ -125,8 +125,9 @@ test('events and groups stored by the release before (schema 4, one record per e
   await offline.waitForFunction((n) => document.querySelectorAll('[data-testid=group-link]').length === n, feeds.groups.items.length);
 
   const stored = await storedState(offline);
-  assert.equal(stored.version, 5);
+  assert.equal(stored.version, 6);
   assert.ok(stored.stores.includes('event_buckets') && !stored.stores.includes('events'), stored.stores.join());
+  assert.ok(stored.stores.includes('search_index'), stored.stores.join());
   assert.deepEqual([...stored.eventIds].sort(), [...feeds.events.items.map((e) => e.id), oldOnly.id].sort(),
     'every stored event moved into the buckets, once');
   assert.deepEqual([...stored.groupIds].sort(), feeds.groups.items.map((g) => g.id).sort());

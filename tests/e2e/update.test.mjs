@@ -90,7 +90,7 @@ test('an upgrade waits for a tab of the old release, says so, then moves the dir
     const req = indexedDB.open('tsunagari');
     req.onsuccess = () => { const db = req.result; resolve({ version: db.version, stores: [...db.objectStoreNames] }); db.close(); };
   }));
-  assert.equal(schema.version, 5);
+  assert.equal(schema.version, 6);
   assert.ok(schema.stores.includes('group_buckets') && !schema.stores.includes('groups'), schema.stores.join());
 }));
 
@@ -100,7 +100,7 @@ test('a newer release asking to upgrade shows the update banner and does not cut
   const newTab = await context.newPage();
   await newTab.goto(url + OLD_TAB);
   const outcome = newTab.evaluate(() => new Promise((resolve) => {
-    const req = indexedDB.open('tsunagari', 6);
+    const req = indexedDB.open('tsunagari', 7);
     req.onblocked = () => resolve('blocked');
     req.onsuccess = () => { req.result.close(); resolve('opened'); };
     req.onerror = () => resolve('error');

@@ -1,10 +1,10 @@
 //! `/groups`: the directory, searched as you type and filtered by kind.
 
 use crate::i18n::{self, Lang};
+use crate::kept_index;
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
-use std::sync::Arc;
-use tsunagari_core::search::{SearchIndex, Suggestion, base_order};
+use tsunagari_core::search::{Suggestion, base_order};
 use tsunagari_core::{Group, GroupKind};
 
 /// Results drawn at first (a phone shows six or so; every keystroke draws
@@ -45,36 +45,47 @@ pub fn Directory(home: bool) -> impl IntoView {
     // query needs it: the whole list is shown in the base order
     // (`base_order`, a small part of the index's work), and the index is
     // built after that list has been painted (or by the first query typed
-    // before). The index has no equality, so every rebuild counts as a
-    // change.
+    // before). On a repeat visit the index kept with the stored groups is
+    // read instead (`kept_index`); while it is being read there is none
+    // (`None`: the list stays as it is), and no index is built. The index
+    // has no equality, so every rebuild counts as a change.
     let index = Memo::new_with_compare(
         move |_| {
-            state
-                .groups
-                .with(|groups| Arc::new(SearchIndex::new(groups)))
+            if state.index_reading.get() {
+                return None;
+            }
+            Some(
+                state
+                    .groups
+                    .with(|groups| kept_index::index_for(state.groups, groups)),
+            )
         },
         |_, _| true,
     );
     let order = Memo::new(move |_| state.groups.with(|groups| base_order(groups)));
     Effect::new(move |_| {
-        if state.groups.with(Vec::is_empty) {
+        if state.groups.with(Vec::is_empty) || state.index_reading.get() {
             return;
         }
         crate::takeover::after_paint(move || {
             let _ = index.try_with_untracked(|_| ());
         });
     });
-    // What the query finds, of every kind (empty for an empty query).
+    // What the query finds, of every kind (empty for an empty query), as
+    // the index's positions (`None`: no index yet).
     let found = Memo::new(move |_| {
         if state.query.with(|q| q.trim().is_empty()) {
-            Vec::new()
+            Some(Vec::new())
         } else {
-            index.with(|index| state.query.with(|q| index.search(q)))
+            index.with(|index| {
+                let index = index.as_ref()?;
+                Some(state.query.with(|q| index.search(q)))
+            })
         }
     });
     let results = Memo::new(move |_| {
         let kind = state.kind.get();
-        let keep = |hits: &Vec<usize>| {
+        let keep = |hits: &[usize]| {
             state.groups.with(|groups| {
                 hits.iter()
                     .copied()
@@ -85,10 +96,22 @@ pub fn Directory(home: bool) -> impl IntoView {
                     .collect::<Vec<usize>>()
             })
         };
-        if state.query.with(|q| q.trim().is_empty()) {
-            order.with(keep)
+        // The hits as positions in the groups; none for an empty query, or
+        // (the list stays as it is) until the kept index has been read.
+        let hits: Option<Vec<usize>> = if state.query.with(|q| q.trim().is_empty()) {
+            None
         } else {
-            found.with(keep)
+            found.with(|found| {
+                let found = found.as_ref()?;
+                index.with(|index| {
+                    let index = index.as_ref()?;
+                    Some(found.iter().map(|&i| index.group(i)).collect())
+                })
+            })
+        };
+        match hits {
+            Some(hits) => keep(&hits),
+            None => order.with(|order| keep(order)),
         }
     });
 
@@ -99,9 +122,12 @@ pub fn Directory(home: bool) -> impl IntoView {
             return Vec::new();
         }
         let mut near = index.with(|index| {
-            state
-                .query
-                .with(|q| found.with(|found| index.suggest_beside(q, found, FEW)))
+            let Some(index) = index else {
+                return Vec::new();
+            };
+            state.query.with(|q| {
+                found.with(|found| index.suggest_beside(q, found.as_deref().unwrap_or(&[]), FEW))
+            })
         });
         results.with(|hits| near.retain(|s| !hits.contains(&s.item)));
         near

@@ -181,8 +181,21 @@ pub async fn load_in<T: DeserializeOwned>(
 ) -> Result<Vec<T>, StoreError> {
     let tx = db.transaction(buckets.store).build()?;
     let store = tx.object_store(buckets.store)?;
+    decode_parts(read_parts_in(&store, parts)?).await
+}
+
+/// The `getAll` requests of [`load`] (sent at once), in a transaction that
+/// may read other stores too (`store::index`).
+pub fn read_parts(store: &ObjectStore<'_>) -> Result<Vec<PartRequest>, StoreError> {
+    read_parts_in(store, READ_PARTS)
+}
+
+/// One `getAll` of [`read_parts`].
+pub type PartRequest = indexed_db_futures::future::GetAllPrimitiveRequest<JsValue>;
+
+fn read_parts_in(store: &ObjectStore<'_>, parts: u32) -> Result<Vec<PartRequest>, StoreError> {
     let per = BUCKETS / parts;
-    let requests = (0..parts)
+    Ok((0..parts)
         .map(|part| {
             let range = KeyRange::Bound(part * per, false, (part + 1) * per - 1, false);
             store
@@ -190,7 +203,13 @@ pub async fn load_in<T: DeserializeOwned>(
                 .with_query::<u32, KeyRange<u32>>(range)
                 .primitive()
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// The items of [`read_parts`], each part decoded as it comes.
+pub async fn decode_parts<T: DeserializeOwned>(
+    requests: Vec<PartRequest>,
+) -> Result<Vec<T>, StoreError> {
     let mut items = Vec::new();
     for request in requests {
         for record in request.await? {

@@ -1,7 +1,7 @@
 //! IndexedDB: the groups and events this device has, where it stands in
 //! each feed, and the drafts.
 //!
-//! Database `tsunagari`, version 5:
+//! Database `tsunagari`, version 6:
 //! - `group_buckets` (since version 4) and `event_buckets` (since version
 //!   5): each feed spread over 64 records `{bucket, json}`, key path
 //!   `bucket`, each item in bucket `core::bucket_of` its id, the bucket's
@@ -20,6 +20,11 @@
 //!   milliseconds of the last stored pull); since version 3 also the
 //!   member's session, the drafts outbox, the drafts cursor per group and
 //!   the time of the last draft sync (see `drafts::store`).
+//! - `search_index` (since version 6): the directory's search index as
+//!   bytes, with the cursor, number and ids of the groups it was built
+//!   from, one record, out-of-line key `groups` ([`index`]). A visit uses
+//!   it only for exactly the groups it reads with it, else builds the
+//!   index and keeps it when the page is idle.
 //! - `drafts` (since version 3): one [`LocalDraft`] per draft, key path
 //!   `draft.id`.
 //!
@@ -29,6 +34,7 @@
 //! [`LocalDraft`]: tsunagari_core::sync::LocalDraft
 
 pub mod buckets;
+pub mod index;
 
 use crate::api::Feed;
 use indexed_db_futures::database::Database;
@@ -42,7 +48,7 @@ pub const MAIN_DB: &str = "tsunagari";
 pub const BENCH_DB: &str = "tsunagari-bench";
 
 /// The schema's version (see the module's documentation).
-const VERSION: u8 = 5;
+const VERSION: u8 = 6;
 /// Versions 1 to 3 only (deleted by the upgrade to version 4).
 const GROUPS: &str = "groups";
 /// Versions 2 to 4 only (moved into `event_buckets` by the upgrade to 5).
@@ -168,6 +174,10 @@ async fn open_with(
             if has(GROUPS) {
                 db.delete_object_store(GROUPS)?;
             }
+            // Version 6: the directory's search index, kept.
+            if !has(index::STORE) {
+                db.create_object_store(index::STORE).build()?;
+            }
             // Version 5: both feeds in JSON buckets. What is stored
             // moves over in this transaction (the cursors stay valid).
             if has(buckets::EVENTS.store) {
@@ -197,7 +207,9 @@ async fn open_with(
     Ok(db)
 }
 
-/// Every stored group (in bucket order; the screens sort).
+/// Every stored group (in bucket order; the screens sort). The start reads
+/// them with the kept search index instead ([`index::load_groups`]).
+#[cfg(feature = "bench")]
 pub async fn load_groups(db: &Database) -> Result<Vec<Group>, StoreError> {
     buckets::load(db, &buckets::GROUPS).await
 }
