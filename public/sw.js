@@ -9,6 +9,7 @@ const VERSION = 'dev';
 self.__PRECACHE = [];
 self.__ROUTES = [];
 self.__NOT_FOUND_PAGE = 'app.html';
+self.__SIMD = null;
 
 const PREFIX = 'tsunagari-';
 const CACHE = PREFIX + VERSION;
@@ -17,12 +18,23 @@ const CACHE = PREFIX + VERSION;
 const SHELL = '/index.html';
 const NAVIGATION_TIMEOUT_MS = 3000;
 
+// Each bundle's glue and wasm come twice: built with wasm SIMD (`.simd.`)
+// and plain. The page's loader takes the SIMD ones where this engine runs
+// them (`__SIMD.probe` validates; xtask/src/precache.rs); only those the
+// loader takes here are kept.
+const SIMD = !!self.__SIMD && WebAssembly.validate(new Uint8Array(self.__SIMD.probe));
+const wanted = (urls) => {
+  if (!self.__SIMD) return urls;
+  const other = new Set(SIMD ? self.__SIMD.plain : self.__SIMD.simd);
+  return urls.filter((url) => !other.has(url));
+};
+
 self.addEventListener('install', (event) => {
   // No skipWaiting here: a new version waits until the page asks
   // (the "new version" banner posts SKIP_WAITING).
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      cache.addAll(self.__PRECACHE.map((url) => new Request(url, { cache: 'reload' })))
+      cache.addAll(wanted(self.__PRECACHE).map((url) => new Request(url, { cache: 'reload' })))
     )
   );
 });

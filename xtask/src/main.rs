@@ -56,7 +56,8 @@ fn precache_hook() -> Result<()> {
     };
     let full_app = std::env::var_os(precache::FULL_APP_ENV).map(PathBuf::from);
     let staging = std::path::Path::new(&staging);
-    precache::defer_app_start(staging)?;
+    let simd = std::env::var_os(precache::SIMD_DIST_ENV).map(PathBuf::from);
+    precache::defer_app_start(staging, simd.as_deref())?;
     precache::run(staging, full_app.as_deref())
 }
 
@@ -221,6 +222,12 @@ pub fn build_release() -> Result<()> {
 /// post-build hook copies the full app in (its page renamed `app.html`) and
 /// writes the service worker's precache list over both. `features` go to
 /// the full app's build only.
+///
+/// Each bundle is built twice: first with wasm SIMD ([`SIMD_RUSTFLAGS`],
+/// in `target/simd`, into `target/<dist>-app-simd` and `target/<dist>-simd`),
+/// then plain; the plain build's hook stages the SIMD build's wasm beside
+/// its own and the loader picks one (xtask/src/precache.rs,
+/// `stage_simd_build`; ARCHITECTURE.md, "Wasm SIMD").
 pub fn build_bundles(dist: &str, features: &[&str]) -> Result<()> {
     let root = workspace_root();
     let name = Path::new(dist)
@@ -228,22 +235,47 @@ pub fn build_bundles(dist: &str, features: &[&str]) -> Result<()> {
         .unwrap_or_default()
         .to_string_lossy();
     let full_dist = format!("target/{name}-app");
-    let mut full = proc::cmd("trunk");
-    full.args(["build", "app.html", "--release", "--dist", &full_dist]);
-    if !features.is_empty() {
-        full.args(["--features", &features.join(",")]);
-    }
+    let simd_full_dist = format!("target/{name}-app-simd");
+    let simd_shell_dist = format!("target/{name}-simd");
+    let trunk = |page: &str, out: &str, full: bool| {
+        let mut cmd = proc::cmd("trunk");
+        cmd.args(["build", page, "--release", "--dist", out]);
+        if full && !features.is_empty() {
+            cmd.args(["--features", &features.join(",")]);
+        }
+        cmd
+    };
+    let simd = |mut cmd: std::process::Command| {
+        cmd.env("CARGO_TARGET_DIR", root.join("target/simd")).env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            SIMD_RUSTFLAGS,
+        );
+        cmd
+    };
+    proc::step(
+        "build the full app with wasm SIMD (trunk build app.html --release, +simd128)",
+        &mut simd(trunk("app.html", &simd_full_dist, true)),
+    )?;
+    proc::step(
+        "build the directory shell with wasm SIMD (trunk build index.html --release, +simd128)",
+        &mut simd(trunk("index.html", &simd_shell_dist, false)),
+    )?;
     proc::step(
         "build the full app (trunk build app.html --release)",
-        &mut full,
+        trunk("app.html", &full_dist, true)
+            .env(precache::SIMD_DIST_ENV, root.join(&simd_full_dist)),
     )?;
     proc::step(
         "build the directory shell and merge the bundles (trunk build --release)",
-        proc::cmd("trunk")
-            .args(["build", "index.html", "--release", "--dist", dist])
-            .env(precache::FULL_APP_ENV, root.join(&full_dist)),
+        trunk("index.html", dist, false)
+            .env(precache::FULL_APP_ENV, root.join(&full_dist))
+            .env(precache::SIMD_DIST_ENV, root.join(&simd_shell_dist)),
     )
 }
+
+/// The wasm target's flags for the SIMD build: .cargo/config.toml's
+/// (`erase_components`) and `+simd128`.
+const SIMD_RUSTFLAGS: &str = "--cfg erase_components -C target-feature=+simd128";
 
 /// `cargo clippy` over every crate and target on the host, warnings denied.
 const CLIPPY_WORKSPACE: &[&str] = &[

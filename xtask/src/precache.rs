@@ -24,6 +24,35 @@ const LIST_PLACEHOLDER: &str = "self.__PRECACHE = [];";
 const VERSION_PLACEHOLDER: &str = "const VERSION = 'dev';";
 const ROUTES_PLACEHOLDER: &str = "self.__ROUTES = [];";
 const NOT_FOUND_PLACEHOLDER: &str = "self.__NOT_FOUND_PAGE = 'app.html';";
+const SIMD_PLACEHOLDER: &str = "self.__SIMD = null;";
+
+/// The environment variable naming the SIMD build of the same bundle
+/// (`cargo xtask` sets it; see `build_bundles`): its wasm ships beside the
+/// plain one, and the loader picks one ([`SIMD_PROBE`]).
+pub const SIMD_DIST_ENV: &str = "TSUNAGARI_SIMD_DIST";
+
+/// A module of one function with wasm SIMD instructions (`i8x16.splat`,
+/// `i8x16.popcnt`; the probe of the `wasm-feature-detect` package):
+/// `WebAssembly.validate` of it is true where wasm SIMD runs (Chrome 91,
+/// Firefox 89, Safari 16.4 on), false on older engines (iOS 15's Safari),
+/// which get the plain wasm. The loader and the service worker ask the same.
+pub const SIMD_PROBE: &[u8] = &[
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253,
+    15, 253, 98, 11,
+];
+
+/// The wasm features the plain build may use: index.html's and app.html's
+/// `data-wasm-opt-params` without `--enable-simd` (a test checks). The
+/// plain wasm is validated with these, so it can never carry SIMD.
+const PLAIN_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-bulk-memory-opt",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+    "--enable-reference-types",
+];
 
 /// The environment variable naming the full app's finished build
 /// (`cargo xtask` sets it; see `build_bundles`).
@@ -72,8 +101,9 @@ pub fn run(staging_dir: &Path, full_app: Option<&Path>) -> Result<()> {
     let mut urls = vec!["/".to_string()];
     urls.extend(files.into_iter().map(|(url, _)| url));
     let list = serde_json::to_string(&urls)?;
+    let simd = serde_json::to_string(&simd_variants(&urls))?;
 
-    let written = fill(&source, &list, &version)?;
+    let written = fill(&source, &list, &version, &simd)?;
     fs::write(&worker, written).with_context(|| format!("writing {}", worker.display()))?;
     println!("precache: {} files, cache version {version}", urls.len());
     Ok(())
@@ -112,15 +142,125 @@ pub fn city_manifest(staging_dir: &Path, city: &Path) -> Result<()> {
 
 /// Rewrites the staged page (each build's `index.html`) with
 /// [`start_after_first_paint`]; runs before [`run`], so the precache list
-/// hashes the page as it ships.
-pub fn defer_app_start(staging_dir: &Path) -> Result<()> {
+/// hashes the page as it ships. With `simd_dist` (the same bundle built
+/// with wasm SIMD), its wasm is staged beside the plain one
+/// ([`stage_simd_build`]) and the loader picks one.
+pub fn defer_app_start(staging_dir: &Path, simd_dist: Option<&Path>) -> Result<()> {
     let page = staging_dir.join("index.html");
     let html = fs::read_to_string(&page)
         .with_context(|| format!("reading the staged page {}", page.display()))?;
-    fs::write(&page, start_after_first_paint(&html)?)
+    let simd = match simd_dist {
+        Some(dir) => Some(stage_simd_build(staging_dir, dir)?),
+        None => None,
+    };
+    fs::write(&page, start_after_first_paint(&html, simd.as_ref())?)
         .with_context(|| format!("writing {}", page.display()))?;
-    println!("precache: the app starts after the page's first paint");
+    println!(
+        "precache: the app starts after the page's first paint{}",
+        if simd.is_some() {
+            ", with the SIMD wasm where the browser runs it"
+        } else {
+            ""
+        }
+    );
     Ok(())
+}
+
+/// The SIMD build's glue and wasm as the loader fetches them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimdBuild {
+    /// `/tsunagari-app-<hash>.simd.js`.
+    pub js: String,
+    /// `/tsunagari-app-<hash>_bg.simd.wasm`.
+    pub wasm: String,
+    /// The wasm's `sha384-…`, for the fetch's integrity check.
+    pub integrity: String,
+}
+
+/// Copies the JS glue and the wasm of `simd_dist` (the same bundle, built
+/// with `+simd128`) into the staging directory as `<name>.simd.js` and
+/// `<name>.simd.wasm` (each wasm needs its own glue: the glue names the
+/// wasm's functions by index), after checking that the plain wasm
+/// validates without SIMD (`wasm-opt` with [`PLAIN_FEATURES`]): an engine
+/// without SIMD must be able to run it.
+pub fn stage_simd_build(staging_dir: &Path, simd_dist: &Path) -> Result<SimdBuild> {
+    let (_, plain_wasm) = glue_and_wasm(staging_dir)?;
+    let (simd_js, simd_wasm) = glue_and_wasm(simd_dist)?;
+    let check = proc_output(
+        crate::proc::cmd("wasm-opt")
+            .arg(&plain_wasm)
+            .arg("--mvp-features")
+            .args(PLAIN_FEATURES)
+            .args(["-o", if cfg!(windows) { "NUL" } else { "/dev/null" }]),
+    )?;
+    if !check.status.success() {
+        bail!(
+            "the plain wasm {} does not validate without SIMD: {}",
+            plain_wasm.display(),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+    let mut staged = Vec::new();
+    for (from, ext) in [(&simd_js, ".js"), (&simd_wasm, ".wasm")] {
+        let name = from.file_name().unwrap_or_default().to_string_lossy();
+        let stem = name.strip_suffix(ext).unwrap_or(&name);
+        let file = format!("{stem}.simd{ext}");
+        fs::copy(from, staging_dir.join(&file)).with_context(|| {
+            format!("copying {} into {}", from.display(), staging_dir.display())
+        })?;
+        staged.push(format!("/{file}"));
+    }
+    let bytes = fs::read(&simd_wasm).with_context(|| format!("reading {}", simd_wasm.display()))?;
+    let wasm = staged.pop().unwrap_or_default();
+    let js = staged.pop().unwrap_or_default();
+    Ok(SimdBuild {
+        js,
+        wasm,
+        integrity: sri_sha384(&bytes),
+    })
+}
+
+fn proc_output(cmd: &mut std::process::Command) -> Result<std::process::Output> {
+    cmd.output()
+        .context("running wasm-opt (binaryen; `cargo xtask install` puts it on PATH)")
+}
+
+/// A bundle's JS glue (`tsunagari-app-<hash>.js`) and plain wasm
+/// (`…_bg.wasm`): exactly one of each.
+fn glue_and_wasm(dir: &Path) -> Result<(PathBuf, PathBuf)> {
+    let mut js = Vec::new();
+    let mut wasm = Vec::new();
+    for entry in fs::read_dir(dir).with_context(|| format!("listing {}", dir.display()))? {
+        let path = entry?.path();
+        let n = path.file_name().unwrap_or_default().to_string_lossy();
+        if n.contains(".simd.") {
+            continue;
+        }
+        if n.starts_with("tsunagari-app-") && n.ends_with(".js") {
+            js.push(path);
+        } else if n.ends_with("_bg.wasm") {
+            wasm.push(path);
+        }
+    }
+    match (js.as_slice(), wasm.as_slice()) {
+        ([js], [wasm]) => Ok((js.clone(), wasm.clone())),
+        _ => bail!(
+            "{} should hold one tsunagari-app-*.js and one *_bg.wasm (found {} and {})",
+            dir.display(),
+            js.len(),
+            wasm.len()
+        ),
+    }
+}
+
+/// A subresource integrity value: `sha384-` and the digest in base64.
+fn sri_sha384(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha384::digest(bytes))
+    )
 }
 
 /// trunk's loader, changed so the app starts after the page's first paint.
@@ -138,7 +278,7 @@ pub fn defer_app_start(staging_dir: &Path) -> Result<()> {
 /// before the app), then imports the JS and fetches the wasm, still checked
 /// against trunk's integrity hash. Refuses a page whose loader it does not
 /// recognise, so a new trunk cannot quietly change what ships.
-pub fn start_after_first_paint(html: &str) -> Result<String> {
+pub fn start_after_first_paint(html: &str, simd: Option<&SimdBuild>) -> Result<String> {
     const IMPORT: &str = "import init, * as bindings from '";
     const INIT: &str = "const wasm = await init({ module_or_path: '";
     if html.contains("__tsunagari_after_paint") {
@@ -169,9 +309,22 @@ pub fn start_after_first_paint(html: &str) -> Result<String> {
         rest = &rest[end..];
     }
     out.push_str(rest);
-    let request = match integrity {
+    let plain = match integrity {
         Some(hash) => format!("fetch(new Request('{wasm}', {{ integrity: '{hash}' }}))"),
         None => format!("fetch('{wasm}')"),
+    };
+    // With a SIMD build: its own glue and wasm where the probe validates
+    // (the glue names the wasm's functions by index: each wasm needs its own).
+    let (choose, glue, request) = match simd {
+        Some(s) => (
+            format!("const simd = WebAssembly.validate(new Uint8Array({SIMD_PROBE:?}));\n"),
+            format!("simd ? '{}' : '{js}'", s.js),
+            format!(
+                "(simd ? fetch(new Request('{}', {{ integrity: '{}' }})) : {plain})",
+                s.wasm, s.integrity
+            ),
+        ),
+        None => (String::new(), format!("'{js}'"), plain),
     };
     let out = out
         .replacen(
@@ -179,7 +332,7 @@ pub fn start_after_first_paint(html: &str) -> Result<String> {
             &format!(
                 "// __tsunagari_after_paint (xtask precache): the server's page first, then the app.\n\
                  if (document.getElementById('ssr')) await new Promise((ok) => {{ requestAnimationFrame(() => setTimeout(ok, 0)); setTimeout(ok, 1000); }});\n\
-                 const bindings = await import('{js}');\n\
+                 {choose}const bindings = await import({glue});\n\
                  const init = bindings.default;\n\
                  {PACED}"
             ),
@@ -257,14 +410,35 @@ fn merge_full_app(from: &Path, staging_dir: &Path) -> Result<usize> {
     Ok(copied)
 }
 
-/// Replaces the placeholders (the list, the version, and the one route
-/// table of `tsunagari_core::routes`); refuses a worker that lacks one.
-fn fill(source: &str, list_json: &str, version: &str) -> Result<String> {
+/// What the worker needs to precache only the wasm this browser runs:
+/// [`SIMD_PROBE`], the SIMD builds' files (`.simd.`) and the plain builds'
+/// glue and wasm they stand in for; `null` without SIMD builds.
+fn simd_variants(urls: &[String]) -> serde_json::Value {
+    let simd: Vec<&String> = urls.iter().filter(|u| u.contains(".simd.")).collect();
+    if simd.is_empty() {
+        return serde_json::Value::Null;
+    }
+    let plain: Vec<&String> = urls
+        .iter()
+        .filter(|u| {
+            !u.contains(".simd.")
+                && u.starts_with("/tsunagari-app-")
+                && (u.ends_with("_bg.wasm") || u.ends_with(".js"))
+        })
+        .collect();
+    serde_json::json!({ "probe": SIMD_PROBE, "simd": simd, "plain": plain })
+}
+
+/// Replaces the placeholders (the list, the version, the one route table
+/// of `tsunagari_core::routes`, and the SIMD variants as
+/// [`simd_variants`] gives them); refuses a worker that lacks one.
+fn fill(source: &str, list_json: &str, version: &str, simd_json: &str) -> Result<String> {
     for placeholder in [
         LIST_PLACEHOLDER,
         VERSION_PLACEHOLDER,
         ROUTES_PLACEHOLDER,
         NOT_FOUND_PLACEHOLDER,
+        SIMD_PLACEHOLDER,
     ] {
         if !source.contains(placeholder) {
             bail!("sw.js has no `{placeholder}` placeholder");
@@ -284,6 +458,7 @@ fn fill(source: &str, list_json: &str, version: &str) -> Result<String> {
             ),
             1,
         )
+        .replacen(SIMD_PLACEHOLDER, &format!("self.__SIMD = {simd_json};"), 1)
         .replacen(
             LIST_PLACEHOLDER,
             &format!("self.__PRECACHE = {list_json};"),
@@ -377,7 +552,7 @@ window.wasmBindings = bindings;
 
     #[test]
     fn the_app_starts_after_the_first_paint() {
-        let out = start_after_first_paint(TRUNK_PAGE).unwrap();
+        let out = start_after_first_paint(TRUNK_PAGE, None).unwrap();
         assert!(!out.contains("modulepreload"), "{out}");
         assert!(!out.contains(r#"rel="preload""#), "{out}");
         assert!(
@@ -397,19 +572,143 @@ window.wasmBindings = bindings;
         );
         assert!(out.contains("window.wasmBindings = bindings;"), "{out}");
         // Once only: a second run leaves the page as it is.
-        assert_eq!(start_after_first_paint(&out).unwrap(), out);
+        assert_eq!(start_after_first_paint(&out, None).unwrap(), out);
+    }
+
+    #[test]
+    fn the_loader_takes_the_simd_build_where_the_probe_validates() {
+        let simd = SimdBuild {
+            js: "/app-3.simd.js".into(),
+            wasm: "/app-3_bg.simd.wasm".into(),
+            integrity: "sha384-simd".into(),
+        };
+        let out = start_after_first_paint(TRUNK_PAGE, Some(&simd)).unwrap();
+        let probe = out
+            .find(&format!(
+                "const simd = WebAssembly.validate(new Uint8Array({SIMD_PROBE:?}));"
+            ))
+            .unwrap();
+        let import = out
+            .find("const bindings = await import(simd ? '/app-3.simd.js' : '/app-1.js');")
+            .unwrap();
+        assert!(probe < import, "{out}");
+        assert!(
+            out.contains(
+                "init({ module_or_path: paced((simd \
+                 ? fetch(new Request('/app-3_bg.simd.wasm', { integrity: 'sha384-simd' })) \
+                 : fetch(new Request('/app-1_bg.wasm', { integrity: 'sha384-wasm' })))) })"
+            ),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn the_worker_learns_which_files_each_build_needs() {
+        let urls: Vec<String> = [
+            "/",
+            "/app.html",
+            "/tsunagari-app-1.js",
+            "/tsunagari-app-1_bg.wasm",
+            "/tsunagari-app-2.simd.js",
+            "/tsunagari-app-2_bg.simd.wasm",
+            "/tsunagari-app-3.js",
+            "/tsunagari-app-3_bg.wasm",
+            "/tsunagari-app-4.simd.js",
+            "/tsunagari-app-4_bg.simd.wasm",
+            "/style-5.css",
+        ]
+        .map(String::from)
+        .to_vec();
+        let v = simd_variants(&urls);
+        assert_eq!(v["probe"].as_array().unwrap().len(), SIMD_PROBE.len());
+        assert_eq!(
+            v["simd"],
+            serde_json::json!([
+                "/tsunagari-app-2.simd.js",
+                "/tsunagari-app-2_bg.simd.wasm",
+                "/tsunagari-app-4.simd.js",
+                "/tsunagari-app-4_bg.simd.wasm"
+            ])
+        );
+        assert_eq!(
+            v["plain"],
+            serde_json::json!([
+                "/tsunagari-app-1.js",
+                "/tsunagari-app-1_bg.wasm",
+                "/tsunagari-app-3.js",
+                "/tsunagari-app-3_bg.wasm"
+            ])
+        );
+        let plain_only: Vec<String> = urls
+            .iter()
+            .filter(|u| !u.contains(".simd."))
+            .cloned()
+            .collect();
+        assert_eq!(simd_variants(&plain_only), serde_json::Value::Null);
+    }
+
+    #[test]
+    fn the_probe_and_the_plain_features_match_the_pages() {
+        // The probe is a wasm module (magic, version 1) whose code uses
+        // the SIMD prefix (0xfd).
+        assert_eq!(&SIMD_PROBE[..8], b"\0asm\x01\0\0\0");
+        assert!(SIMD_PROBE.contains(&0xfd));
+        for page in [
+            include_str!("../../index.html"),
+            include_str!("../../app.html"),
+        ] {
+            let params = between(page, "data-wasm-opt-params=\"", "\"").unwrap();
+            let mut want: Vec<&str> = PLAIN_FEATURES.to_vec();
+            want.push("--enable-simd");
+            assert_eq!(params.split_whitespace().collect::<Vec<_>>(), want);
+        }
+    }
+
+    #[test]
+    fn stages_the_simd_build_only_beside_a_plain_wasm_without_simd() {
+        let dir = std::env::temp_dir().join(format!("simd-stage-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let (plain, simd) = (dir.join("plain"), dir.join("simd"));
+        fs::create_dir_all(&plain).unwrap();
+        fs::create_dir_all(&simd).unwrap();
+        fs::write(simd.join("tsunagari-app-2.js"), "simd glue").unwrap();
+        fs::write(simd.join("tsunagari-app-2_bg.wasm"), b"simd wasm").unwrap();
+        fs::write(plain.join("tsunagari-app-1.js"), "glue").unwrap();
+        // An empty module: valid without SIMD.
+        fs::write(plain.join("tsunagari-app-1_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
+        let staged = stage_simd_build(&plain, &simd).unwrap();
+        assert_eq!(staged.js, "/tsunagari-app-2.simd.js");
+        assert_eq!(staged.wasm, "/tsunagari-app-2_bg.simd.wasm");
+        assert_eq!(
+            fs::read(plain.join("tsunagari-app-2_bg.simd.wasm")).unwrap(),
+            b"simd wasm"
+        );
+        assert_eq!(
+            fs::read_to_string(plain.join("tsunagari-app-2.simd.js")).unwrap(),
+            "simd glue"
+        );
+        assert_eq!(staged.integrity, sri_sha384(b"simd wasm"));
+        // SHA-384 is 48 bytes: 64 characters of base64.
+        assert!(staged.integrity.starts_with("sha384-") && staged.integrity.len() == 7 + 64);
+        // Staged files are not taken for the plain build's own.
+        assert_eq!(stage_simd_build(&plain, &simd).unwrap(), staged);
+        // A plain wasm with SIMD in it is refused.
+        fs::write(plain.join("tsunagari-app-1_bg.wasm"), SIMD_PROBE).unwrap();
+        let err = stage_simd_build(&plain, &simd).unwrap_err().to_string();
+        assert!(err.contains("does not validate without SIMD"), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn refuses_a_loader_it_does_not_know() {
-        assert!(start_after_first_paint("<head></head>").is_err());
+        assert!(start_after_first_paint("<head></head>", None).is_err());
         let other = TRUNK_PAGE.replace("await init({ module_or_path:", "await init({ path:");
-        assert!(start_after_first_paint(&other).is_err());
+        assert!(start_after_first_paint(&other, None).is_err());
     }
 
     #[test]
     fn fills_the_placeholders() {
-        let out = fill(WORKER_SOURCE, r#"["/","/a.js"]"#, "abc").unwrap();
+        let out = fill(WORKER_SOURCE, r#"["/","/a.js"]"#, "abc", "null").unwrap();
         assert!(
             out.starts_with("const VERSION = 'abc';\nself.__PRECACHE = [\"/\",\"/a.js\"];\n"),
             "{out}"
@@ -423,18 +722,18 @@ window.wasmBindings = bindings;
 
     /// The worker as written: its placeholders are the ones `fill` replaces.
     const WORKER_SOURCE: &str = "const VERSION = 'dev';\nself.__PRECACHE = [];\n\
-        self.__ROUTES = [];\nself.__NOT_FOUND_PAGE = 'app.html';\n";
+        self.__ROUTES = [];\nself.__NOT_FOUND_PAGE = 'app.html';\nself.__SIMD = null;\n";
 
     #[test]
     fn the_real_worker_has_every_placeholder() {
         let sw = include_str!("../../public/sw.js");
-        assert!(fill(sw, "[]", "x").is_ok());
+        assert!(fill(sw, "[]", "x", "null").is_ok());
         assert!(!sw.contains("isShellRoute"), "the rule lives in the table");
     }
 
     #[test]
     fn refuses_a_worker_without_placeholders() {
-        assert!(fill("self.__PRECACHE = [];", "[]", "x").is_err());
+        assert!(fill("self.__PRECACHE = [];", "[]", "x", "null").is_err());
     }
 
     #[test]

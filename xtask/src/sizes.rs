@@ -28,7 +28,9 @@ fn brotli_len(bytes: &[u8]) -> Result<usize> {
 
 /// One page's bundle in `dist`: the page itself, the wasm, JS and CSS files
 /// it names, and `extra` (the shell counts its service worker). Icons and the
-/// manifest are not part of what the budget counts.
+/// manifest are not part of what the budget counts. A page naming two
+/// builds (SIMD, and plain for engines without it; xtask/src/precache.rs)
+/// downloads one: the SIMD build's glue and wasm are counted.
 pub fn page_bundle(dist: &Path, page: &str, extra: &[&str]) -> Result<Vec<FileSize>> {
     let html = std::fs::read_to_string(dist.join(page))
         .with_context(|| format!("reading {}", dist.join(page).display()))?;
@@ -42,10 +44,14 @@ pub fn page_bundle(dist: &Path, page: &str, extra: &[&str]) -> Result<Vec<FileSi
         let asset = ["wasm", "js", "css"]
             .iter()
             .any(|ext| path.extension().is_some_and(|e| e == *ext));
+        let plain_twin = html.contains(".simd.wasm")
+            && !name.contains(".simd.")
+            && name.starts_with("tsunagari-app-")
+            && (name.ends_with("_bg.wasm") || name.ends_with(".js"));
         let named = name == page
             || extra.contains(&name.as_str())
             || (asset && html.contains(&format!("/{name}")));
-        if !named || !path.is_file() {
+        if !named || plain_twin || !path.is_file() {
             continue;
         }
         let bytes = std::fs::read(&path)?;
