@@ -151,6 +151,9 @@ test('following a group works offline and shows it, with its next event, on the 
   const followed = page.locator('[data-testid=home-followed]');
   await followed.waitFor({ timeout: 20_000 });
   const card = followed.locator('[data-testid=followed-group]');
+  // The app draws its page hidden, then shows it (takeover.rs): the card's
+  // text is read once it is on screen.
+  await card.waitFor({ state: 'visible', timeout: 20_000 });
   assert.match(await card.innerText(), new RegExp(porepore.name.replace(/[「」]/g, '.')));
   assert.match(await card.innerText(), new RegExp(`次の予定: ${y}年${m}月${d}日\\(.\\) 10:00–12:30 ポレポレ冬のサロン`));
 
