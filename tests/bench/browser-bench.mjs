@@ -7,6 +7,9 @@
 import { Server, launchBrowser, phoneContext } from '../e2e/fixtures.mjs';
 
 const RUNS = 3;
+// BENCH_PLAIN=1: the plain wasm (an engine without wasm SIMD: the loader's
+// probe refused), to compare with the SIMD build the loader takes here.
+const PLAIN = process.env.BENCH_PLAIN === '1';
 
 async function bench(browser, path, prepare) {
   const server = new Server();
@@ -14,6 +17,7 @@ async function bench(browser, path, prepare) {
     if (prepare) await prepare(server);
     const url = await server.start();
     const context = await phoneContext(browser);
+    if (PLAIN) await context.addInitScript(() => { WebAssembly.validate = () => false; });
     const page = await context.newPage();
     const runs = [];
     for (let i = 0; i < RUNS; i++) {
@@ -25,7 +29,7 @@ async function bench(browser, path, prepare) {
       runs.push(JSON.parse(await page.locator('[data-testid=bench-results]').innerText()));
     }
     await context.close();
-    console.log(`\n${path} (${RUNS} runs: median, then every run)`);
+    console.log(`\n${path}${PLAIN ? ' (plain wasm, no SIMD)' : ''} (${RUNS} runs: median, then every run)`);
     for (const k of Object.keys(runs[0])) {
       const vals = runs.map((r) => r[k]);
       const median = [...vals].sort((a, b) => a - b)[Math.floor(RUNS / 2)];
