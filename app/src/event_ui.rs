@@ -6,7 +6,7 @@ use crate::i18n::{self, Lang};
 use crate::state::{AppState, use_app};
 use leptos::prelude::*;
 use std::sync::Arc;
-use tsunagari_core::calendar::{format_range_en, format_range_ja};
+use tsunagari_core::html::when;
 use tsunagari_core::ical::{DateTimeUtc, to_ics};
 use tsunagari_core::search::SearchIndex;
 use tsunagari_core::{Date, Event, EventCategory, YearStyle};
@@ -170,14 +170,6 @@ pub fn EventFilters() -> impl IntoView {
                 </select>
             </div>
         </div>
-    }
-}
-
-/// "2021年10月23日(土) 10:00–16:00" / "Sat 23 Oct 2021 10:00–16:00".
-pub fn when(lang: Lang, event: &Event, year: YearStyle) -> String {
-    match lang {
-        Lang::Ja => format_range_ja(event, year),
-        Lang::En => format_range_en(event, year),
     }
 }
 

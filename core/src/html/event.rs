@@ -1,6 +1,6 @@
 //! An event: in a list, and its page (`/events/:id`).
 
-use super::{Head, Rendered, encode_uri_component, escape, fact, ja, summary, title};
+use super::{Head, Rendered, article_head, encode_uri_component, escape, fact, ja, summary, title};
 use crate::calendar::{format_range_en, format_range_ja};
 use crate::contact::linked_html;
 use crate::i18n::{self, Lang, Texts};
@@ -194,21 +194,13 @@ pub fn event_article(
 ) -> String {
     let t = lang.texts();
     let e = event;
-    let mut m = format!(
-        "<p class=\"back\"><a href=\"/calendar\">← {}</a></p><h1{}>{}</h1>",
+    let mut m = article_head(
+        lang,
+        "/calendar",
         t.back_to_calendar,
-        ja(lang),
-        escape(&e.title)
+        &e.title,
+        e.reading.as_deref(),
     );
-    if let Some(r) = &e.reading {
-        let _ = write!(
-            m,
-            "<p class=\"reading\" aria-label=\"{}\"{}>{}</p>",
-            t.reading,
-            ja(lang),
-            escape(r)
-        );
-    }
     let _ = write!(
         m,
         "<p class=\"badges\"><span class=\"visually-hidden\">{}: </span><span class=\"badge cat-{}\">{}</span></p>",

@@ -1,6 +1,6 @@
 //! A group's page (`/groups/:id`).
 
-use super::{Head, Rendered, escape, event_item, ja, subscribe_link, summary, title};
+use super::{Head, Rendered, article_head, escape, event_item, ja, subscribe_link, summary, title};
 use crate::calendar::upcoming;
 use crate::city::CityConfig;
 use crate::contact::{linked_html, offices_for};
@@ -59,23 +59,13 @@ pub fn group_article(
 ) -> String {
     let t = lang.texts();
     let g = group;
-    let mut m = String::new();
-    let _ = write!(
-        m,
-        "<p class=\"back\"><a href=\"/groups\">← {}</a></p><h1{}>{}</h1>",
+    let mut m = article_head(
+        lang,
+        "/groups",
         t.back_to_list,
-        ja(lang),
-        escape(&g.name)
+        &g.name,
+        g.reading.as_deref(),
     );
-    if let Some(r) = &g.reading {
-        let _ = write!(
-            m,
-            "<p class=\"reading\" aria-label=\"{}\"{}>{}</p>",
-            t.reading,
-            ja(lang),
-            escape(r)
-        );
-    }
     let _ = write!(
         m,
         "<p class=\"badges\"><span class=\"visually-hidden\">{}: </span><span class=\"badge\">{}</span></p>",

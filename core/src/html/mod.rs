@@ -172,6 +172,26 @@ pub use directory::*;
 pub use event::*;
 pub use group::*;
 
+/// An article's head: the link back (`href`, `back`), the title in `<h1>`
+/// and its reading, when there is one (the data's words, in Japanese).
+fn article_head(lang: Lang, href: &str, back: &str, title: &str, reading: Option<&str>) -> String {
+    let mut m = format!(
+        "<p class=\"back\"><a href=\"{href}\">← {back}</a></p><h1{}>{}</h1>",
+        ja(lang),
+        escape(title)
+    );
+    if let Some(r) = reading {
+        let _ = write!(
+            m,
+            "<p class=\"reading\" aria-label=\"{}\"{}>{}</p>",
+            lang.texts().reading,
+            ja(lang),
+            escape(r)
+        );
+    }
+    m
+}
+
 /// A `<dt>`/`<dd>` pair (already escaped), left out when empty.
 fn fact(out: &mut String, label: &str, value: &str) {
     if !value.trim().is_empty() {
