@@ -16,6 +16,7 @@ pub mod follows;
 pub mod html;
 pub mod i18n;
 pub mod ical;
+pub mod idb;
 pub mod merge;
 pub mod opendata;
 pub mod proposal;

@@ -43,17 +43,17 @@ use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, Tr
 use serde::de::DeserializeOwned;
 use tsunagari_core::{Event, Group};
 
-pub const MAIN_DB: &str = "tsunagari";
+pub const MAIN_DB: &str = tsunagari_core::idb::DB_NAME;
 #[cfg(feature = "bench")]
 pub const BENCH_DB: &str = "tsunagari-bench";
 
 /// The schema's version (see the module's documentation).
-const VERSION: u8 = 6;
+const VERSION: u32 = tsunagari_core::idb::DB_VERSION;
 /// Versions 1 to 3 only (deleted by the upgrade to version 4).
 const GROUPS: &str = "groups";
 /// Versions 2 to 4 only (moved into `event_buckets` by the upgrade to 5).
 const EVENTS: &str = "events";
-pub const META: &str = "meta";
+pub const META: &str = tsunagari_core::idb::META;
 pub const DRAFTS: &str = "drafts";
 const LAST_UPDATED_KEY: &str = "last_updated";
 
