@@ -292,7 +292,7 @@ impl<'b> Reader<'b> {
 
     fn field(&mut self, n: usize) -> Result<Field, StoredError> {
         let len = self.u32()? as usize;
-        let text = std::str::from_utf8(self.take(len)?)
+        let text = simdutf8::basic::from_utf8(self.take(len)?)
             .map_err(|_| StoredError::Damaged("a field is not UTF-8"))?;
         let raw = self.take(4 * (n + 1))?;
         let starts: Vec<u32> = raw
@@ -323,19 +323,22 @@ impl<'b> Reader<'b> {
         if len != want {
             return Err(StoredError::Damaged("a bit table's size"));
         }
-        let mut bits = Vec::with_capacity(len);
-        while bits.len() < len {
+        // Zeroed at once (fresh memory needs no writing), the literal
+        // words written over it: most words are zero.
+        let mut bits = vec![0u64; len];
+        let mut at = 0;
+        while at < len {
             let zeros = self.u32()? as usize;
             let literals = self.u32()? as usize;
-            if zeros + literals == 0 || bits.len() + zeros + literals > len {
+            if zeros + literals == 0 || at + zeros + literals > len {
                 return Err(StoredError::Damaged("a bit table's runs"));
             }
-            bits.resize(bits.len() + zeros, 0);
+            at += zeros;
             let raw = self.take(8 * literals)?;
-            bits.extend(
-                raw.chunks_exact(8)
-                    .map(|b| u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])),
-            );
+            for (word, b) in bits[at..at + literals].iter_mut().zip(raw.chunks_exact(8)) {
+                *word = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+            }
+            at += literals;
         }
         Ok(bits)
     }
