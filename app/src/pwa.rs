@@ -33,6 +33,12 @@ pub fn mark_search_index(state: &str) {
     mark("searchIndex", state);
 }
 
+/// How the stored directory was read, written to `<html data-stored-read>`:
+/// `early` (by the page's own script, before the wasm ran; `store::index`).
+pub fn mark_stored_read(state: &str) {
+    mark("storedRead", state);
+}
+
 /// A `performance.mark` (`tsunagari:<name>`), for the benchmarks' timings.
 pub fn mark_time(name: &str) {
     if let Some(p) = window().performance() {

@@ -14,7 +14,8 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-/** The kept index's record (its cursor, count, size) and the stored groups cursor. */
+/** The kept index's record (its cursor, count, size, whether its index is
+ * a Blob) and the stored groups cursor. */
 function kept(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
     const req = indexedDB.open('tsunagari');
@@ -27,10 +28,38 @@ function kept(page) {
       tx.oncomplete = () => {
         db.close();
         const r = record.result;
-        resolve({ stored: cursor.result, cursor: r?.cursor, count: r?.count, bytes: r?.index?.length });
+        resolve({
+          stored: cursor.result, cursor: r?.cursor, count: r?.count,
+          bytes: r?.index instanceof Blob ? r.index.size : r?.index?.length, blob: r?.index instanceof Blob,
+        });
       };
     };
   }));
+}
+
+/** The kept record's index as a Uint8Array (as an earlier release, or a
+ * browser that cannot store a Blob, kept it). */
+function indexAsBytes(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('tsunagari');
+    req.onsuccess = () => {
+      const db = req.result;
+      const get = db.transaction('search_index').objectStore('search_index').get('groups');
+      get.onsuccess = async () => {
+        const r = get.result;
+        r.index = new Uint8Array(await r.index.arrayBuffer());
+        const tx = db.transaction('search_index', 'readwrite');
+        tx.objectStore('search_index').put(r, 'groups');
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    };
+  }));
+}
+
+/** How the stored directory was read: `early` (by the page's script before the wasm ran). */
+function readBy(page) {
+  return page.evaluate(() => document.documentElement.dataset.storedRead);
 }
 
 /** Where the directory's search index came from: `kept` or `built`. */
@@ -75,12 +104,22 @@ test('a repeat visit searches with the kept index; after the groups change the s
   const before = await kept(page);
   assert.equal(before.count, groups.length);
   assert.ok(before.bytes > 1000, `index bytes: ${before.bytes}`);
+  assert.ok(before.blob, 'the index is kept as a Blob');
   await copyRecord(page, 'groups', 'before-the-change');
 
   await page.reload();
   await app.waitCached();
   await answers(app, 'ぽれぽれ', /ポレポレ/, 'a repeat visit');
   assert.equal(await indexFrom(page), 'kept', 'the repeat visit read the kept index');
+  assert.equal(await readBy(page), 'early', 'read by the page before the wasm ran');
+
+  // An index kept as bytes (not a Blob) is read too.
+  await indexAsBytes(page);
+  assert.equal((await kept(page)).blob, false);
+  await page.reload();
+  await app.waitCached();
+  await answers(app, 'ぽれぽれ', /ポレポレ/, 'a repeat visit, the index kept as bytes');
+  assert.equal(await indexFrom(page), 'kept', 'the index kept as bytes was read');
 
   // The server's directory changes: ポレポレ renamed, a group added, one removed.
   const changed = structuredClone(groups);
@@ -117,6 +156,7 @@ test('a repeat visit searches with the kept index; after the groups change the s
   await app.waitCached();
   await searches('offline');
   assert.equal(await indexFrom(page), 'kept');
+  assert.equal(await readBy(page), 'early');
 
   // The index kept for the groups before the change (as if the newer one
   // had never been written) is not used for the newer groups.

@@ -3,11 +3,24 @@
 //! `{format, cursor, count, ids, index}`: the index's format
 //! (`search::stored::FORMAT`), the groups feed cursor and the number of
 //! the groups it was built from, their ids in its order (UTF-8, one per
-//! line) and `SearchIndex::to_bytes` (both as `Uint8Array`s).
+//! line, a `Uint8Array`) and `SearchIndex::to_bytes` as a `Blob` (a
+//! `Uint8Array` where the browser cannot store a `Blob`, and in records
+//! written before).
 //!
-//! [`load_groups`] reads it in the transaction that reads the groups and
-//! their cursor (after them), so a pull can never land between them, and
-//! hands it back only when it is for exactly these groups.
+//! Why a `Blob`: IndexedDB hands back a record's `Uint8Array` by copying
+//! it out of its serialised form on the page's thread (~20 ms for the
+//! 10 MB of 10,000 groups, in the middle of the repeat visit), where a
+//! `Blob` comes back as a handle at once and its bytes are read from disk
+//! off that thread ([`load_groups`] reads them while the groups are
+//! decoded).
+//!
+//! [`load_groups`] hands the record back only when it was kept for the
+//! groups it read: the same cursor (read with the groups, in their
+//! transaction: a feed's items and cursor change together), as many, in
+//! this release's format; the caller checks the ids with [`to_groups`]. The
+//! record is read in a transaction of its own, asked for first: whatever
+//! lands between the two transactions changes the cursor, and the index is
+//! built instead.
 
 use super::buckets::{self, GROUPS};
 use super::{META, StoreError};
@@ -19,8 +32,8 @@ use tsunagari_core::Group;
 use tsunagari_core::search::stored::FORMAT;
 use wasm_bindgen::{JsCast, JsValue};
 
-pub const STORE: &str = "search_index";
-const KEY: &str = "groups";
+pub const STORE: &str = tsunagari_core::idb::SEARCH_INDEX;
+const KEY: &str = tsunagari_core::idb::SEARCH_INDEX_KEY;
 
 /// A kept index for the groups' cursor and count (see [`to_groups`] for
 /// their ids).
@@ -85,55 +98,179 @@ pub fn to_groups(ids: &[u8], groups: &[Group]) -> Option<Option<Vec<u32>>> {
 
 /// Reads the stored groups (as `buckets::load`), hands them and their
 /// cursor to `shown` as soon as they are decoded, then the kept index:
-/// `Some` only when it was built from groups at
-/// the same cursor, as many, in this release's format (the caller checks
-/// the ids with [`to_groups`]).
+/// `Some` only when it was built from groups at the same cursor, as many,
+/// in this release's format (the caller checks the ids with [`to_groups`]).
+///
+/// The first call for the app's database takes what the page's own script
+/// read before the wasm ran ([`early_read`]), when it read anything.
 pub async fn load_groups(
     db: &Database,
     shown: impl FnOnce(Vec<Group>, Option<String>),
 ) -> Result<Option<Kept>, StoreError> {
-    // One transaction, the kept index asked for last: its bytes (megabytes)
-    // must not delay the groups' parts, which IndexedDB reads in order.
-    let tx = db.transaction([GROUPS.store, META, STORE]).build()?;
+    if db.name() == super::MAIN_DB
+        && let Some(early) = early_read().await
+    {
+        crate::pwa::mark_stored_read("early");
+        return load_early(early, shown).await;
+    }
+    // The kept record first: it answers at once (its index is a Blob) and
+    // the Blob's bytes are read while the groups are.
+    let kept_tx = db.transaction(STORE).build()?;
+    let record = kept_tx.object_store(STORE)?.get(KEY).primitive()?;
+    let tx = db.transaction([GROUPS.store, META]).build()?;
     let parts = buckets::read_parts(&tx.object_store(GROUPS.store)?)?;
-    let meta = tx.object_store(META)?;
-    let cursor = meta.get(GROUPS.cursor_key).primitive()?;
-    let record = tx.object_store(STORE)?.get(KEY).primitive()?;
-    let groups: Vec<Group> = buckets::decode_parts(parts).await?;
-    let cursor: Option<String> = cursor.await?;
+    let cursor = tx.object_store(META)?.get(GROUPS.cursor_key).primitive()?;
+    let kept = async {
+        let record: Option<JsValue> = record.await?;
+        Ok::<_, StoreError>(match record {
+            Some(record) => with_bytes(record).await,
+            None => None,
+        })
+    };
+    let groups = async {
+        let groups: Vec<Group> = buckets::decode_parts(parts).await?;
+        let cursor: Option<String> = cursor.await?;
+        let count = groups.len();
+        shown(groups, cursor.clone());
+        Ok::<_, StoreError>((count, cursor))
+    };
+    let (kept, groups) = futures_util::future::join(kept, groups).await;
+    let (count, cursor) = groups?;
+    Ok(kept_for(kept?, count, cursor))
+}
+
+/// What the page's script (`xtask precache`, `early_read_script`) read from the app's
+/// database while the wasm loaded, taken once: `{parts, cursor, kept}`, the
+/// group buckets and their cursor (one transaction) and a promise of the
+/// kept index's record with its index's bytes (an `ArrayBuffer`). `None`
+/// when there is no such read (another page, a second call) or it read
+/// nothing (no database of this version yet, an error).
+async fn early_read() -> Option<JsValue> {
+    let window = leptos::prelude::window();
+    let name = JsValue::from_str(tsunagari_core::idb::EARLY_READ);
+    let read = js_sys::Reflect::get(&window, &name).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &name);
+    let read = read.dyn_into::<js_sys::Promise>().ok()?;
+    let read = wasm_bindgen_futures::JsFuture::from(read).await.ok()?;
+    read.is_object().then_some(read)
+}
+
+/// [`load_groups`] from the page's early read.
+async fn load_early(
+    early: JsValue,
+    shown: impl FnOnce(Vec<Group>, Option<String>),
+) -> Result<Option<Kept>, StoreError> {
+    let parts = field(&early, "parts")
+        .and_then(|p| p.dyn_into::<js_sys::Array>().ok())
+        .map(|p| p.iter().collect::<Vec<_>>())
+        .unwrap_or_default();
+    let groups: Vec<Group> = buckets::decode_records(parts);
+    let cursor = field(&early, "cursor").and_then(|c| c.as_string());
     let count = groups.len();
     shown(groups, cursor.clone());
-    let record: Option<JsValue> = record.await?;
+    let record = match field(&early, "kept").and_then(|k| k.dyn_into::<js_sys::Promise>().ok()) {
+        Some(kept) => wasm_bindgen_futures::JsFuture::from(kept).await.ok(),
+        None => None,
+    };
+    let kept = match record.filter(JsValue::is_object) {
+        Some(record) => with_bytes(record).await,
+        None => None,
+    };
+    Ok(kept_for(kept, count, cursor))
+}
+
+/// A kept record with its index's bytes; `None` when they cannot be read.
+async fn with_bytes(record: JsValue) -> Option<(JsValue, Vec<u8>)> {
+    let index = index_bytes(field(&record, "index")?).ok()?.await;
     crate::pwa::mark_time("index-record");
-    let (Some(record), Some(cursor)) = (record, cursor) else {
-        return Ok(None);
-    };
-    let field = |name: &str| js_sys::Reflect::get(&record, &name.into()).ok();
-    let same = field("format").and_then(|f| f.as_f64()) == Some(f64::from(FORMAT))
-        && field("cursor").and_then(|c| c.as_string()).as_deref() == Some(cursor.as_str())
-        && field("count").and_then(|c| c.as_f64()) == Some(count as f64);
-    if !same {
-        return Ok(None);
+    index.map(|index| (record, index))
+}
+
+/// The kept index, if its record was kept for `count` groups at `cursor`.
+fn kept_for(
+    kept: Option<(JsValue, Vec<u8>)>,
+    count: usize,
+    cursor: Option<String>,
+) -> Option<Kept> {
+    let ((record, index), cursor) = (kept?, cursor?);
+    let same = field(&record, "format").and_then(|f| f.as_f64()) == Some(f64::from(FORMAT))
+        && field(&record, "cursor")
+            .and_then(|c| c.as_string())
+            .as_deref()
+            == Some(cursor.as_str())
+        && field(&record, "count").and_then(|c| c.as_f64()) == Some(count as f64);
+    let ids = field(&record, "ids")?
+        .dyn_into::<js_sys::Uint8Array>()
+        .ok()?
+        .to_vec();
+    same.then_some(Kept { ids, index })
+}
+
+fn field(record: &JsValue, name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(record, &name.into()).ok()
+}
+
+/// The index's bytes, copied into the wasm: a `Blob`'s once read (the
+/// future; the reading starts now), an `ArrayBuffer`'s or a `Uint8Array`'s
+/// at once; `Err` for anything else. `None` from the future: the `Blob`
+/// could not be read (the index is built again).
+fn index_bytes(index: JsValue) -> Result<impl std::future::Future<Output = Option<Vec<u8>>>, ()> {
+    enum Source {
+        Blob(wasm_bindgen_futures::JsFuture),
+        Bytes(Vec<u8>),
     }
-    let bytes = |name: &str| {
-        field(name)
-            .and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok())
-            .map(|b| b.to_vec())
+    let source = if let Some(blob) = index.dyn_ref::<web_sys::Blob>() {
+        Source::Blob(blob.array_buffer().into())
+    } else if let Some(buffer) = index.dyn_ref::<js_sys::ArrayBuffer>() {
+        Source::Bytes(js_sys::Uint8Array::new(buffer).to_vec())
+    } else if let Some(bytes) = index.dyn_ref::<js_sys::Uint8Array>() {
+        Source::Bytes(bytes.to_vec())
+    } else {
+        return Err(());
     };
-    let (Some(ids), Some(index)) = (bytes("ids"), bytes("index")) else {
-        return Ok(None);
-    };
-    Ok(Some(Kept { ids, index }))
+    Ok(async move {
+        match source {
+            Source::Bytes(bytes) => Some(bytes),
+            Source::Blob(read) => match read.await {
+                Ok(buffer) => Some(js_sys::Uint8Array::new(&buffer).to_vec()),
+                Err(e) => {
+                    let e = crate::api::js_error(e);
+                    leptos::logging::warn!("reading the kept search index: {e}");
+                    None
+                }
+            },
+        }
+    })
 }
 
 /// Stores the index built from the groups at `cursor` (`count` of them,
-/// `ids` as [`ids_text`]), replacing the one kept before.
+/// `ids` as [`ids_text`]), replacing the one kept before: the index as a
+/// `Blob`, or as a `Uint8Array` where the browser cannot store a `Blob`.
 pub async fn put(
     db: &Database,
     cursor: &str,
     count: usize,
     ids: &[u8],
     index: &[u8],
+) -> Result<(), StoreError> {
+    let bytes = js_sys::Uint8Array::from(index);
+    let blob = web_sys::Blob::new_with_u8_array_sequence(&js_sys::Array::of1(&bytes))
+        .map_err(|e| StoreError(crate::api::js_error(e)))?;
+    match put_record(db, cursor, count, ids, &blob.into()).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            leptos::logging::warn!("{e}; keeping the search index as bytes");
+            put_record(db, cursor, count, ids, &bytes.into()).await
+        }
+    }
+}
+
+async fn put_record(
+    db: &Database,
+    cursor: &str,
+    count: usize,
+    ids: &[u8],
+    index: &JsValue,
 ) -> Result<(), StoreError> {
     let record = js_sys::Object::new();
     let set = |name: &str, value: &JsValue| {
@@ -145,7 +282,7 @@ pub async fn put(
     set("cursor", &JsValue::from_str(cursor))?;
     set("count", &JsValue::from(count as u32))?;
     set("ids", &js_sys::Uint8Array::from(ids).into())?;
-    set("index", &js_sys::Uint8Array::from(index).into())?;
+    set("index", index)?;
     // Relaxed: a lost write only means the next visit builds the index.
     let tx = db
         .transaction(STORE)
