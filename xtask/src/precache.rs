@@ -153,6 +153,7 @@ pub fn defer_app_start(staging_dir: &Path, simd_dist: Option<&Path>) -> Result<(
         Some(dir) => Some(stage_simd_build(staging_dir, dir)?),
         None => None,
     };
+    let html = with_early_read(&html);
     fs::write(&page, start_after_first_paint(&html, simd.as_ref())?)
         .with_context(|| format!("writing {}", page.display()))?;
     println!(
@@ -355,7 +356,10 @@ pub fn start_after_first_paint(html: &str, simd: Option<&SimdBuild>) -> Result<S
 /// is otherwise decoded in one task of 30–50 ms on a fast machine (Chromium's
 /// `v8.wasm.compileConsume`, `wasm.OnBytesReceived`), four times that on a
 /// phone, holding a tap; on a slow link the pieces arrive apart anyway.
-const PACED: &str = "const paced = (res) => res.then((r) => {\n\
+/// Only beside the server's page (`#ssr`): the service worker's cached page
+/// has nothing to tap before the app runs, and there the pieces' tasks
+/// (four milliseconds apart once nested) only delay it, by ~40 ms.
+const PACED: &str = "const paced = (res) => !document.getElementById('ssr') ? res : res.then((r) => {\n\
   if (!r.ok || !r.body) return r;\n\
   const reader = r.body.getReader();\n\
   const body = new ReadableStream({ async pull(c) {\n\
@@ -368,6 +372,91 @@ const PACED: &str = "const paced = (res) => res.then((r) => {\n\
   } });\n\
   return new Response(body, { status: r.status, statusText: r.statusText, headers: r.headers });\n\
 });";
+
+/// The marker of a page that reads the stored directory before its wasm
+/// runs (`index.html`, the directory's page): [`with_early_read`] puts the
+/// script [`early_read_script`] in its place.
+const EARLY_READ_MARK: &str = r#"<meta name="tsunagari-early-read" content="directory" />"#;
+
+/// The page with its early read (see [`EARLY_READ_MARK`]); a page without
+/// the marker as it is.
+pub fn with_early_read(html: &str) -> String {
+    html.replacen(EARLY_READ_MARK, &early_read_script(), 1)
+}
+
+/// A classic script, run as the parser meets it (long before the module
+/// loader has the wasm), that reads what the directory's repeat visit shows
+/// first: the group buckets and their cursor (one transaction), and the
+/// kept search index's record, its index's `Blob` read into an
+/// `ArrayBuffer` (a transaction of its own, asked for first). IndexedDB
+/// reads them while the wasm loads and compiles; the app takes the promise
+/// from `window[EARLY_READ]` (`app/src/store/index.rs`). It opens only a
+/// database `indexedDB.databases()` lists at exactly the app's schema
+/// version, so it never creates one, starts an upgrade or waits on another
+/// tab (should the database change in between, the upgrade its open would
+/// start is aborted); anything else (or a browser without `databases()`)
+/// reads nothing, and the app reads as always. The connection is closed as
+/// soon as the reads are asked for, and at once for another tab's upgrade.
+fn early_read_script() -> String {
+    use tsunagari_core::idb;
+    const SCRIPT: &str = "<script>\n\
+// __tsunagari_early_read (xtask precache): the stored directory, read while the wasm loads.\n\
+window[GLOBAL] = new Promise((done) => {\n\
+  const read = () => {\n\
+    let open;\n\
+    try { open = indexedDB.open(DB, VERSION); } catch (e) { done(null); return; }\n\
+    open.onupgradeneeded = () => open.transaction.abort();\n\
+    open.onerror = () => done(null);\n\
+    open.onsuccess = () => {\n\
+      const db = open.result;\n\
+      db.onversionchange = () => db.close();\n\
+      try {\n\
+        const record = db.transaction(INDEX).objectStore(INDEX).get(INDEX_KEY);\n\
+        const kept = new Promise((ok) => {\n\
+          record.onerror = () => ok(null);\n\
+          record.onsuccess = () => {\n\
+            const r = record.result;\n\
+            if (!r || !(r.index instanceof Blob)) { ok(r || null); return; }\n\
+            r.index.arrayBuffer().then((bytes) => { r.index = bytes; ok(r); }, () => ok(null));\n\
+          };\n\
+        });\n\
+        const tx = db.transaction([BUCKETS, META]);\n\
+        const parts = tx.objectStore(BUCKETS).getAll();\n\
+        const cursor = tx.objectStore(META).get(CURSOR);\n\
+        tx.oncomplete = () => done({ parts: parts.result, cursor: cursor.result, kept });\n\
+        tx.onabort = () => done(null);\n\
+      } catch (e) { done(null); }\n\
+      db.close();\n\
+    };\n\
+  };\n\
+  // Only a database of exactly this version: opening starts no upgrade, blocks on no other tab.\n\
+  if (!indexedDB.databases) { done(null); return; }\n\
+  indexedDB.databases().then((all) => {\n\
+    if (all.some((d) => d.name === DB && d.version === VERSION)) read(); else done(null);\n\
+  }, () => done(null));\n\
+});\n\
+</script>";
+    let js = |s: &str| format!("{s:?}");
+    SCRIPT
+        .replace("GLOBAL", &js(idb::EARLY_READ))
+        .replace(
+            "DB, VERSION",
+            &format!("{}, {}", js(idb::DB_NAME), idb::DB_VERSION),
+        )
+        .replace(
+            "d.name === DB && d.version === VERSION",
+            &format!(
+                "d.name === {} && d.version === {}",
+                js(idb::DB_NAME),
+                idb::DB_VERSION
+            ),
+        )
+        .replace("INDEX_KEY", &js(idb::SEARCH_INDEX_KEY))
+        .replace("INDEX", &js(idb::SEARCH_INDEX))
+        .replace("BUCKETS", &js(idb::GROUP_BUCKETS))
+        .replace("META", &js(idb::META))
+        .replace("CURSOR", &js(idb::GROUPS_CURSOR))
+}
 
 /// The text between `start` and the next `end`.
 fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
@@ -548,6 +637,78 @@ window.wasmBindings = bindings;
         let before: serde_json::Value = serde_json::from_str(shipped).unwrap();
         assert_eq!(m["shortcuts"], before["shortcuts"], "the rest is kept");
         assert_eq!(m["icons"], before["icons"]);
+    }
+
+    #[test]
+    fn the_directory_page_reads_the_stored_directory_before_its_wasm() {
+        use tsunagari_core::idb;
+        let page = format!("<head>\n{EARLY_READ_MARK}\n<script type=\"module\">…</script></head>");
+        let out = with_early_read(&page);
+        assert!(!out.contains("tsunagari-early-read"), "{out}");
+        let script = &out[out.find("<script>").unwrap()..out.find("</script>").unwrap()];
+        assert!(
+            out.find("<script>").unwrap() < out.find("<script type=\"module\">").unwrap(),
+            "before the loader: {out}"
+        );
+        for (what, name) in [
+            (
+                "the database",
+                format!("indexedDB.open({:?}, {})", idb::DB_NAME, idb::DB_VERSION),
+            ),
+            ("the global", format!("window[{:?}]", idb::EARLY_READ)),
+            (
+                "the groups",
+                format!("objectStore({:?}).getAll()", idb::GROUP_BUCKETS),
+            ),
+            (
+                "their cursor",
+                format!("objectStore({:?}).get({:?})", idb::META, idb::GROUPS_CURSOR),
+            ),
+            (
+                "the kept index",
+                format!(
+                    "objectStore({:?}).get({:?})",
+                    idb::SEARCH_INDEX,
+                    idb::SEARCH_INDEX_KEY
+                ),
+            ),
+        ] {
+            assert!(script.contains(&name), "{what}: {name} in {script}");
+        }
+        // Only a database of exactly this version is opened; should one
+        // appear in between, the upgrade its open would start is aborted.
+        let listed = format!(
+            "d.name === {:?} && d.version === {}",
+            idb::DB_NAME,
+            idb::DB_VERSION
+        );
+        assert!(script.contains(&listed), "{listed} in {script}");
+        assert!(
+            script.contains("onupgradeneeded = () => open.transaction.abort()"),
+            "{script}"
+        );
+        // Every name was filled in.
+        for placeholder in [
+            "GLOBAL", "DB", "VERSION", "INDEX", "BUCKETS", "META", "CURSOR",
+        ] {
+            assert!(
+                !script
+                    .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .any(|w| w == placeholder),
+                "{placeholder} left in {script}"
+            );
+        }
+        // A page without the marker (the full app's) is left as it is.
+        assert_eq!(with_early_read(TRUNK_PAGE), TRUNK_PAGE);
+    }
+
+    #[test]
+    fn the_wasm_is_paced_only_beside_the_servers_page() {
+        let out = start_after_first_paint(TRUNK_PAGE, None).unwrap();
+        assert!(
+            out.contains("const paced = (res) => !document.getElementById('ssr') ? res : "),
+            "{out}"
+        );
     }
 
     #[test]
