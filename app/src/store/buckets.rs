@@ -104,13 +104,12 @@ pub fn decode<T: DeserializeOwned>(texts: &[String]) -> Vec<T> {
 /// again, where reading bytes it checks each one, byte by byte (a fifth of
 /// the decoding, on Japanese text).
 fn decode_into<T: DeserializeOwned>(json: &[u8], items: &mut Vec<T>) {
-    let read = match simdutf8::basic::from_utf8(json) {
-        Ok(text) => serde_json::from_str::<Vec<T>>(text),
-        Err(_) => serde_json::from_slice::<Vec<T>>(json),
-    };
-    match read {
-        Ok(mut all) => items.append(&mut all),
-        Err(_) => decode_each(json, items),
+    let all = simdutf8::basic::from_utf8(json)
+        .ok()
+        .and_then(|text| serde_json::from_str::<Vec<T>>(text).ok());
+    match all {
+        Some(mut all) => items.append(&mut all),
+        None => decode_each(json, items),
     }
 }
 

@@ -181,7 +181,7 @@ async fn load_early(
 
 /// A kept record with its index's bytes; `None` when they cannot be read.
 async fn with_bytes(record: JsValue) -> Option<(JsValue, Vec<u8>)> {
-    let index = index_bytes(field(&record, "index")?).ok()?.await;
+    let index = index_bytes(field(&record, "index")?).await;
     crate::pwa::mark_time("index-record");
     index.map(|index| (record, index))
 }
@@ -199,48 +199,40 @@ fn kept_for(
             .as_deref()
             == Some(cursor.as_str())
         && field(&record, "count").and_then(|c| c.as_f64()) == Some(count as f64);
+    if !same {
+        return None;
+    }
     let ids = field(&record, "ids")?
         .dyn_into::<js_sys::Uint8Array>()
         .ok()?
         .to_vec();
-    same.then_some(Kept { ids, index })
+    Some(Kept { ids, index })
 }
 
 fn field(record: &JsValue, name: &str) -> Option<JsValue> {
     js_sys::Reflect::get(record, &name.into()).ok()
 }
 
-/// The index's bytes, copied into the wasm: a `Blob`'s once read (the
-/// future; the reading starts now), an `ArrayBuffer`'s or a `Uint8Array`'s
-/// at once; `Err` for anything else. `None` from the future: the `Blob`
-/// could not be read (the index is built again).
-fn index_bytes(index: JsValue) -> Result<impl std::future::Future<Output = Option<Vec<u8>>>, ()> {
-    enum Source {
-        Blob(wasm_bindgen_futures::JsFuture),
-        Bytes(Vec<u8>),
+/// The index's bytes, copied into the wasm: a `Blob`'s once read, an
+/// `ArrayBuffer`'s or a `Uint8Array`'s as they are; `None` for anything
+/// else, or a `Blob` that cannot be read (the index is built again).
+async fn index_bytes(index: JsValue) -> Option<Vec<u8>> {
+    if let Some(blob) = index.dyn_ref::<web_sys::Blob>() {
+        return match wasm_bindgen_futures::JsFuture::from(blob.array_buffer()).await {
+            Ok(buffer) => Some(js_sys::Uint8Array::new(&buffer).to_vec()),
+            Err(e) => {
+                let e = crate::api::js_error(e);
+                leptos::logging::warn!("reading the kept search index: {e}");
+                None
+            }
+        };
     }
-    let source = if let Some(blob) = index.dyn_ref::<web_sys::Blob>() {
-        Source::Blob(blob.array_buffer().into())
-    } else if let Some(buffer) = index.dyn_ref::<js_sys::ArrayBuffer>() {
-        Source::Bytes(js_sys::Uint8Array::new(buffer).to_vec())
-    } else if let Some(bytes) = index.dyn_ref::<js_sys::Uint8Array>() {
-        Source::Bytes(bytes.to_vec())
-    } else {
-        return Err(());
-    };
-    Ok(async move {
-        match source {
-            Source::Bytes(bytes) => Some(bytes),
-            Source::Blob(read) => match read.await {
-                Ok(buffer) => Some(js_sys::Uint8Array::new(&buffer).to_vec()),
-                Err(e) => {
-                    let e = crate::api::js_error(e);
-                    leptos::logging::warn!("reading the kept search index: {e}");
-                    None
-                }
-            },
-        }
-    })
+    if let Some(buffer) = index.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Some(js_sys::Uint8Array::new(buffer).to_vec());
+    }
+    index
+        .dyn_ref::<js_sys::Uint8Array>()
+        .map(js_sys::Uint8Array::to_vec)
 }
 
 /// Stores the index built from the groups at `cursor` (`count` of them,
