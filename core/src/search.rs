@@ -15,7 +15,10 @@ use crate::width::{fold_width, may_fold_width};
 use memchr::memmem::Finder;
 use std::sync::OnceLock;
 
+mod sounds;
 pub mod stored;
+
+use sounds::Sounds;
 
 /// Folds text to the form search compares.
 ///
@@ -486,7 +489,8 @@ fn char_slot(c: char) -> Option<usize> {
 /// (`か`, `ｶ`, `ー`, or `ka` read as romaji), which most items hold, is
 /// answered from these bits and the first character of the names and
 /// readings that hold it, instead of a search in each item's text. Blocks
-/// of 64 items, like [`Grams`].
+/// of 64 items, like [`Grams`]. (The same for the texts with long vowels
+/// folded are in [`Sounds`].)
 #[derive(Debug, Clone, Default)]
 struct Chars {
     name: Vec<u64>,
@@ -495,24 +499,10 @@ struct Chars {
     body_reading: Vec<u64>,
     /// One bit per item: its body reading is not empty.
     has_body_reading: Vec<u64>,
-    /// The first character of each item's name and reading, as typed
-    /// ([`Starts::plain`]) and with long vowels folded
-    /// ([`Starts::sounds`]): the tiers of a one-character word without
-    /// reading the text.
+    /// The first character of each item's name and reading: the tiers of
+    /// a one-character word without reading the text. (Those of the texts
+    /// with long vowels folded are in [`Sounds`].)
     plain: Starts,
-    sounds: Starts,
-    /// The same bits as `name`, `reading` and `body_reading` (the body
-    /// where there is none) for the texts with long vowels folded, set only
-    /// for the items whose folded text differs (`folded_*`): elsewhere the
-    /// plain bits hold.
-    sound_name: Vec<u64>,
-    sound_reading: Vec<u64>,
-    sound_body: Vec<u64>,
-    /// One bit per item: folding changed its name, reading, body text
-    /// (and left something: the folded field is not stored empty).
-    folded_name: Vec<u64>,
-    folded_reading: Vec<u64>,
-    folded_body: Vec<u64>,
 }
 
 /// Which items' name and reading start with which kana or ASCII
@@ -562,13 +552,6 @@ impl Chars {
             body_reading: vec![0; size],
             has_body_reading: vec![0; items.div_ceil(64)],
             plain: Starts::new(items),
-            sounds: Starts::new(items),
-            sound_name: vec![0; size],
-            sound_reading: vec![0; size],
-            sound_body: vec![0; size],
-            folded_name: vec![0; items.div_ceil(64)],
-            folded_reading: vec![0; items.div_ceil(64)],
-            folded_body: vec![0; items.div_ceil(64)],
         }
     }
 }
@@ -628,11 +611,9 @@ pub struct SearchIndex {
     body_readings: Field,
     /// The name, reading and body reading (the body when there is none)
     /// with long vowels folded ([`fold_long_vowels`]), for words read as
-    /// romaji; empty where folding changes nothing (the unfolded field is
-    /// read instead).
-    sound_names: Field,
-    sound_readings: Field,
-    sound_bodies: Field,
+    /// romaji: made by the first such word ([`SearchIndex::folded`]), as
+    /// a query in kana or kanji never needs them.
+    sounds: OnceLock<Sounds>,
     /// The names as given, for the text of a [`Suggestion`].
     raw_names: Field,
     /// The words of each name a typo may be near, made by the first
@@ -692,8 +673,9 @@ fn sorted_by_key<'k, T: Searchable>(items: &[T], key: impl Fn(usize) -> &'k str)
 }
 
 impl SearchIndex {
-    /// Normalises every item's name, reading, body and body reading once,
-    /// folds their long vowels and hashes their characters and bigrams.
+    /// Normalises every item's name, reading, body and body reading once
+    /// and hashes their characters and bigrams. Their long vowels are
+    /// folded later, by the first word read as romaji ([`Sounds`]).
     pub fn new<T: Searchable>(items: &[T]) -> SearchIndex {
         let n = items.len();
         let mut index = SearchIndex {
@@ -701,9 +683,7 @@ impl SearchIndex {
             readings: Field::with_capacity(n),
             bodies: Field::with_capacity(n),
             body_readings: Field::with_capacity(n),
-            sound_names: Field::with_capacity(n),
-            sound_readings: Field::with_capacity(n),
-            sound_bodies: Field::with_capacity(n),
+            sounds: OnceLock::new(),
             raw_names: Field::with_capacity(n),
             keys: OnceLock::new(),
             grams: Grams::new(n),
@@ -716,11 +696,6 @@ impl SearchIndex {
             let reading = item.reading().map(normalize).unwrap_or_default();
             let body = normalize_lines(&item.body());
             let body_reading = normalize_lines(item.body_reading());
-            let sounds_of = if body_reading.is_empty() {
-                &body
-            } else {
-                &body_reading
-            };
             for (text, field, chars) in [
                 (&name, &mut index.names, &mut index.chars.name),
                 (&reading, &mut index.readings, &mut index.chars.reading),
@@ -737,45 +712,7 @@ impl SearchIndex {
             if !body_reading.is_empty() {
                 index.chars.has_body_reading[i / 64] |= 1 << (i % 64);
             }
-            let chars = &mut index.chars;
-            for (text, sound, bits, folded_items) in [
-                (
-                    &name,
-                    &mut index.sound_names,
-                    &mut chars.sound_name,
-                    &mut chars.folded_name,
-                ),
-                (
-                    &reading,
-                    &mut index.sound_readings,
-                    &mut chars.sound_reading,
-                    &mut chars.folded_reading,
-                ),
-                (
-                    sounds_of,
-                    &mut index.sound_bodies,
-                    &mut chars.sound_body,
-                    &mut chars.folded_body,
-                ),
-            ] {
-                let folded = fold_long_vowels(text);
-                if folded == *text {
-                    sound.push("");
-                } else {
-                    index.grams.add(i, &folded, Some(bits));
-                    // Stored empty (a text of `ー` alone) reads as unfolded.
-                    if !folded.is_empty() {
-                        folded_items[i / 64] |= 1 << (i % 64);
-                    }
-                    sound.push(&folded);
-                }
-            }
             index.chars.plain.add(i, &name, &reading);
-            index.chars.sounds.add(
-                i,
-                or_plain(index.sound_names.get(i), &name),
-                or_plain(index.sound_readings.get(i), &reading),
-            );
             index.raw_names.push(item.name());
         }
         let order = sorted_by_key(items, |i| {
@@ -821,6 +758,11 @@ impl SearchIndex {
         self.bodies.get(i)
     }
 
+    /// The texts with long vowels folded, made at the first call.
+    fn folded(&self) -> &Sounds {
+        self.sounds.get_or_init(|| Sounds::new(self))
+    }
+
     /// Item `i`'s name, reading and body with long vowels folded.
     fn sounds(&self, i: usize) -> [&str; 3] {
         let body = self.body_readings.get(i);
@@ -829,10 +771,11 @@ impl SearchIndex {
         } else {
             body
         };
+        let sounds = self.folded();
         [
-            or_plain(self.sound_names.get(i), self.names.get(i)),
-            or_plain(self.sound_readings.get(i), self.readings.get(i)),
-            or_plain(self.sound_bodies.get(i), body),
+            or_plain(sounds.names.get(i), self.names.get(i)),
+            or_plain(sounds.readings.get(i), self.readings.get(i)),
+            or_plain(sounds.bodies.get(i), body),
         ]
     }
 
@@ -961,6 +904,14 @@ impl SearchIndex {
                 .map(|v| {
                     let mut bits = all.clone();
                     self.grams.may_hold(v.text(), &mut bits);
+                    if v.sounds {
+                        // In the plain text, or in the folded one.
+                        let mut folded = all.clone();
+                        self.folded().grams.may_hold(v.text(), &mut folded);
+                        for (b, f) in bits.iter_mut().zip(&folded) {
+                            *b |= f;
+                        }
+                    }
                     for (u, b) in union.iter_mut().zip(&bits) {
                         *u |= b;
                     }
@@ -1037,10 +988,10 @@ impl SearchIndex {
             return false;
         };
         let chars = &self.chars;
-        let starts = if v.sounds {
-            &chars.sounds
-        } else {
-            &chars.plain
+        let sounds = v.sounds.then(|| self.folded());
+        let starts = match sounds {
+            Some(sounds) => &sounds.starts,
+            None => &chars.plain,
         };
         // Slices in the loop: at `opt-level = "z"` indexing a `Vec` stays a
         // call.
@@ -1050,14 +1001,26 @@ impl SearchIndex {
             &chars.body,
             &chars.body_reading,
         ];
-        let [sound_name, sound_reading, sound_body]: [&[u64]; 3] =
-            [&chars.sound_name, &chars.sound_reading, &chars.sound_body];
-        let [folded_name, folded_reading, folded_body, has_body_reading]: [&[u64]; 4] = [
-            &chars.folded_name,
-            &chars.folded_reading,
-            &chars.folded_body,
-            &chars.has_body_reading,
-        ];
+        let none: &[u64] = &[];
+        let [
+            sound_name,
+            sound_reading,
+            sound_body,
+            folded_name,
+            folded_reading,
+            folded_body,
+        ]: [&[u64]; 6] = match sounds {
+            Some(s) => [
+                &s.name,
+                &s.reading,
+                &s.body,
+                &s.folded_name,
+                &s.folded_reading,
+                &s.folded_body,
+            ],
+            None => [none; 6],
+        };
+        let has_body_reading: &[u64] = &chars.has_body_reading;
         let [name_first_bits, reading_first_bits, single_bits]: [&[u64]; 3] =
             [&starts.name, &starts.reading, &starts.name_single];
         for (k, &within) in within.iter().enumerate() {
@@ -1141,7 +1104,7 @@ impl SearchIndex {
         }
         // A folded field holds "" where folding changed nothing (its bit in
         // `folded_*` is clear): there the plain field is read.
-        let chars = &self.chars;
+        let (chars, sounds) = (&self.chars, self.folded());
         // The wanted items whose field folding changed, and the others.
         let split = |folded: &[u64]| -> (Vec<u64>, Vec<u64>) {
             within
@@ -1150,18 +1113,21 @@ impl SearchIndex {
                 .map(|(w, f)| (w & f, w & !f))
                 .unzip()
         };
-        let (folded, plain) = split(&chars.folded_name);
-        self.sound_names
+        let (folded, plain) = split(&sounds.folded_name);
+        sounds
+            .names
             .raise_matches(f, best, &folded, tier::NAME_EQUALS, name_tier);
         self.names
             .raise_matches(f, best, &plain, tier::NAME_EQUALS, name_tier);
-        let (folded, plain) = split(&chars.folded_reading);
-        self.sound_readings
+        let (folded, plain) = split(&sounds.folded_reading);
+        sounds
+            .readings
             .raise_matches(f, best, &folded, tier::READING_STARTS, reading_tier);
         self.readings
             .raise_matches(f, best, &plain, tier::READING_STARTS, reading_tier);
-        let (folded, plain) = split(&chars.folded_body);
-        self.sound_bodies
+        let (folded, plain) = split(&sounds.folded_body);
+        sounds
+            .bodies
             .raise_matches(f, best, &folded, tier::BODY_CONTAINS, body);
         self.body_readings
             .raise_matches(f, best, &plain, tier::BODY_CONTAINS, body);
@@ -1236,7 +1202,7 @@ impl SearchIndex {
         let word_chars: Vec<Vec<char>> = word.iter().map(|v| v.text().chars().collect()).collect();
         let name_keys = self
             .keys
-            .get_or_init(|| NameWords::new(&self.raw_names, &self.readings, &self.sound_readings));
+            .get_or_init(|| NameWords::new(&self.raw_names, &self.readings));
         // The keys that may be near a variant.
         let mut candidates = vec![0u64; name_keys.starts.words];
         for v in &word {
@@ -1630,7 +1596,7 @@ struct NameWords {
 }
 
 impl NameWords {
-    fn new(names: &Field, readings: &Field, sound_readings: &Field) -> NameWords {
+    fn new(names: &Field, readings: &Field) -> NameWords {
         let n = names.starts.len().saturating_sub(1);
         let mut keys = Field::with_capacity(n);
         // Each distinct key once: an open-addressing table of key ids by
@@ -1689,15 +1655,17 @@ impl NameWords {
                 let id = id_of(key);
                 slots.push([id, if sound == key { id } else { id_of(sound) }]);
             }
+            // The folded reading as `Sounds` has it (folded here, so that a
+            // suggestion for a word in kana needs no `Sounds`).
             let reading = readings.get(i);
-            let sound_reading = sound_readings.get(i);
+            let sound_reading = fold_long_vowels(reading);
             let id = id_of(reading);
             slots.push([
                 id,
-                if sound_reading.is_empty() {
+                if sound_reading.is_empty() || sound_reading == reading {
                     id
                 } else {
-                    id_of(sound_reading)
+                    id_of(&sound_reading)
                 },
             ]);
             slot_at.push(slots.len() as u32);
@@ -1940,6 +1908,90 @@ mod tests {
         assert_eq!(base_order(&groups), index.search(""));
         assert_eq!(base_order(&groups), index.search(" 　"));
         assert!(base_order::<Group>(&[]).is_empty());
+    }
+
+    /// The hits of `query` from every item scored in turn (no grams, no
+    /// bit tables): every word must score, totals add up, ties keep the
+    /// base order.
+    fn ranked_by_scoring_every_item(index: &SearchIndex, query: &str) -> Vec<usize> {
+        let words: Vec<Vec<Variant>> = query
+            .split_whitespace()
+            .map(variants)
+            .filter(|w| !w.is_empty())
+            .collect();
+        if words.is_empty() {
+            return index.order.clone();
+        }
+        let total = |i: usize| -> Option<u16> {
+            words.iter().try_fold(0u16, |sum, vs| {
+                let best = vs.iter().map(|v| index.score(i, v)).max().unwrap_or(0);
+                (best > 0).then_some(sum + u16::from(best))
+            })
+        };
+        let mut hits: Vec<(usize, u16)> = index
+            .order
+            .iter()
+            .filter_map(|&i| total(i).map(|t| (i, t)))
+            .collect();
+        hits.sort_by_key(|&(_, total)| std::cmp::Reverse(total));
+        hits.into_iter().map(|(i, _)| i).collect()
+    }
+
+    #[test]
+    fn the_grams_leave_out_no_match() {
+        // Romaji words are matched in the plain texts' grams or the folded
+        // texts' (kept apart since the folded ones are made lazily).
+        let groups = crate::synthetic::groups(300, 31);
+        let index = SearchIndex::new(&groups);
+        let mut queries = crate::synthetic::keystroke_queries(&groups, 120, 32);
+        queries.extend(crate::synthetic::romaji_and_typo_queries(&groups, 120, 33));
+        queries.extend(
+            [
+                "porepore", "ka", "kan", "too", "toukyou", "o-", "supo-tsu", "ー", "te",
+            ]
+            .map(str::to_owned),
+        );
+        let mut romaji_hits = 0;
+        for q in &queries {
+            let found = index.search(q);
+            if q.bytes().any(|b| b.is_ascii_alphabetic()) {
+                romaji_hits += found.len();
+            }
+            assert_eq!(found, ranked_by_scoring_every_item(&index, q), "{q:?}");
+        }
+        assert!(
+            romaji_hits > 100,
+            "romaji words find something: {romaji_hits}"
+        );
+    }
+
+    #[test]
+    fn only_a_word_read_as_romaji_makes_the_folded_texts() {
+        let seed: crate::directory::DirectorySeed =
+            serde_json::from_str(include_str!("../../data/groups.json")).expect("seed parses");
+        let groups = seed.groups;
+        let index = SearchIndex::new(&groups);
+        for q in [
+            "ぽれぽれ",
+            "ポレポレ",
+            "子育て",
+            "か",
+            "ー",
+            "ぽろぽれ",
+            "こーひー",
+            "123",
+        ] {
+            let found = index.search(q);
+            let _ = index.suggest_beside(q, &found, 3);
+        }
+        assert!(
+            index.sounds.get().is_none(),
+            "kana, kanji and digits need no folding"
+        );
+        let porepore = index.search("porepore");
+        assert!(index.sounds.get().is_some(), "a romaji word folds");
+        assert_eq!(porepore, index.search("ぽれぽれ"));
+        assert!(!porepore.is_empty());
     }
 
     #[test]
@@ -2431,7 +2483,7 @@ mod tests {
             let keys = keys.as_str();
             let reading = index.readings.get(i);
             let (sound_keys, sound_reading) = if any_sounds {
-                (folded.as_str(), index.sound_readings.get(i))
+                (folded.as_str(), index.folded().readings.get(i))
             } else {
                 ("", "")
             };
