@@ -52,13 +52,30 @@ pub fn format_jst(epoch_ms: f64) -> String {
     )
 }
 
-/// `最終更新: 2026/12/01 13:05（3分前）` / `Last updated: 2026/12/01 13:05 (3 min ago)`.
+/// `最終更新: 3分前（2026/12/01 13:05）` / `Updated: 3 min ago
+/// (2026/12/01 13:05)`.
 pub fn last_updated(lang: Lang, at_ms: f64, now_ms: f64) -> String {
+    let (age, at) = last_updated_parts(lang, at_ms, now_ms);
+    format!("{age}{at}")
+}
+
+/// [`last_updated`] in two: how old (`最終更新: 3分前`), which a phone at
+/// large text shows alone, and when (`（2026/12/01 13:05）`).
+pub fn last_updated_parts(lang: Lang, at_ms: f64, now_ms: f64) -> (String, String) {
     let label = lang.texts().last_updated;
     let at = format_jst(at_ms);
+    let age = format!("{label}: {}", age(lang, at_ms, now_ms));
+    match lang {
+        Lang::Ja => (age, format!("（{at}）")),
+        Lang::En => (age, format!(" ({at})")),
+    }
+}
+
+/// How long ago `at_ms` was: `3分前`, `3 min ago`.
+fn age(lang: Lang, at_ms: f64, now_ms: f64) -> String {
     let minutes = ((now_ms - at_ms) / 60_000.0).floor().max(0.0) as u64;
     let (hours, days) = (minutes / 60, minutes / (60 * 24));
-    let age = match lang {
+    match lang {
         Lang::Ja if minutes < 1 => "たった今".to_string(),
         Lang::Ja if hours < 1 => format!("{minutes}分前"),
         Lang::Ja if days < 1 => format!("{hours}時間前"),
@@ -68,10 +85,6 @@ pub fn last_updated(lang: Lang, at_ms: f64, now_ms: f64) -> String {
         Lang::En if days < 1 => format!("{hours} h ago"),
         Lang::En if days == 1 => "1 day ago".to_string(),
         Lang::En => format!("{days} days ago"),
-    };
-    match lang {
-        Lang::Ja => format!("{label}: {at}（{age}）"),
-        Lang::En => format!("{label}: {at} ({age})"),
     }
 }
 
@@ -109,19 +122,26 @@ mod tests {
         let min = 60_000.0;
         assert_eq!(
             last_updated(Lang::Ja, at, at + 10_000.0),
-            "最終更新: 2026/11/23 10:00（たった今）"
+            "最終更新: たった今（2026/11/23 10:00）"
         );
         assert_eq!(
             last_updated(Lang::Ja, at, at + 5.0 * min),
-            "最終更新: 2026/11/23 10:00（5分前）"
+            "最終更新: 5分前（2026/11/23 10:00）"
         );
         assert_eq!(
             last_updated(Lang::Ja, at, at + 180.0 * min),
-            "最終更新: 2026/11/23 10:00（3時間前）"
+            "最終更新: 3時間前（2026/11/23 10:00）"
         );
         assert_eq!(
             last_updated(Lang::En, at, at + 3.0 * 24.0 * 60.0 * min),
-            "Last updated: 2026/11/23 10:00 (3 days ago)"
+            "Updated: 3 days ago (2026/11/23 10:00)"
+        );
+        assert_eq!(
+            last_updated_parts(Lang::Ja, at, at + 5.0 * min),
+            (
+                "最終更新: 5分前".to_owned(),
+                "（2026/11/23 10:00）".to_owned()
+            )
         );
     }
 }

@@ -29,6 +29,7 @@ mod store;
 mod sync;
 mod takeover;
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::{A, Route, Router, Routes};
 use leptos_router::path;
@@ -349,6 +350,15 @@ fn StatusLine(retry: Callback<()>) -> impl IntoView {
             None => t().never_updated.to_string(),
         }
     };
+
+    // How old, then when (hidden at large text: style.css, `.when-at`).
+    let when = move || {
+        let lang = state.lang.get();
+        state
+            .last_updated
+            .get()
+            .map(|ms| i18n::last_updated_parts(lang, ms, now.get()))
+    };
     let can_retry = move || !state.online.get() || state.sync.get() == SyncState::Failed;
     view! {
         <section class="status-bar" aria-label=move || t().status_label>
@@ -357,7 +367,12 @@ fn StatusLine(retry: Callback<()>) -> impl IntoView {
                     {status}
                 </p>
                 <p class="last-updated" data-testid="last-updated" title=last_updated>
-                    {last_updated}
+                    {move || match when() {
+                        Some((age, at)) => {
+                            Either::Left(view! { {age} <span class="when-at">{at}</span> })
+                        }
+                        None => Either::Right(t().never_updated),
+                    }}
                 </p>
                 <Show when=can_retry>
                     <button

@@ -325,7 +325,7 @@ pub static EN: Texts = Texts {
     sync_failed: "Cannot connect. Showing saved data",
     storage_failed: "Could not save the data on this device. What you see is up to date",
     upgrade_blocked: "Updating: please close tsunagari in your other tabs",
-    last_updated: "Last updated",
+    last_updated: "Updated",
     never_updated: "Not updated yet",
     retry: "Retry",
     update_available: "A new version is available",

@@ -48,3 +48,51 @@ for (const size of [16, 32]) {
     }));
   }
 }
+
+// At 200 % text the offline notice was cut to 「接続で…」 and the last
+// update to 「最終更新: …」: the state now takes two lines beside 再試行, and
+// the last update the whole width, how old first. The bar keeps its height
+// from オンライン to 接続できません (nothing moves).
+test('at 200 % text the offline notice and the age of the data are readable', () => withApp(() => phoneContext(browser), async ({ server, page, app }) => {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.setFontSizes', { fontSizes: { standard: 32, fixed: 32 } });
+  await app.open('/groups');
+  await app.waitServiceWorker();
+  await app.waitStored();
+  const net = page.locator('[data-testid=net-status]');
+  await net.filter({ hasText: 'オンライン' }).waitFor();
+  const bar = page.locator('.status-bar');
+  const onlineHeight = (await bar.boundingBox()).height;
+  await server.stop();
+  await page.reload();
+  await app.waitCached();
+  await net.filter({ hasText: '接続できません' }).waitFor({ timeout: 20_000 });
+  assert.equal((await bar.boundingBox()).height, onlineHeight, 'the notice takes the space オンライン took');
+  const shown = await page.evaluate(() => {
+    const p = document.querySelector('[data-testid=net-status]');
+    const box = p.getBoundingClientRect();
+    const range = document.createRange();
+    const text = p.firstChild;
+    const at = text.textContent.indexOf('接続できません');
+    range.setStart(text, at);
+    range.setEnd(text, at + '接続できません'.length);
+    const inside = [...range.getClientRects()].every((r) =>
+      r.left >= box.left - 0.5 && r.right <= box.right + 0.5 && r.top >= box.top - 0.5 && r.bottom <= box.bottom + 0.5);
+    // How old the data is: the line's start up to the age, inside its box.
+    const last = document.querySelector('[data-testid=last-updated]');
+    const lastBox = last.getBoundingClientRect();
+    const walker = document.createTreeWalker(last, NodeFilter.SHOW_TEXT);
+    let node;
+    while ((node = walker.nextNode()) && !node.textContent.includes('最終更新'));
+    const age = node?.textContent.match(/最終更新: (たった今|\d+分前)/);
+    if (!age) return { inside, age: last.textContent };
+    const ageRange = document.createRange();
+    ageRange.setStart(node, age.index);
+    ageRange.setEnd(node, age.index + age[0].length);
+    const ageInside = [...ageRange.getClientRects()].every((r) => r.right <= lastBox.right + 0.5);
+    return { inside, age: age[0], ageInside, shown: last.innerText };
+  });
+  assert.ok(shown.inside, '「接続できません」 is shown whole, not cut');
+  assert.ok(shown.ageInside, `how old the data is is shown whole: ${shown.age}`);
+  assert.match(shown.shown, /^最終更新: (たった今|\d+分前)$/, 'the date is left out');
+}));
