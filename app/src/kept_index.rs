@@ -114,10 +114,12 @@ pub fn index_for(signal: RwSignal<Vec<Group>>, groups: &[Group]) -> Arc<Searcher
         match read {
             Ok(index) if index.len() == groups.len() => {
                 crate::pwa::mark_search_index("kept");
-                return Arc::new(Searcher {
+                let searcher = Arc::new(Searcher {
                     index,
                     to_groups: kept.to_groups,
                 });
+                fold_when_idle(&searcher);
+                return searcher;
             }
             Ok(_) => warn!("the kept search index is for another number of groups; building it"),
             Err(e) => warn!("{e}; building the search index"),
@@ -132,8 +134,21 @@ pub fn index_for(signal: RwSignal<Vec<Group>>, groups: &[Group]) -> Arc<Searcher
         crate::pwa::mark_search_index("built");
         let built = searcher.clone();
         crate::takeover::when_idle(move || write(generation, signal, &built));
+        fold_when_idle(&searcher);
     }
     searcher
+}
+
+/// Makes the index's texts with long vowels folded when the page is idle,
+/// so that the first word typed in Latin letters (`porepore`) does not
+/// wait for them; nothing if the index has been replaced by then.
+fn fold_when_idle(searcher: &Arc<Searcher>) {
+    let searcher = Arc::downgrade(searcher);
+    crate::takeover::when_idle(move || {
+        if let Some(searcher) = searcher.upgrade() {
+            searcher.index.prepare_romaji();
+        }
+    });
 }
 
 /// Stores `built` for the groups of `generation`, if they are still the

@@ -758,6 +758,14 @@ impl SearchIndex {
         self.bodies.get(i)
     }
 
+    /// Makes now the texts with long vowels folded that the first word
+    /// read as romaji needs (a third of [`new`](SearchIndex::new)'s time),
+    /// so that a page can make them while it is idle rather than on that
+    /// keystroke. Nothing when they are made already.
+    pub fn prepare_romaji(&self) {
+        let _ = self.folded();
+    }
+
     /// The texts with long vowels folded, made at the first call.
     fn folded(&self) -> &Sounds {
         self.sounds.get_or_init(|| Sounds::new(self))
