@@ -8,6 +8,9 @@
 // 2. Repeat visit offline with 10,000 groups stored: from the navigation's
 //    start to the first card shown, and to the search answering a query
 //    typed the moment the list is there (timed inside the page).
+//    `VISITS_AB=distA,distB` compares builds instead: a phone each, their
+//    runs taking turns, so that a machine's slow minutes fall on all alike
+//    (this machine's medians drift by 50 ms from one round to the next).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,58 +71,105 @@ function manyGroups(n) {
   return { groups };
 }
 
-async function repeatVisitOffline() {
-  const server = new Server();
-  const dir = mkdtempSync(join(tmpdir(), 'tsunagari-groups-'));
-  const file = join(dir, 'groups.json');
-  writeFileSync(file, JSON.stringify(manyGroups(10_000)));
+/**
+ * A phone that has visited `/groups` with the groups of `file` stored (the
+ * service worker and the kept search index in place), the server stopped:
+ * each `time()` reloads offline and answers, timed inside the page from the
+ * navigation's start (`performance.now()`), the first card shown, and
+ * ぽれぽれ typed at once answered with ポレポレ first.
+ */
+async function offlinePhone(file, dist) {
+  const server = new Server(dist ? { dist } : {});
   await server.admin('import-groups', file);
   const url = await server.start();
   const context = await persistentPhoneContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(`${url}/groups`);
-    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
-    await page.locator('html[data-directory=stored]').waitFor({ state: 'attached', timeout: 120_000 });
-    await page.reload();
-    await page.waitForFunction(() => !!navigator.serviceWorker.controller);
-    await page.locator('html[data-directory=stored]').waitFor({ state: 'attached', timeout: 120_000 });
-    await server.stop();
-    // Timed inside the page, from the navigation's start (performance.now()):
-    // the first card, then ぽれぽれ typed at once and ポレポレ first.
-    await page.addInitScript(() => {
-      const t = {};
-      const seen = () => {
-        const first = document.querySelector('[data-testid=group-link]');
-        if (!first) return;
-        if (t.list === undefined) {
-          t.list = performance.now();
-          const input = document.querySelector('#group-search');
-          input.value = 'ぽれぽれ';
-          input.dispatchEvent(new Event('input', { bubbles: true }));
-        }
-        if (t.search === undefined && first.textContent.includes('ポレポレ')) {
-          t.search = performance.now();
-          window.__visit = t;
-        }
-      };
-      new MutationObserver(seen).observe(document, { childList: true, subtree: true, characterData: true });
-    });
-    const runs = [];
-    for (let i = 0; i < RUNS; i++) {
+  const page = await context.newPage();
+  await page.goto(`${url}/groups`);
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.locator('html[data-directory=stored]').waitFor({ state: 'attached', timeout: 120_000 });
+  await page.reload();
+  await page.waitForFunction(() => !!navigator.serviceWorker.controller);
+  await page.locator('html[data-directory=stored]').waitFor({ state: 'attached', timeout: 120_000 });
+  await server.stop();
+  await page.addInitScript(() => {
+    const t = {};
+    const seen = () => {
+      const first = document.querySelector('[data-testid=group-link]');
+      if (!first) return;
+      if (t.list === undefined) {
+        t.list = performance.now();
+        const input = document.querySelector('#group-search');
+        input.value = 'ぽれぽれ';
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      if (t.search === undefined && first.textContent.includes('ポレポレ')) {
+        t.search = performance.now();
+        window.__visit = t;
+      }
+    };
+    new MutationObserver(seen).observe(document, { childList: true, subtree: true, characterData: true });
+  });
+  const list = [];
+  const search = [];
+  return {
+    list,
+    search,
+    async time() {
       await page.reload();
       await page.waitForFunction(() => window.__visit, null, { timeout: 60_000 });
-      runs.push(await page.evaluate(() => window.__visit));
+      const r = await page.evaluate(() => window.__visit);
+      list.push(Math.round(r.list));
+      search.push(Math.round(r.search));
+      // What the page does once idle (keeping the index, folding it for
+      // romaji) is over before the next visit, as it would be for a person.
+      await page.waitForTimeout(500);
+    },
+    async dispose() {
+      await context.dispose();
+      await server.dispose();
+    },
+  };
+}
+
+/** `VISITS_AB=distA,distB,…`: the builds' repeat visits, one phone each, taking turns. */
+async function repeatVisitTakingTurns(file, dists) {
+  const phones = [];
+  try {
+    for (const dist of dists) phones.push(await offlinePhone(file, dist));
+    for (const p of phones) await p.time(); // a first run each, not counted
+    for (const p of phones) { p.list.length = 0; p.search.length = 0; }
+    for (let i = 0; i < RUNS; i++) {
+      for (let k = 0; k < phones.length; k++) await phones[(k + i) % phones.length].time();
     }
-    const list = runs.map((r) => Math.round(r.list));
-    const search = runs.map((r) => Math.round(r.search));
+    console.log(`\nRepeat visit offline, 10,000 groups stored, builds taking turns (${RUNS} runs each: median, then every run)`);
+    dists.forEach((dist, k) => {
+      console.log(`${dist}\n  list shown ${String(median(phones[k].list)).padStart(5)} ms   search answering ${String(median(phones[k].search)).padStart(5)} ms   runs: ${phones[k].search.join(', ')}`);
+    });
+  } finally {
+    for (const p of phones) await p.dispose();
+  }
+}
+
+async function repeatVisitOffline() {
+  const dir = mkdtempSync(join(tmpdir(), 'tsunagari-groups-'));
+  const file = join(dir, 'groups.json');
+  writeFileSync(file, JSON.stringify(manyGroups(10_000)));
+  try {
+    if (process.env.VISITS_AB) {
+      await repeatVisitTakingTurns(file, process.env.VISITS_AB.split(','));
+      return;
+    }
+    const phone = await offlinePhone(file);
+    try {
+      for (let i = 0; i < RUNS; i++) await phone.time();
+    } finally {
+      await phone.dispose();
+    }
     console.log(`\nRepeat visit offline, 10,000 groups stored (${RUNS} runs: median, then every run)`);
-    console.log(`navigation → list shown       ${String(median(list)).padStart(6)} ms   runs: ${list.join(', ')}`);
-    console.log(`navigation → search answering ${String(median(search)).padStart(6)} ms   runs: ${search.join(', ')}`);
+    console.log(`navigation → list shown       ${String(median(phone.list)).padStart(6)} ms   runs: ${phone.list.join(', ')}`);
+    console.log(`navigation → search answering ${String(median(phone.search)).padStart(6)} ms   runs: ${phone.search.join(', ')}`);
     console.log('Target: ≤ 300 ms.');
   } finally {
-    await context.dispose();
-    await server.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 }
