@@ -571,6 +571,16 @@ impl Variant {
     }
 }
 
+/// The variants of each word of a query (split at white space), the
+/// words that normalise to nothing left out.
+fn query_words(query: &str) -> Vec<Vec<Variant>> {
+    query
+        .split_whitespace()
+        .map(variants)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// The variants of a typed word (none when it normalises to nothing).
 fn variants(word: &str) -> Vec<Variant> {
     let mut out: Vec<Variant> = Vec::new();
@@ -835,11 +845,7 @@ impl SearchIndex {
     ///
     /// Only the items whose grams ([`Grams`]) hold every word are checked.
     pub fn search(&self, query: &str) -> Vec<usize> {
-        let words: Vec<Vec<Variant>> = query
-            .split_whitespace()
-            .map(variants)
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = query_words(query);
         if words.is_empty() {
             return self.order.clone();
         }
@@ -1885,15 +1891,17 @@ mod tests {
     /// The order as first written: items with a total, in base order,
     /// stably sorted by total.
     fn ranked_by_sorting(index: &SearchIndex, query: &str) -> Vec<usize> {
-        let words: Vec<Vec<Variant>> = query
-            .split_whitespace()
-            .map(variants)
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = query_words(query);
         if words.is_empty() {
             return index.order.clone();
         }
         let (totals, _) = index.totals(&words);
+        by_total(index, &totals)
+    }
+
+    /// The items with a total (not 0), in base order, stably sorted by
+    /// total, highest first.
+    fn by_total(index: &SearchIndex, totals: &[u16]) -> Vec<usize> {
         let mut hits: Vec<usize> = index
             .order
             .iter()
@@ -1922,27 +1930,22 @@ mod tests {
     /// bit tables): every word must score, totals add up, ties keep the
     /// base order.
     fn ranked_by_scoring_every_item(index: &SearchIndex, query: &str) -> Vec<usize> {
-        let words: Vec<Vec<Variant>> = query
-            .split_whitespace()
-            .map(variants)
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = query_words(query);
         if words.is_empty() {
             return index.order.clone();
         }
-        let total = |i: usize| -> Option<u16> {
-            words.iter().try_fold(0u16, |sum, vs| {
-                let best = vs.iter().map(|v| index.score(i, v)).max().unwrap_or(0);
-                (best > 0).then_some(sum + u16::from(best))
+        let totals: Vec<u16> = (0..index.len())
+            .map(|i| {
+                words
+                    .iter()
+                    .try_fold(0u16, |sum, vs| {
+                        let best = vs.iter().map(|v| index.score(i, v)).max().unwrap_or(0);
+                        (best > 0).then_some(sum + u16::from(best))
+                    })
+                    .unwrap_or(0)
             })
-        };
-        let mut hits: Vec<(usize, u16)> = index
-            .order
-            .iter()
-            .filter_map(|&i| total(i).map(|t| (i, t)))
             .collect();
-        hits.sort_by_key(|&(_, total)| std::cmp::Reverse(total));
-        hits.into_iter().map(|(i, _)| i).collect()
+        by_total(index, &totals)
     }
 
     #[test]
