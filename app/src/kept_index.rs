@@ -37,6 +37,9 @@ thread_local! {
     /// The groups feed cursor the groups in memory stand at.
     static CURSOR: RefCell<Option<String>> = const { RefCell::new(None) };
     static KEPT: RefCell<Option<Kept>> = const { RefCell::new(None) };
+    /// The list's base order kept with the index, for the groups of a
+    /// generation (positions in them).
+    static ORDER: RefCell<Option<(u64, Vec<usize>)>> = const { RefCell::new(None) };
 }
 
 /// The groups in memory are about to change to the groups at `cursor`
@@ -45,6 +48,26 @@ pub fn groups_changed(cursor: Option<String>) {
     GENERATION.set(GENERATION.get().wrapping_add(1));
     CURSOR.set(cursor);
     KEPT.set(None);
+    ORDER.set(None);
+}
+
+/// Keeps the base order read with the index's record for the groups in
+/// memory (their positions), if there is one.
+pub fn keep_order(order: Option<Vec<usize>>) {
+    ORDER.set(order.map(|o| (GENERATION.get(), o)));
+}
+
+/// The list's base order for `groups` (the current generation): the one
+/// kept with the index when it was read for them, else computed
+/// (`tsunagari_core::search::base_order`).
+pub fn base_order(groups: &[Group]) -> Vec<usize> {
+    let kept = ORDER.with_borrow(|o| {
+        o.as_ref()
+            .filter(|(g, order)| *g == GENERATION.get() && order.len() == groups.len())
+            .map(|(_, order)| order.clone())
+    });
+    crate::pwa::mark_base_order(if kept.is_some() { "kept" } else { "computed" });
+    kept.unwrap_or_else(|| tsunagari_core::search::base_order(groups))
 }
 
 /// A pull changed nothing but (maybe) the cursor: the same groups stand at
@@ -164,12 +187,19 @@ fn write(generation: u64, signal: RwSignal<Vec<Group>>, built: &Searcher) {
         return;
     };
     let bytes = built.index.to_bytes();
+    let order = store::index::order_bytes(&built.index.search(""));
     let count = built.index.len();
     leptos::task::spawn_local(async move {
         let Ok(db) = store::main_db().await else {
             return;
         };
-        if let Err(e) = store::index::put(&db, &cursor, count, &ids, &bytes).await {
+        let kept = store::index::KeptFor {
+            cursor: &cursor,
+            count,
+            ids: &ids,
+            order: &order,
+        };
+        if let Err(e) = store::index::put(&db, kept, &bytes).await {
             warn!("{e}");
         }
     });

@@ -33,6 +33,13 @@ pub fn mark_search_index(state: &str) {
     mark("searchIndex", state);
 }
 
+/// Where the list's base order comes from, written to
+/// `<html data-base-order>`: `kept` (with the search index's record) or
+/// `computed`.
+pub fn mark_base_order(state: &str) {
+    mark("baseOrder", state);
+}
+
 /// How the stored directory was read, written to `<html data-stored-read>`:
 /// `early` (by the page's own script, before the wasm ran; `store::index`).
 pub fn mark_stored_read(state: &str) {

@@ -162,11 +162,12 @@ async fn load_stored_groups(state: AppState, db: &Database) {
     // The generation of the groups read: a pull landing while the kept
     // index is read makes it another, and the index is not kept.
     let read = std::cell::Cell::new(None);
-    let shown = |groups: Vec<Group>, cursor: Option<String>| {
+    let shown = |groups: Vec<Group>, cursor: Option<String>, order: Option<Vec<usize>>| {
         if !groups.is_empty() {
             pwa::mark_directory("cached");
         }
         kept_index::groups_changed(cursor);
+        kept_index::keep_order(order);
         read.set(Some(kept_index::generation()));
         state.groups.set(groups);
         pwa::mark_time("groups-read");

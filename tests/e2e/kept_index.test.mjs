@@ -67,6 +67,27 @@ function indexFrom(page) {
   return page.evaluate(() => document.documentElement.dataset.searchIndex);
 }
 
+/** Where the list's base order came from: `kept` (with the index's record) or `computed`. */
+function orderFrom(page) {
+  return page.evaluate(() => document.documentElement.dataset.baseOrder);
+}
+
+/** Cuts the kept record's base order short (a damaged record). */
+function cutOrder(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('tsunagari');
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction('search_index', 'readwrite');
+      const store = tx.objectStore('search_index');
+      const get = store.get('groups');
+      get.onsuccess = () => { const r = get.result; r.order = r.order.slice(4); store.put(r, 'groups'); };
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+}
+
 /** Copies the record under key `from` to key `to` in `search_index`. */
 function copyRecord(page, from, to) {
   return page.evaluate(([from, to]) => new Promise((resolve, reject) => {
@@ -106,12 +127,29 @@ test('a repeat visit searches with the kept index; after the groups change the s
   assert.ok(before.bytes > 1000, `index bytes: ${before.bytes}`);
   assert.ok(before.blob, 'the index is kept as a Blob');
   await copyRecord(page, 'groups', 'before-the-change');
+  const listed = await app.resultNames();
+  assert.ok(listed.length > 10, `the list: ${listed.length}`);
 
   await page.reload();
   await app.waitCached();
+  // The list in the order kept with the index: the order the first visit computed.
+  await eventually(async () => (await app.resultNames()).length === listed.length, 'the list again');
+  assert.deepEqual(await app.resultNames(), listed, 'the same order');
+  assert.equal(await orderFrom(page), 'kept', 'the base order kept with the index');
   await answers(app, 'ぽれぽれ', /ポレポレ/, 'a repeat visit');
   assert.equal(await indexFrom(page), 'kept', 'the repeat visit read the kept index');
   assert.equal(await readBy(page), 'early', 'read by the page before the wasm ran');
+
+  // A damaged base order is not used: the list is sorted as before.
+  await app.search('');
+  await cutOrder(page);
+  await page.reload();
+  await app.waitCached();
+  await eventually(async () => (await app.resultNames()).length === listed.length, 'the list, its kept order damaged');
+  assert.deepEqual(await app.resultNames(), listed, 'the same order, computed');
+  assert.equal(await orderFrom(page), 'computed');
+  await answers(app, 'ぽれぽれ', /ポレポレ/, 'a repeat visit, the kept order damaged');
+  assert.equal(await indexFrom(page), 'kept', 'the index itself is still used');
 
   // An index kept as bytes (not a Blob) is read too.
   await indexAsBytes(page);
@@ -167,4 +205,5 @@ test('a repeat visit searches with the kept index; after the groups change the s
   await app.waitCached();
   await searches('offline, with a stale index kept');
   assert.equal(await indexFrom(page), 'built');
+  assert.equal(await orderFrom(page), 'computed', 'nor its base order');
 }));

@@ -387,8 +387,10 @@ pub fn with_early_read(html: &str) -> String {
 /// A classic script, run as the parser meets it (long before the module
 /// loader has the wasm), that reads what the directory's repeat visit shows
 /// first: the group buckets and their cursor (one transaction), and the
-/// kept search index's record, its index's `Blob` read into an
-/// `ArrayBuffer` (a transaction of its own, asked for first). IndexedDB
+/// kept search index's record (a transaction of its own, asked for first):
+/// the record as it arrives (`record`: the list's base order is in it,
+/// often before the groups are decoded), then with its index's `Blob`
+/// read into an `ArrayBuffer` (`kept`, a promise). IndexedDB
 /// reads them while the wasm loads and compiles; the app takes the promise
 /// from `window[EARLY_READ]` (`app/src/store/index.rs`). It opens only a
 /// database `indexedDB.databases()` lists at exactly the app's schema
@@ -410,20 +412,22 @@ window[GLOBAL] = new Promise((done) => {\n\
     open.onsuccess = () => {\n\
       const db = open.result;\n\
       db.onversionchange = () => db.close();\n\
+      const early = {};\n\
       try {\n\
         const record = db.transaction(INDEX).objectStore(INDEX).get(INDEX_KEY);\n\
-        const kept = new Promise((ok) => {\n\
+        early.kept = new Promise((ok) => {\n\
           record.onerror = () => ok(null);\n\
           record.onsuccess = () => {\n\
             const r = record.result;\n\
+            early.record = r || null;\n\
             if (!r || !(r.index instanceof Blob)) { ok(r || null); return; }\n\
-            r.index.arrayBuffer().then((bytes) => { r.index = bytes; ok(r); }, () => ok(null));\n\
+            r.index.arrayBuffer().then((bytes) => { ok({ ...r, index: bytes }); }, () => ok(null));\n\
           };\n\
         });\n\
         const tx = db.transaction([BUCKETS, META]);\n\
         const parts = tx.objectStore(BUCKETS).getAll();\n\
         const cursor = tx.objectStore(META).get(CURSOR);\n\
-        tx.oncomplete = () => done({ parts: parts.result, cursor: cursor.result, kept });\n\
+        tx.oncomplete = () => { early.parts = parts.result; early.cursor = cursor.result; done(early); };\n\
         tx.onabort = () => done(null);\n\
       } catch (e) { done(null); }\n\
       db.close();\n\
@@ -685,6 +689,13 @@ window.wasmBindings = bindings;
         assert!(script.contains(&listed), "{listed} in {script}");
         assert!(
             script.contains("onupgradeneeded = () => open.transaction.abort()"),
+            "{script}"
+        );
+        // The kept record as it arrives (the list's base order is in it),
+        // before its index's bytes are read.
+        let arrives = script.find("early.record = r || null").expect(script);
+        assert!(
+            arrives < script.find(".arrayBuffer()").expect(script),
             "{script}"
         );
         // Every name was filled in.

@@ -4,7 +4,7 @@ use crate::i18n::{self, Lang};
 use crate::kept_index;
 use crate::state::{set_title, use_app};
 use leptos::prelude::*;
-use tsunagari_core::search::{Suggestion, base_order};
+use tsunagari_core::search::Suggestion;
 use tsunagari_core::{Group, GroupKind};
 
 /// Results drawn at first (a phone shows six or so; every keystroke draws
@@ -62,7 +62,7 @@ pub fn Directory(home: bool) -> impl IntoView {
         },
         |_, _| true,
     );
-    let order = Memo::new(move |_| state.groups.with(|groups| base_order(groups)));
+    let order = Memo::new(move |_| state.groups.with(|groups| kept_index::base_order(groups)));
     Effect::new(move |_| {
         if state.groups.with(Vec::is_empty) || state.index_reading.get() {
             return;
