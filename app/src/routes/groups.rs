@@ -43,7 +43,8 @@ pub fn Directory(home: bool) -> impl IntoView {
 
     // Built once per data change, never per keystroke, and only when a
     // query needs it: the whole list is shown in the base order
-    // (`base_order`, a small part of the index's work), and the index is
+    // (`kept_index::base_order`: kept with the index on a repeat visit,
+    // else computed, a small part of the index's work), and the index is
     // built after that list has been painted (or by the first query typed
     // before). On a repeat visit the index kept with the stored groups is
     // read instead (`kept_index`); while it is being read there is none

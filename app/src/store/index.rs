@@ -10,9 +10,9 @@
 //! written before).
 //!
 //! Why the base order too: sorting 10,000 groups by their normalised
-//! reading takes ~10 ms of the repeat visit's path to the list; the record
-//! (without its index's bytes) usually arrives before the groups are
-//! decoded ([`kept_order`]), and the list is shown in its order.
+//! reading takes ~10–15 ms of the repeat visit's path to the list; the
+//! record (without its index's bytes) usually arrives before the groups
+//! are decoded (`kept_order`), and the list is shown in its order.
 //!
 //! Why a `Blob`: IndexedDB hands back a record's `Uint8Array` by copying
 //! it out of its serialised form on the page's thread (~20 ms for the
