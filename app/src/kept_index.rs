@@ -30,6 +30,9 @@ struct Kept {
     generation: u64,
     bytes: Vec<u8>,
     to_groups: Option<Vec<u32>>,
+    /// Whether its record holds the base order (else it is added when
+    /// the page is idle).
+    has_order: bool,
 }
 
 thread_local! {
@@ -83,12 +86,13 @@ pub fn generation() -> u64 {
 
 /// Keeps an index read from the store for the groups of `generation`
 /// (decoded when a search first needs it).
-pub fn keep(generation: u64, bytes: Vec<u8>, to_groups: Option<Vec<u32>>) {
+pub fn keep(generation: u64, bytes: Vec<u8>, to_groups: Option<Vec<u32>>, has_order: bool) {
     if generation == GENERATION.get() {
         KEPT.set(Some(Kept {
             generation,
             bytes,
             to_groups,
+            has_order,
         }));
     }
 }
@@ -142,6 +146,9 @@ pub fn index_for(signal: RwSignal<Vec<Group>>, groups: &[Group]) -> Arc<Searcher
                     to_groups: kept.to_groups,
                 });
                 fold_when_idle(&searcher);
+                if !kept.has_order {
+                    add_order_when_idle(generation, &searcher);
+                }
                 return searcher;
             }
             Ok(_) => warn!("the kept search index is for another number of groups; building it"),
@@ -171,6 +178,32 @@ fn fold_when_idle(searcher: &Arc<Searcher>) {
         if let Some(searcher) = searcher.upgrade() {
             searcher.index.prepare_romaji();
         }
+    });
+}
+
+/// Adds the base order to the kept record (kept by an earlier release
+/// without one) when the page is idle, if the groups of `generation` are
+/// still the ones in memory.
+fn add_order_when_idle(generation: u64, searcher: &Arc<Searcher>) {
+    let searcher = Arc::downgrade(searcher);
+    crate::takeover::when_idle(move || {
+        let (Some(searcher), Some(cursor)) = (searcher.upgrade(), CURSOR.with_borrow(Clone::clone))
+        else {
+            return;
+        };
+        if generation != GENERATION.get() {
+            return;
+        }
+        let order = store::index::order_bytes(&searcher.index.search(""));
+        let count = searcher.index.len();
+        leptos::task::spawn_local(async move {
+            let Ok(db) = store::main_db().await else {
+                return;
+            };
+            if let Err(e) = store::index::add_order(&db, &cursor, count, &order).await {
+                warn!("{e}");
+            }
+        });
     });
 }
 

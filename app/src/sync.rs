@@ -183,7 +183,7 @@ async fn load_stored_groups(state: AppState, db: &Database) {
                 .groups
                 .with_untracked(|groups| store::index::to_groups(&kept.ids, groups));
             if let Some(to_groups) = to_groups {
-                kept_index::keep(generation, kept.index, to_groups);
+                kept_index::keep(generation, kept.index, to_groups, kept.has_order);
             }
         }
         Ok(None) => {}

@@ -72,6 +72,34 @@ function orderFrom(page) {
   return page.evaluate(() => document.documentElement.dataset.baseOrder);
 }
 
+/** Whether the kept record holds a base order. */
+function hasOrder(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const req = indexedDB.open('tsunagari');
+    req.onsuccess = () => {
+      const db = req.result;
+      const get = db.transaction('search_index').objectStore('search_index').get('groups');
+      get.onsuccess = () => { db.close(); resolve(get.result?.order instanceof Uint8Array); };
+    };
+  }));
+}
+
+/** Takes the base order out of the kept record (as an earlier release kept it). */
+function dropOrder(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const req = indexedDB.open('tsunagari');
+    req.onsuccess = () => {
+      const db = req.result;
+      const tx = db.transaction('search_index', 'readwrite');
+      const store = tx.objectStore('search_index');
+      const get = store.get('groups');
+      get.onsuccess = () => { const r = get.result; delete r.order; store.put(r, 'groups'); };
+      tx.oncomplete = () => { db.close(); resolve(); };
+      tx.onerror = () => reject(tx.error);
+    };
+  }));
+}
+
 /** Cuts the kept record's base order short (a damaged record). */
 function cutOrder(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
@@ -139,6 +167,24 @@ test('a repeat visit searches with the kept index; after the groups change the s
   await answers(app, 'ぽれぽれ', /ポレポレ/, 'a repeat visit');
   assert.equal(await indexFrom(page), 'kept', 'the repeat visit read the kept index');
   assert.equal(await readBy(page), 'early', 'read by the page before the wasm ran');
+
+  // A record kept by an earlier release, without the order: the order is
+  // computed, and added to the record for the next visit.
+  await dropOrder(page);
+  assert.equal(await hasOrder(page), false);
+  await page.reload();
+  await app.waitCached();
+  await eventually(async () => (await app.resultNames()).length === listed.length, 'the list, no order kept');
+  assert.deepEqual(await app.resultNames(), listed);
+  assert.equal(await orderFrom(page), 'computed');
+  await answers(app, 'ぽれぽれ', /ポレポレ/, 'a repeat visit, no order kept');
+  await eventually(() => hasOrder(page), 'the order added to the kept record', 20_000);
+  await app.search('');
+  await page.reload();
+  await app.waitCached();
+  await eventually(async () => (await app.resultNames()).length === listed.length, 'the list, the order added');
+  assert.deepEqual(await app.resultNames(), listed);
+  assert.equal(await orderFrom(page), 'kept', 'the order added is used');
 
   // A damaged base order is not used: the list is sorted as before.
   await app.search('');

@@ -5,7 +5,8 @@
 //! the groups it was built from, their ids in its order (UTF-8, one per
 //! line, a `Uint8Array`), the list's base order (the index's empty query:
 //! its positions as little-endian `u32`s, a `Uint8Array`; since session
-//! 12, absent before) and `SearchIndex::to_bytes` as a `Blob` (a
+//! 12, added by [`add_order`] to a record kept before) and
+//! `SearchIndex::to_bytes` as a `Blob` (a
 //! `Uint8Array` where the browser cannot store a `Blob`, and in records
 //! written before).
 //!
@@ -49,6 +50,9 @@ pub struct Kept {
     pub ids: Vec<u8>,
     /// `SearchIndex::to_bytes`.
     pub index: Vec<u8>,
+    /// Whether the record holds the base order (one kept by an earlier
+    /// release does not: [`add_order`] adds it).
+    pub has_order: bool,
 }
 
 /// The groups' ids in order, one per line; `None` when an id holds a line
@@ -274,7 +278,13 @@ fn kept_for(
         .dyn_into::<js_sys::Uint8Array>()
         .ok()?
         .to_vec();
-    Some(Kept { ids, index })
+    let has_order =
+        field(&record, "order").is_some_and(|o| o.is_instance_of::<js_sys::Uint8Array>());
+    Some(Kept {
+        ids,
+        index,
+        has_order,
+    })
 }
 
 fn field(record: &JsValue, name: &str) -> Option<JsValue> {
@@ -326,6 +336,35 @@ pub async fn put(db: &Database, kept: KeptFor<'_>, index: &[u8]) -> Result<(), S
             put_record(db, &kept, &bytes.into()).await
         }
     }
+}
+
+/// Adds the base order (`order`, [`order_bytes`]) to a record kept
+/// without one (by an earlier release), if it is still the record of
+/// `count` groups at `cursor`: the next visit shows the list in it.
+pub async fn add_order(
+    db: &Database,
+    cursor: &str,
+    count: usize,
+    order: &[u8],
+) -> Result<(), StoreError> {
+    let tx = db
+        .transaction(STORE)
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
+        .build()?;
+    let store = tx.object_store(STORE)?;
+    let record: Option<JsValue> = store.get(KEY).primitive()?.await?;
+    if let Some(record) = record.filter(|r| {
+        r.is_object()
+            && kept_for_groups(r, count, cursor)
+            && field(r, "order").is_none_or(|o| o.is_undefined())
+    }) {
+        js_sys::Reflect::set(&record, &"order".into(), &js_sys::Uint8Array::from(order))
+            .map_err(|e| StoreError(crate::api::js_error(e)))?;
+        drop(store.put(record).with_key(KEY).primitive()?);
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 async fn put_record(db: &Database, kept: &KeptFor<'_>, index: &JsValue) -> Result<(), StoreError> {
