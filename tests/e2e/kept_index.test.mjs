@@ -84,36 +84,25 @@ function hasOrder(page) {
   }));
 }
 
-/** Takes the base order out of the kept record (as an earlier release kept it). */
-function dropOrder(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
+/** Changes the kept record's base order: `drop` takes it out (as an
+ * earlier release kept the record), `cut` cuts it short (damaged). */
+function changeOrder(page, how) {
+  return page.evaluate((how) => new Promise((resolve, reject) => {
     const req = indexedDB.open('tsunagari');
     req.onsuccess = () => {
       const db = req.result;
       const tx = db.transaction('search_index', 'readwrite');
       const store = tx.objectStore('search_index');
       const get = store.get('groups');
-      get.onsuccess = () => { const r = get.result; delete r.order; store.put(r, 'groups'); };
+      get.onsuccess = () => {
+        const r = get.result;
+        if (how === 'drop') delete r.order; else r.order = r.order.slice(4);
+        store.put(r, 'groups');
+      };
       tx.oncomplete = () => { db.close(); resolve(); };
       tx.onerror = () => reject(tx.error);
     };
-  }));
-}
-
-/** Cuts the kept record's base order short (a damaged record). */
-function cutOrder(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const req = indexedDB.open('tsunagari');
-    req.onsuccess = () => {
-      const db = req.result;
-      const tx = db.transaction('search_index', 'readwrite');
-      const store = tx.objectStore('search_index');
-      const get = store.get('groups');
-      get.onsuccess = () => { const r = get.result; r.order = r.order.slice(4); store.put(r, 'groups'); };
-      tx.oncomplete = () => { db.close(); resolve(); };
-      tx.onerror = () => reject(tx.error);
-    };
-  }));
+  }), how);
 }
 
 /** Copies the record under key `from` to key `to` in `search_index`. */
@@ -170,7 +159,7 @@ test('a repeat visit searches with the kept index; after the groups change the s
 
   // A record kept by an earlier release, without the order: the order is
   // computed, and added to the record for the next visit.
-  await dropOrder(page);
+  await changeOrder(page, 'drop');
   assert.equal(await hasOrder(page), false);
   await page.reload();
   await app.waitCached();
@@ -188,7 +177,7 @@ test('a repeat visit searches with the kept index; after the groups change the s
 
   // A damaged base order is not used: the list is sorted as before.
   await app.search('');
-  await cutOrder(page);
+  await changeOrder(page, 'cut');
   await page.reload();
   await app.waitCached();
   await eventually(async () => (await app.resultNames()).length === listed.length, 'the list, its kept order damaged');

@@ -347,11 +347,7 @@ pub async fn add_order(
     count: usize,
     order: &[u8],
 ) -> Result<(), StoreError> {
-    let tx = db
-        .transaction(STORE)
-        .with_mode(TransactionMode::Readwrite)
-        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
-        .build()?;
+    let tx = write_transaction(db)?;
     let store = tx.object_store(STORE)?;
     let record: Option<JsValue> = store.get(KEY).primitive()?.await?;
     if let Some(record) = record.filter(|r| {
@@ -367,6 +363,18 @@ pub async fn add_order(
     Ok(())
 }
 
+/// A transaction writing the kept record. Relaxed: a lost write only
+/// means the next visit builds the index (or computes the order).
+fn write_transaction(
+    db: &Database,
+) -> Result<indexed_db_futures::transaction::Transaction<'_>, StoreError> {
+    Ok(db
+        .transaction(STORE)
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
+        .build()?)
+}
+
 async fn put_record(db: &Database, kept: &KeptFor<'_>, index: &JsValue) -> Result<(), StoreError> {
     let record = js_sys::Object::new();
     let set = |name: &str, value: &JsValue| {
@@ -380,12 +388,7 @@ async fn put_record(db: &Database, kept: &KeptFor<'_>, index: &JsValue) -> Resul
     set("ids", &js_sys::Uint8Array::from(kept.ids).into())?;
     set("order", &js_sys::Uint8Array::from(kept.order).into())?;
     set("index", index)?;
-    // Relaxed: a lost write only means the next visit builds the index.
-    let tx = db
-        .transaction(STORE)
-        .with_mode(TransactionMode::Readwrite)
-        .with_options(TransactionOptions::new().with_durability(TransactionDurability::Relaxed))
-        .build()?;
+    let tx = write_transaction(db)?;
     let store = tx.object_store(STORE)?;
     drop(store.put(JsValue::from(record)).with_key(KEY).primitive()?);
     tx.commit().await?;
