@@ -278,13 +278,17 @@ fn kept_for(
         .dyn_into::<js_sys::Uint8Array>()
         .ok()?
         .to_vec();
-    let has_order =
-        field(&record, "order").is_some_and(|o| o.is_instance_of::<js_sys::Uint8Array>());
     Some(Kept {
         ids,
         index,
-        has_order,
+        has_order: holds_order(&record),
     })
+}
+
+/// Whether `record` holds a base order (its bytes; one kept by an earlier
+/// release holds none).
+fn holds_order(record: &JsValue) -> bool {
+    field(record, "order").is_some_and(|o| o.is_instance_of::<js_sys::Uint8Array>())
 }
 
 fn field(record: &JsValue, name: &str) -> Option<JsValue> {
@@ -350,11 +354,9 @@ pub async fn add_order(
     let tx = write_transaction(db)?;
     let store = tx.object_store(STORE)?;
     let record: Option<JsValue> = store.get(KEY).primitive()?.await?;
-    if let Some(record) = record.filter(|r| {
-        r.is_object()
-            && kept_for_groups(r, count, cursor)
-            && field(r, "order").is_none_or(|o| o.is_undefined())
-    }) {
+    if let Some(record) =
+        record.filter(|r| r.is_object() && kept_for_groups(r, count, cursor) && !holds_order(r))
+    {
         js_sys::Reflect::set(&record, &"order".into(), &js_sys::Uint8Array::from(order))
             .map_err(|e| StoreError(crate::api::js_error(e)))?;
         drop(store.put(record).with_key(KEY).primitive()?);
