@@ -287,6 +287,10 @@ const CLIPPY_WORKSPACE: &[&str] = &[
     "warnings",
 ];
 
+/// `cargo test` over every crate but the app (its tests are a step of
+/// their own): core, the server, xtask.
+const UNIT_AND_SERVER_TESTS: &[&str] = &["test", "--workspace", "--exclude", "tsunagari-app"];
+
 /// The app's wasm builds, as trunk makes them (app/Cargo.toml's features):
 /// the directory shell, the full app, the bench pages.
 const APP_WASM_BUILDS: &[(&str, &[&str])] = &[
@@ -360,7 +364,7 @@ fn test(args: &[String]) -> Result<()> {
         "core, server (SQLite), xtask",
         proc::step(
             "unit and server tests",
-            proc::cmd("cargo").args(["test", "--workspace", "--exclude", "tsunagari-app"]),
+            proc::cmd("cargo").args(UNIT_AND_SERVER_TESTS),
         ),
     );
     summary.record(
@@ -368,8 +372,13 @@ fn test(args: &[String]) -> Result<()> {
         pg::with_cluster(|url| {
             proc::step(
                 "server tests on PostgreSQL",
+                // The same packages as the step before, so cargo reuses its
+                // build: the server alone unifies its dependencies' features
+                // otherwise and is built again (45 s, and a second set of
+                // its test binaries on disk). Core's and
+                // xtask's tests run again too, in seconds.
                 proc::cmd("cargo")
-                    .args(["test", "--package", "tsunagari-server"])
+                    .args(UNIT_AND_SERVER_TESTS)
                     .env("TEST_DATABASE_URL", url),
             )
         }),
