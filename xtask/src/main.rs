@@ -375,8 +375,8 @@ fn test(args: &[String]) -> Result<()> {
                 // The same packages as the step before, so cargo reuses its
                 // build: the server alone unifies its dependencies' features
                 // otherwise and is built again (45 s, and a second set of
-                // its test binaries on disk). Core's and
-                // xtask's tests run again too, in seconds.
+                // its test binaries on disk). Core's and xtask's tests run
+                // again too, in seconds.
                 proc::cmd("cargo")
                     .args(UNIT_AND_SERVER_TESTS)
                     .env("TEST_DATABASE_URL", url),
