@@ -11,7 +11,7 @@ pub use drafts::{DraftTexts, api_error, conflict_count, draft_state, field_label
 #[cfg_attr(not(feature = "full"), allow(unused_imports))]
 pub use tsunagari_core::i18n::{
     Lang, Texts, category_label, count, day_label, event_count, fiscal_year, kind_label, long_date,
-    month_title, no_match, search_all_kinds, show_more, weekday_label,
+    month_title, month_title_html, no_match, search_all_kinds, show_more, weekday_label,
 };
 
 /// What the app adds to core's `Lang`: the drafts' strings. (The saved

@@ -487,6 +487,18 @@ pub fn month_title(lang: Lang, month: YearMonth) -> String {
     }
 }
 
+/// [`month_title`] as HTML for a heading: `2026年<wbr>12月`, so that a
+/// line too narrow for it (large text on a phone) breaks it after 年 and
+/// nowhere else (the heading keeps Japanese words whole: `keep-all`).
+/// The same text; English breaks at its space.
+pub fn month_title_html(lang: Lang, month: YearMonth) -> String {
+    let title = month_title(lang, month);
+    match lang {
+        Lang::Ja => title.replacen('年', "年<wbr>", 1),
+        Lang::En => title,
+    }
+}
+
 /// "30人" / "30 people".
 pub fn capacity(lang: Lang, n: u32) -> String {
     match lang {

@@ -93,9 +93,11 @@ pub fn CalendarPage() -> impl IntoView {
                 >
                     "‹"
                 </button>
-                <h1 data-testid="month-title" aria-live="polite">
-                    {move || i18n::month_title(lang.get(), month.get())}
-                </h1>
+                <h1
+                    data-testid="month-title"
+                    aria-live="polite"
+                    inner_html=move || i18n::month_title_html(lang.get(), month.get())
+                ></h1>
                 <button
                     type="button"
                     class="icon-button"

@@ -229,7 +229,10 @@ pub fn calendar_page(
 <h1 data-testid=\"month-title\" aria-live=\"polite\">{}</h1>\
 <button type=\"button\" class=\"icon-button\" data-testid=\"next-month\" aria-label=\"{}\">›</button>\
 <button type=\"button\" class=\"today-button\" data-testid=\"today\">{}</button></div>",
-        t.prev_month, title_text, t.next_month, t.today
+        t.prev_month,
+        i18n::month_title_html(lang, month),
+        t.next_month,
+        t.today
     );
     let weeks = month_grid(month.year, month.month, WeekStart::Sunday);
     let (Some(first), Some(last)) = (weeks.first().map(|w| w[0]), weeks.last().map(|w| w[6]))

@@ -374,3 +374,14 @@ fn descriptions_take_the_first_line() {
     assert_eq!(summary("\n  一行目です。\n二行目", 100), "一行目です。");
     assert_eq!(summary("あいうえお", 3), "あいう…");
 }
+
+#[test]
+fn the_month_heading_breaks_after_the_year_only() {
+    let month = YearMonth::new(2026, 12).unwrap();
+    let today = Date::new(2026, 12, 1).unwrap();
+    let ja = calendar_page(&[], month, today, &kanazawa(), Lang::Ja);
+    assert!(ja.main.contains(">2026年<wbr>12月</h1>"), "{}", ja.main);
+    assert!(ja.head.title.starts_with("2026年12月"), "{}", ja.head.title);
+    let en = calendar_page(&[], month, today, &kanazawa(), Lang::En);
+    assert!(en.main.contains(">December 2026</h1>"), "{}", en.main);
+}
