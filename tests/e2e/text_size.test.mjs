@@ -3,7 +3,8 @@
 // device (gloo-storage's record) and in a cookie the server reads, so the
 // next page's first HTML has it; and at 特大, and at 200 % browser text, in
 // Japanese and English at 360 px, every public page holds: no sideways
-// scroll, no word broken across lines, short labels on one line.
+// scroll, no word or number broken across lines (nor from its 年, 月, 日),
+// no heading wider than its box, short labels on one line.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launchBrowser, phoneContext, withApp } from './fixtures.mjs';
@@ -46,12 +47,18 @@ async function faults(page) {
         range.setEnd(node, i + 1);
         const r = range.getBoundingClientRect();
         if (r.width === 0 && r.height === 0) { prev = null; continue; }
-        if (prev && r.top >= prev.bottom - 2 && /[A-Za-z0-9]/.test(text[i]) && /[A-Za-z0-9]/.test(text[i - 1])) {
+        // A word, a number, or a number from its unit of date (2025年6 / 月).
+        if (prev && r.top >= prev.bottom - 2 && /[A-Za-z0-9年月日]/.test(text[i]) && /[A-Za-z0-9]/.test(text[i - 1])) {
           const word = text.slice(Math.max(0, i - 12), i + 12).trim();
           out.push(`word broken: 「${word}」 at ${text[i - 1]}/${text[i]}`);
         }
         prev = r;
       }
+    }
+    // A heading wider than its box runs under what is beside it (the
+    // month's name under the › button).
+    for (const h of document.querySelectorAll('main h1')) {
+      if (visible(h) && h.scrollWidth > h.clientWidth + 1) out.push(`heading runs out of its box: 「${h.textContent.trim()}」 ${h.scrollWidth} > ${h.clientWidth}`);
     }
     // The lines its text takes (text nodes only: an empty comment Leptos
     // leaves would count as a place of its own).
